@@ -1,0 +1,174 @@
+/**
+ * Reads and writes catalog/. Crash safety comes from the order of writes, not from locks:
+ * a version's files are written to a scratch folder and renamed into place before the
+ * chart.json that lists them is replaced (itself by rename), and files are deleted only after
+ * the chart.json that stops listing them. So at any instant every chart.json parses and every
+ * version it lists with files has whole files; what a killed run leaves (scratch files, folders
+ * no chart.json lists) is removed by `cleanup()` at the start of the next run.
+ * Writes compare bytes first: a run that changes nothing changes no byte.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ChartroomError } from '../errors.ts';
+import { stableStringify } from './json.ts';
+import { FORMAT_VERSION, type CatalogChart, type CatalogRegistry } from './types.ts';
+
+export const CATALOG_DIR = 'catalog';
+
+export interface CatalogStore {
+  readonly dir: string;
+  init(): Promise<void>;
+  cleanup(): Promise<void>;
+  registryNames(): Promise<string[]>;
+  readRegistry(registry: string): Promise<CatalogRegistry | undefined>;
+  writeRegistry(doc: CatalogRegistry): Promise<boolean>;
+  readCharts(registry: string): Promise<Map<string, CatalogChart>>;
+  writeChart(doc: CatalogChart): Promise<boolean>;
+  writeVersionFiles(registry: string, chart: string, version: string, files: Map<string, Buffer>): Promise<void>;
+  removeVersionFiles(registry: string, chart: string, version: string): Promise<void>;
+  removeChart(registry: string, chart: string): Promise<void>;
+  removeRegistry(registry: string): Promise<void>;
+}
+
+/**
+ * @param root the repository root; catalog/ lives under it and scratch files under
+ *   root/.chartroom/tmp (same filesystem, so renames are atomic).
+ */
+export function createCatalogStore(root: string): CatalogStore {
+  const dir = path.join(root, CATALOG_DIR);
+  const scratch = path.join(root, '.chartroom', 'tmp');
+  const chartDir = (registry: string, chart: string) => path.join(dir, 'charts', registry, chart);
+
+  async function readJson<T>(file: string): Promise<T | undefined> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new ChartroomError('CatalogInvalid', `${path.relative(root, file)} does not parse: ${(error as Error).message}`, {
+        hint: 'restore it from git (git checkout -- catalog/) and sync again',
+      });
+    }
+  }
+
+  /** Atomically replaces a file when its content differs. Returns whether it wrote. */
+  async function writeIfChanged(file: string, content: string | Buffer): Promise<boolean> {
+    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+    try {
+      if ((await readFile(file)).equals(bytes)) return false;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    await mkdir(scratch, { recursive: true });
+    const tmp = path.join(scratch, randomUUID());
+    await writeFile(tmp, bytes);
+    await mkdir(path.dirname(file), { recursive: true });
+    await rename(tmp, file);
+    return true;
+  }
+
+  async function listDirs(at: string): Promise<string[]> {
+    try {
+      return (await readdir(at, { withFileTypes: true }))
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  // chart.json goes first, so no instant has a chart.json listing files already deleted
+  async function removeChart(registry: string, chart: string): Promise<void> {
+    await rm(path.join(chartDir(registry, chart), 'chart.json'), { force: true });
+    await rm(chartDir(registry, chart), { recursive: true, force: true });
+  }
+
+  return {
+    dir,
+    async init() {
+      await writeIfChanged(path.join(dir, 'catalog.json'), stableStringify({ formatVersion: FORMAT_VERSION }));
+    },
+
+    async cleanup() {
+      await rm(scratch, { recursive: true, force: true });
+      for (const registry of await listDirs(path.join(dir, 'charts'))) {
+        for (const chart of await listDirs(path.join(dir, 'charts', registry))) {
+          const doc = await readJson<CatalogChart>(path.join(chartDir(registry, chart), 'chart.json'));
+          const withFiles = new Set(doc?.versions.filter((v) => v.files.length > 0).map((v) => v.version) ?? []);
+          if (!doc) {
+            await rm(chartDir(registry, chart), { recursive: true, force: true });
+            continue;
+          }
+          for (const version of await listDirs(chartDir(registry, chart))) {
+            if (!withFiles.has(version)) await rm(path.join(chartDir(registry, chart), version), { recursive: true, force: true });
+          }
+        }
+      }
+    },
+
+    async registryNames() {
+      const names = new Set(await listDirs(path.join(dir, 'charts')));
+      try {
+        for (const file of await readdir(path.join(dir, 'registries'))) {
+          if (file.endsWith('.json')) names.add(file.slice(0, -'.json'.length));
+        }
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      return [...names].sort();
+    },
+
+    readRegistry(registry) {
+      return readJson<CatalogRegistry>(path.join(dir, 'registries', `${registry}.json`));
+    },
+
+    writeRegistry(doc) {
+      return writeIfChanged(path.join(dir, 'registries', `${doc.name}.json`), stableStringify(doc));
+    },
+
+    async readCharts(registry) {
+      const charts = new Map<string, CatalogChart>();
+      for (const chart of await listDirs(path.join(dir, 'charts', registry))) {
+        const doc = await readJson<CatalogChart>(path.join(chartDir(registry, chart), 'chart.json'));
+        if (doc) charts.set(chart, doc);
+      }
+      return charts;
+    },
+
+    writeChart(doc) {
+      return writeIfChanged(path.join(chartDir(doc.registry, doc.name), 'chart.json'), stableStringify(doc));
+    },
+
+    async writeVersionFiles(registry, chart, version, files) {
+      const staging = path.join(scratch, randomUUID());
+      await mkdir(staging, { recursive: true });
+      for (const [name, body] of files) await writeFile(path.join(staging, name), body);
+      const target = path.join(chartDir(registry, chart), version);
+      // Only versions that no chart.json lists with files are written, so removing a stale
+      // folder here never breaks the invariant.
+      await rm(target, { recursive: true, force: true });
+      await mkdir(path.dirname(target), { recursive: true });
+      await rename(staging, target);
+    },
+
+    async removeVersionFiles(registry, chart, version) {
+      await rm(path.join(chartDir(registry, chart), version), { recursive: true, force: true });
+    },
+
+    removeChart,
+
+    async removeRegistry(registry) {
+      for (const chart of await listDirs(path.join(dir, 'charts', registry))) await removeChart(registry, chart);
+      await rm(path.join(dir, 'charts', registry), { recursive: true, force: true });
+      await rm(path.join(dir, 'registries', `${registry}.json`), { force: true });
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * The catalog format (formatVersion 1). These field names are a published contract (see
+ * schemas/catalog-*.schema.json): add fields, never rename.
+ */
+import type { Maintainer } from '../chart/metadata.ts';
+
+export const FORMAT_VERSION = 1;
+
+export interface CatalogVersion {
+  version: string;
+  appVersion?: string;
+  /** "sha256:<hex>" of the chart archive */
+  digest?: string;
+  /** OCI only */
+  manifestDigest?: string;
+  /** ISO 8601: the index `created`, OCI's image.created, else when chartroom first saw it */
+  created: string;
+  deprecated: boolean;
+  /** gone upstream; kept here */
+  removed: boolean;
+  /** the kept files present under <version>/ */
+  files: string[];
+}
+
+export interface CatalogChart {
+  name: string;
+  registry: string;
+  description?: string;
+  icon?: string;
+  home?: string;
+  sources: string[];
+  keywords: string[];
+  maintainers: Maintainer[];
+  deprecated: boolean;
+  latest?: string;
+  updated?: string;
+  /** newest first, semver order */
+  versions: CatalogVersion[];
+}
+
+export interface FailedVersion {
+  chart: string;
+  version: string;
+  code: string;
+  message: string;
+  attempts: number;
+  firstFailure: string;
+  lastFailure: string;
+  nextRetry: string;
+  gaveUp: boolean;
+}
+
+export interface Republished {
+  chart: string;
+  version: string;
+  digest: string;
+  previousDigest: string;
+}
+
+export interface CatalogRegistry {
+  name: string;
+  url: string;
+  kind: 'http' | 'oci';
+  description?: string;
+  private: boolean;
+  charts: number;
+  versions: number;
+  lastChange?: string;
+  error?: { code: string; message: string };
+  failedVersions: FailedVersion[];
+  republished: Republished[];
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { readChartArchive } from './archive.ts';
+import { packEntries, type RawEntry } from './pack.ts';
+
+const chartYaml = (name = 'demo', version = '1.0.0') =>
+  Buffer.from(`apiVersion: v2\nname: ${name}\nversion: ${version}\n`);
+const base: RawEntry[] = [
+  { path: 'demo/Chart.yaml', body: chartYaml() },
+  { path: 'demo/values.yaml', body: Buffer.from('a: 1\n') },
+  { path: 'demo/README.md', body: Buffer.from('# demo\n') },
+  { path: 'demo/templates/x.yaml', body: Buffer.from('kind: X\n') },
+  { path: 'demo/charts/sub/Chart.yaml', body: chartYaml('sub') },
+];
+const read = (entries: RawEntry[], limits?: Parameters<typeof readChartArchive>[2]) =>
+  readChartArchive(packEntries(entries), { name: 'demo', version: '1.0.0' }, limits);
+
+describe('reading chart archives', () => {
+  it('keeps only the four files at the chart root', async () => {
+    const { files } = await read(base);
+    expect([...files.keys()].sort()).toEqual(['Chart.yaml', 'README.md', 'values.yaml']);
+    expect(files.get('values.yaml')!.toString()).toBe('a: 1\n');
+  });
+
+  it.each([
+    ['a .. path', { path: 'demo/../../etc/passwd', body: Buffer.from('x') }, /climbs out/],
+    ['an absolute path', { path: '/etc/passwd', body: Buffer.from('x') }, /absolute path/],
+    ['a symlink', { path: 'demo/link', type: 'SymbolicLink', linkpath: '/etc/passwd' }, /is a link/],
+    ['a hardlink', { path: 'demo/hard', type: 'Link', linkpath: 'demo/Chart.yaml' }, /is a link/],
+    ['a device', { path: 'demo/dev', type: 'CharacterDevice' }, /CharacterDevice entry/],
+  ] as const)('refuses the whole archive for %s', async (_what, entry, message) => {
+    const error = (await read([...base, entry as RawEntry]).catch((e: unknown) => e)) as {
+      code: string;
+      message: string;
+    };
+    expect(error.code).toBe('ArchiveUnsafe');
+    expect(error.message).toMatch(message);
+  });
+
+  it('refuses oversized entries and decompression bombs', async () => {
+    const big = { path: 'demo/values.yaml', body: Buffer.alloc(2 * 1024 * 1024, 'a') };
+    const limits = {
+      maxArchiveBytes: 1e9,
+      maxDecompressedBytes: 3 * 1024 * 1024,
+      maxFileBytes: 1024 * 1024,
+      maxEntries: 100,
+    };
+    await expect(read([base[0]!, big], limits)).rejects.toThrow(/larger than 1 MiB/);
+    const bomb = [
+      base[0]!,
+      ...Array.from({ length: 4 }, (_, i) => ({ path: `demo/f${i}`, body: Buffer.alloc(900 * 1024) })),
+    ];
+    await expect(read(bomb, limits)).rejects.toThrow(/add up to more than 3 MiB|decompresses to more than/);
+    // a gzip stream far larger than it looks
+    const zeros = gzipSync(Buffer.alloc(200 * 1024 * 1024));
+    expect(zeros.length).toBeLessThan(1024 * 1024);
+    await expect(readChartArchive(zeros, { name: 'demo', version: '1.0.0' })).rejects.toThrow(
+      /decompresses to more than 100 MiB/,
+    );
+  });
+
+  it('refuses a Chart.yaml that disagrees with the index, or none', async () => {
+    await expect(read([{ path: 'demo/Chart.yaml', body: chartYaml('demo', '1.0.1') }])).rejects.toMatchObject(
+      { code: 'ChartMismatch' },
+    );
+    await expect(read([{ path: 'demo/Chart.yaml', body: chartYaml('other') }])).rejects.toMatchObject({
+      code: 'ChartMismatch',
+    });
+    await expect(read([{ path: 'demo/values.yaml', body: Buffer.from('a: 1') }])).rejects.toMatchObject({
+      code: 'ChartInvalid',
+    });
+  });
+
+  it('refuses a values.schema.json that is not JSON, and garbage that is not gzip', async () => {
+    await expect(
+      read([...base, { path: 'demo/values.schema.json', body: Buffer.from('{nope') }]),
+    ).rejects.toThrow(/not JSON/);
+    await expect(
+      readChartArchive(Buffer.from('not a tgz'), { name: 'demo', version: '1.0.0' }),
+    ).rejects.toMatchObject({ code: 'ArchiveInvalid' });
+  });
+
+  it('reads version strings literally (1.10 is not 1.1)', async () => {
+    const entries = [{ path: 'demo/Chart.yaml', body: chartYaml('demo', '1.10') }];
+    await expect(
+      readChartArchive(packEntries(entries), { name: 'demo', version: '1.10' }),
+    ).resolves.toBeDefined();
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * Reads a chart archive (`.tgz`) in memory and keeps only the files chartroom publishes. The
+ * archive is untrusted: anything that could escape a directory when unpacked elsewhere (`..`,
+ * absolute paths, links, devices), oversized entries and decompression bombs refuse the whole
+ * archive, not just the entry, because such an archive was not made by `helm package`.
+ */
+import { gunzipSync } from 'node:zlib';
+import { Parser, type ReadEntry } from 'tar';
+import { load, FAILSAFE_SCHEMA } from 'js-yaml';
+import { ChartroomError } from '../errors.ts';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './limits.ts';
+
+export const KEPT_FILES = ['Chart.yaml', 'README.md', 'values.yaml', 'values.schema.json'] as const;
+export type KeptFile = (typeof KEPT_FILES)[number];
+
+export interface ChartFiles {
+  /** the kept files at the chart's root, by name */
+  files: Map<KeptFile, Buffer>;
+}
+
+const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+
+function refuse(chart: string, version: string, why: string): ChartroomError {
+  return new ChartroomError('ArchiveUnsafe', `${chart} ${version}: archive refused: ${why}`, {
+    hint: 'the archive was not made by helm package; ask the chart publisher to republish it',
+  });
+}
+
+export async function readChartArchive(
+  archive: Buffer,
+  expected: { name: string; version: string },
+  limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
+): Promise<ChartFiles> {
+  const { name, version } = expected;
+  let tarball: Buffer;
+  try {
+    // The +1 MiB leaves room for tar headers and padding around the entries' own cap.
+    tarball = gunzipSync(archive, { maxOutputLength: limits.maxDecompressedBytes + 1024 * 1024 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw refuse(
+        name,
+        version,
+        `it decompresses to more than ${limits.maxDecompressedBytes / 1048576} MiB`,
+      );
+    }
+    throw new ChartroomError(
+      'ArchiveInvalid',
+      `${name} ${version}: the chart archive is not gzip: ${(error as Error).message}`,
+    );
+  }
+
+  const files = new Map<KeptFile, Buffer>();
+  let total = 0;
+  let entries = 0;
+  let top: string | undefined;
+  let failure: ChartroomError | undefined;
+
+  await new Promise<void>((resolve, reject) => {
+    const parser = new Parser({ strict: true, maxMetaEntrySize: 1024 * 1024 });
+    const fail = (error: ChartroomError) => {
+      failure ??= error;
+    };
+    parser.on('entry', (entry: ReadEntry) => {
+      entries++;
+      const problem = checkEntry(entry, limits);
+      if (problem) fail(refuse(name, version, problem));
+      total += entry.size;
+      if (total > limits.maxDecompressedBytes) {
+        fail(
+          refuse(
+            name,
+            version,
+            `its entries add up to more than ${limits.maxDecompressedBytes / 1048576} MiB`,
+          ),
+        );
+      }
+      if (entries > limits.maxEntries)
+        fail(refuse(name, version, `it has more than ${limits.maxEntries} entries`));
+      const parts = entry.path.replace(/\/+$/, '').split('/');
+      if (parts[0] && !problem) {
+        if (top === undefined) top = parts[0];
+        else if (top !== parts[0])
+          fail(refuse(name, version, `entries sit under two top folders ("${top}" and "${parts[0]}")`));
+      }
+      const file = parts.length === 2 ? (parts[1] as KeptFile) : undefined;
+      if (!failure && file && KEPT_FILES.includes(file) && FILE_TYPES.has(entry.type)) {
+        const chunks: Buffer[] = [];
+        entry.on('data', (c: Buffer) => chunks.push(c));
+        entry.on('end', () => files.set(file, Buffer.concat(chunks)));
+      } else {
+        entry.resume();
+      }
+    });
+    parser.on('warn', (code: string, message: string) => {
+      if (code !== 'TAR_ENTRY_INFO')
+        fail(new ChartroomError('ArchiveInvalid', `${name} ${version}: damaged tar: ${message}`));
+    });
+    parser.on('error', (error: Error) =>
+      reject(new ChartroomError('ArchiveInvalid', `${name} ${version}: damaged tar: ${error.message}`)),
+    );
+    parser.on('end', () => resolve());
+    parser.end(tarball);
+  });
+  if (failure) throw failure;
+  if (entries === 0)
+    throw new ChartroomError('ArchiveInvalid', `${name} ${version}: the chart archive is empty`);
+
+  const chartYaml = files.get('Chart.yaml');
+  if (!chartYaml) {
+    throw new ChartroomError(
+      'ChartInvalid',
+      `${name} ${version}: the archive has no ${top ?? name}/Chart.yaml`,
+      {
+        hint: 'a chart archive holds <chart>/Chart.yaml at its root',
+      },
+    );
+  }
+  checkChartYaml(chartYaml, name, version);
+  const schema = files.get('values.schema.json');
+  if (schema) {
+    try {
+      JSON.parse(schema.toString('utf8'));
+    } catch (error) {
+      throw new ChartroomError(
+        'ChartInvalid',
+        `${name} ${version}: values.schema.json is not JSON: ${(error as Error).message}`,
+      );
+    }
+  }
+  return { files };
+}
+
+function checkEntry(entry: ReadEntry, limits: ArchiveLimits): string | undefined {
+  const p = entry.path;
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.includes('\\'))
+    return `entry "${p}" has an absolute path`;
+  if (p.split('/').some((part) => part === '..')) return `entry "${p}" climbs out of the chart with ".."`;
+  if (entry.type === 'SymbolicLink' || entry.type === 'Link') return `entry "${p}" is a link`;
+  if (!FILE_TYPES.has(entry.type) && entry.type !== 'Directory')
+    return `entry "${p}" is a ${entry.type} entry`;
+  if (entry.size > limits.maxFileBytes)
+    return `entry "${p}" is larger than ${limits.maxFileBytes / 1048576} MiB`;
+  return undefined;
+}
+
+/** The archive's Chart.yaml must be the chart and version the index (or the OCI tag) promised. */
+function checkChartYaml(source: Buffer, name: string, version: string): void {
+  let data: unknown;
+  try {
+    // Failsafe schema: every scalar a string, so `version: 1.10` is not read as the float 1.1.
+    data = load(source.toString('utf8'), { schema: FAILSAFE_SCHEMA, maxAliases: 0 });
+  } catch (error) {
+    throw new ChartroomError(
+      'ChartInvalid',
+      `${name} ${version}: Chart.yaml is not YAML: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  const meta = (data ?? {}) as Record<string, unknown>;
+  const actualName = typeof meta.name === 'string' ? meta.name.trim() : undefined;
+  const actualVersion = typeof meta.version === 'string' ? meta.version.trim() : undefined;
+  if (actualName !== name || actualVersion !== version) {
+    throw new ChartroomError(
+      'ChartMismatch',
+      `${name} ${version}: the archive's Chart.yaml says ${actualName ?? '(no name)'} ${actualVersion ?? '(no version)'}; refusing a chart that is not what the index lists`,
+      { hint: 'the repository index and the archive disagree: ask the publisher to reindex' },
+    );
+  }
+}

@@ -1,0 +1,65 @@
+/** What chartroom knows of one chart version before (and besides) its files: the index entry or OCI config, normalised. */
+export interface Maintainer {
+  name?: string;
+  email?: string;
+  url?: string;
+}
+
+export interface ChartVersionMeta {
+  chart: string;
+  /** the published version string: the version's key everywhere */
+  version: string;
+  appVersion?: string;
+  description?: string;
+  icon?: string;
+  home?: string;
+  sources: string[];
+  keywords: string[];
+  maintainers: Maintainer[];
+  deprecated: boolean;
+  /** ISO 8601 */
+  created?: string;
+  /** "sha256:<hex>" of the chart archive, when the source states it */
+  digest?: string;
+  /** absolute download URLs (https://, http:// or oci://) */
+  urls: string[];
+}
+
+export const CHART_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+
+export function str(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+export function strList(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.map(str).filter((v): v is string => v !== undefined);
+}
+
+export function maintainers(value: unknown): Maintainer[] {
+  if (!Array.isArray(value)) return [];
+  const out: Maintainer[] = [];
+  for (const item of value) {
+    if (item === null || typeof item !== 'object') continue;
+    const m = item as Record<string, unknown>;
+    const entry: Maintainer = {};
+    const name = str(m.name);
+    const email = str(m.email);
+    const url = str(m.url);
+    if (name) entry.name = name;
+    if (email) entry.email = email;
+    if (url) entry.url = url;
+    if (Object.keys(entry).length > 0) out.push(entry);
+  }
+  return out;
+}
+
+/** Normalises a timestamp to ISO 8601 (Helm writes RFC 3339 with nanoseconds); undefined when unparsable. */
+export function isoTime(value: unknown): string | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}

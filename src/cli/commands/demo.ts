@@ -1,0 +1,101 @@
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { simpleGit } from 'simple-git';
+import { startChartRepoServer } from '../../demo/chart-repo-server.ts';
+import { buildRepository, renderIndex, type ChartSource } from '../../demo/repository.ts';
+import { createSync } from '../../sync/run.ts';
+import type { Output } from '../output.ts';
+
+export const DEMO_USAGE = 'chartroom demo [--dir DIR]';
+
+const EXAMPLES = fileURLToPath(new URL('../../../examples/charts/', import.meta.url));
+
+/**
+ * A self-contained run on the project's own example charts, no network: serves them as a local
+ * chart repository, syncs it into a fresh catalog repository, publishes one more version and
+ * syncs again, showing the commit each run makes.
+ */
+export async function demoCommand(args: string[], output: Output): Promise<number> {
+  const { values } = parseArgs({ args, options: { dir: { type: 'string' } }, strict: true });
+  const root = values.dir ? path.resolve(values.dir) : await mkdtemp(path.join(tmpdir(), 'chartroom-demo-'));
+  const charts: ChartSource[] = [
+    { dir: path.join(EXAMPLES, 'hello-web'), name: 'hello-web', versions: ['1.0.0', '1.1.0', '1.2.0-rc.1'] },
+    { dir: path.join(EXAMPLES, 'queue-worker'), name: 'queue-worker', versions: ['0.3.0', '0.4.0'] },
+    { dir: path.join(EXAMPLES, 'nightly-backup'), name: 'nightly-backup', versions: ['2.0.0'] },
+  ];
+  const server = await startChartRepoServer();
+  try {
+    const repo = await buildRepository(charts);
+    for (const [file, body] of repo.files) server.setFile(`/charts/${file}`, body);
+
+    await mkdir(path.join(root, 'registries'), { recursive: true });
+    const git = simpleGit(root);
+    await git.init();
+    await git.addConfig('user.name', 'chartroom demo').addConfig('user.email', 'demo@chartroom.invalid');
+    await writeFile(
+      path.join(root, 'registries', 'demo.yaml'),
+      [
+        '# The demo repository chartroom serves on loopback (hence insecure: plain http).',
+        `url: ${server.origin}/charts`,
+        'description: Example charts that ship with chartroom',
+        'insecure: true',
+        'interval: 1m',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(path.join(root, '.gitignore'), '.chartroom/\n');
+    await git.add(['registries', '.gitignore']).commit('add the demo registry');
+    output.out(`chartroom demo: catalog repository at ${root}`);
+    output.out(`chartroom demo: serving ${repo.files.size - 1} chart archives at ${server.origin}/charts`);
+
+    const sync = createSync({
+      root,
+      onProgress: ({ report }) =>
+        report && output.out(`  ${report.name}: ${report.status}, ${report.added.length} new`),
+    });
+    const first = await sync.run({ force: true });
+    output.out(
+      `chartroom demo: first sync ${first.commit ? `committed "${first.message?.split('\n')[0]}"` : 'made no commit'}`,
+    );
+
+    const second = await sync.run({ force: true });
+    output.out(
+      `chartroom demo: second sync ${second.commit ? 'committed' : 'found nothing new (304 Not Modified), no commit'}`,
+    );
+
+    // publish queue-worker 0.5.0 and sync once more
+    const next = await buildRepository([{ ...charts[1]!, versions: ['0.5.0'] }]);
+    const archive = next.files.get('queue-worker-0.5.0.tgz')!;
+    server.setFile('/charts/queue-worker-0.5.0.tgz', archive);
+    repo.index.entries['queue-worker']!.unshift(next.index.entries['queue-worker']![0]!);
+    server.setFile('/charts/index.yaml', renderIndex(repo.index));
+    const third = await sync.run({ force: true });
+    output.out(
+      `chartroom demo: after publishing queue-worker 0.5.0, ${third.commit ? `committed "${third.message?.split('\n')[0]}"` : 'made no commit'}`,
+    );
+
+    const log = await git.log();
+    output.out('');
+    output.out('git log:');
+    for (const entry of log.all) output.out(`  ${entry.hash.slice(0, 8)} ${entry.message}`);
+    const registry = JSON.parse(
+      await readFile(path.join(root, 'catalog', 'registries', 'demo.json'), 'utf8'),
+    ) as {
+      charts: number;
+      versions: number;
+    };
+    output.out('');
+    output.out(
+      `chartroom demo: catalog has ${registry.charts} charts and ${registry.versions} versions in ${path.join(root, 'catalog')}`,
+    );
+    output.out(
+      `chartroom demo: try: cat ${path.join(root, 'catalog', 'charts', 'demo', 'hello-web', 'chart.json')}`,
+    );
+    return first.exitCode || second.exitCode || third.exitCode;
+  } finally {
+    await server.close();
+  }
+}

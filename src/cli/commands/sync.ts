@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { createSync, type SyncReport } from '../../sync/run.ts';
+import type { RegistryReport } from '../../sync/registry-sync.ts';
+import { paint, type Output } from '../output.ts';
+
+export const SYNC_USAGE =
+  'chartroom sync [--registry NAME]... [--force] [--retry-failed] [--no-commit] [--push] [--json]';
+
+export async function syncCommand(root: string, args: string[], output: Output): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      registry: { type: 'string', multiple: true },
+      force: { type: 'boolean' },
+      'retry-failed': { type: 'boolean' },
+      'no-commit': { type: 'boolean' },
+      push: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const sync = createSync({
+    root,
+    onProgress: ({ registry, phase, report }) => {
+      if (values.json) return;
+      if (phase === 'start') {
+        if (output.tty) output.err(paint(true, 'dim', `… ${registry}`));
+      } else if (report) output.err(describeRegistry(report, output.tty));
+    },
+  });
+  const report = await sync.run({
+    ...(values.registry ? { registries: values.registry } : {}),
+    force: values.force === true,
+    retryFailed: values['retry-failed'] === true,
+    commit: values['no-commit'] !== true,
+    push: values.push === true,
+  });
+  if (values.json) output.out(JSON.stringify(report, null, 2));
+  else output.out(summary(report));
+  return report.exitCode;
+}
+
+function describeRegistry(report: RegistryReport, tty: boolean): string {
+  const name = report.name;
+  switch (report.status) {
+    case 'failed':
+      return paint(tty, 'red', `✗ ${name}: ${report.error?.message ?? 'failed'}`);
+    case 'not-modified':
+      return `✓ ${name}: not modified`;
+    case 'skipped':
+      return paint(tty, 'dim', `- ${name}: not due`);
+    default: {
+      const parts = [`${report.added.length} new`];
+      if (report.removed.length) parts.push(`${report.removed.length} removed upstream`);
+      if (report.republished.length) parts.push(`${report.republished.length} republished`);
+      if (report.failed.length) parts.push(`${report.failed.length} failed`);
+      if (report.waiting) parts.push(`${report.waiting} waiting to retry`);
+      if (report.problems.length) parts.push(`${report.problems.length} index entries skipped`);
+      const lines = [
+        `${report.failed.length ? paint(tty, 'yellow', '!') : '✓'} ${name}: ${parts.join(', ')}`,
+      ];
+      for (const f of report.failed) lines.push(`    ${f.chart} ${f.version}: ${f.message}`);
+      for (const p of report.problems.slice(0, 20))
+        lines.push(`    skipped ${p.chart ?? ''} ${p.version ?? ''}: ${p.message}`);
+      if (report.problems.length > 20)
+        lines.push(`    … ${report.problems.length - 20} more skipped entries`);
+      return lines.join('\n');
+    }
+  }
+}
+
+function summary(report: SyncReport): string {
+  const lines: string[] = [];
+  if (report.pruned.length)
+    lines.push(`removed from the catalog: ${report.pruned.join(', ')} (no registry file)`);
+  if (report.commit) lines.push(`committed ${report.commit.slice(0, 12)}: ${report.message?.split('\n')[0]}`);
+  else lines.push('nothing changed; no commit');
+  if (report.pushed) lines.push('pushed');
+  if (report.pushError) lines.push(`push failed: ${report.pushError.message}`);
+  return lines.join('\n');
+}

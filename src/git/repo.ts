@@ -1,0 +1,106 @@
+/**
+ * Git for the catalog: one commit per run that changed something, push with rebase-and-retry
+ * when a concurrent run pushed first. simple-git drives the real git binary (isomorphic-git has
+ * no rebase and is slow on large trees).
+ */
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { ChartroomError } from '../errors.ts';
+
+export interface CatalogGit {
+  isRepository(): Promise<boolean>;
+  /** the last commit that touched `path`, if any */
+  lastCommitTouching(path: string): Promise<string | undefined>;
+  /** stages and commits only `path`; returns the new commit, or undefined when nothing changed */
+  commitPath(path: string, message: string): Promise<string | undefined>;
+  /** whether `path` has no uncommitted changes */
+  isClean(path: string): Promise<boolean>;
+  push(options?: { remote?: string; attempts?: number }): Promise<void>;
+}
+
+const IDENTITY = { name: 'chartroom', email: 'chartroom@users.noreply.github.com' };
+
+export function createCatalogGit(root: string): CatalogGit {
+  const git: SimpleGit = simpleGit({ baseDir: root, maxConcurrentProcesses: 1 });
+
+  async function identityArgs(): Promise<string[]> {
+    const name = await git.raw(['config', '--get', 'user.name']).catch(() => '');
+    const email = await git.raw(['config', '--get', 'user.email']).catch(() => '');
+    const args: string[] = [];
+    if (!name.trim()) args.push('-c', `user.name=${IDENTITY.name}`);
+    if (!email.trim()) args.push('-c', `user.email=${IDENTITY.email}`);
+    return args;
+  }
+
+  return {
+    async isRepository() {
+      return git.checkIsRepo().catch(() => false);
+    },
+
+    async lastCommitTouching(path) {
+      const out = await git.raw(['log', '-1', '--format=%H', '--', path]).catch(() => '');
+      return out.trim() || undefined;
+    },
+
+    async commitPath(path, message) {
+      await git.raw(['add', '--all', '--', path]);
+      const staged = await git.raw(['diff', '--cached', '--name-only', '--', path]);
+      if (!staged.trim()) return undefined;
+      await git.raw([
+        ...(await identityArgs()),
+        'commit',
+        '--quiet',
+        '--no-verify',
+        '-m',
+        message,
+        '--',
+        path,
+      ]);
+      return (await git.revparse(['HEAD'])).trim();
+    },
+
+    async isClean(path) {
+      return (await git.raw(['status', '--porcelain', '--', path])).trim() === '';
+    },
+
+    async push(options = {}) {
+      const remote = options.remote ?? 'origin';
+      const attempts = options.attempts ?? 3;
+      const branch = (await git.revparse(['--abbrev-ref', 'HEAD'])).trim();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await git.raw(['push', '--quiet', remote, `HEAD:refs/heads/${branch}`]);
+          return;
+        } catch (error) {
+          const message = (error as Error).message;
+          const rejected = /rejected|non-fast-forward|fetch first/.test(message);
+          if (!rejected || attempt >= attempts) {
+            throw new ChartroomError('PushFailed', `git push to ${remote} failed: ${firstLine(message)}`, {
+              hint: 'the catalog commit is kept locally; the next run pushes it',
+            });
+          }
+          try {
+            await git.raw([...(await identityArgs()), 'pull', '--rebase', '--quiet', remote, branch]);
+          } catch (rebaseError) {
+            await git.raw(['rebase', '--abort']).catch(() => undefined);
+            throw new ChartroomError(
+              'PushFailed',
+              `rebasing on ${remote}/${branch} failed: ${firstLine((rebaseError as Error).message)}`,
+              {
+                hint: 'two syncs changed the same catalog files; the next run syncs again on top of the remote',
+              },
+            );
+          }
+        }
+      }
+    },
+  };
+}
+
+function firstLine(text: string): string {
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? text
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * Parses a Helm repository index (`index.yaml`, YAML or JSON) into chart version metadata,
+ * once, at the boundary. Permissive per entry: one bad entry is dropped and reported, never
+ * fatal. Bounded: the caller caps the size; aliases are capped here (indexes written by Helm have
+ * none; js-yaml shares aliased nodes instead of expanding them, and this walk reads only one
+ * level of each entry, so even a billion-laughs document under the cap costs nothing).
+ *
+ * js-yaml, not the `yaml` package: on the 1.6 MB argo-helm index it is ~7x faster (90 ms vs
+ * 670 ms), and index files need no source positions. JSON indexes go to JSON.parse.
+ */
+import { load } from 'js-yaml';
+import { ChartroomError } from '../../errors.ts';
+import {
+  CHART_NAME,
+  isoTime,
+  maintainers,
+  str,
+  strList,
+  type ChartVersionMeta,
+} from '../../chart/metadata.ts';
+import { parseChartVersion } from '../../chart/version.ts';
+
+export interface IndexProblem {
+  chart?: string;
+  version?: string;
+  message: string;
+}
+
+export interface ParsedIndex {
+  versions: ChartVersionMeta[];
+  problems: IndexProblem[];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function parseHelmIndex(body: Buffer, repoUrl: string): ParsedIndex {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new ChartroomError('IndexInvalid', `the index at ${repoUrl} is not valid UTF-8`);
+  }
+  const data = parseDocument(text, repoUrl);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ChartroomError(
+      'IndexInvalid',
+      `the index at ${repoUrl} is not a mapping; is this a Helm repository?`,
+    );
+  }
+  const entries = (data as Record<string, unknown>).entries;
+  if (entries === undefined || entries === null) return { versions: [], problems: [] };
+  if (typeof entries !== 'object' || Array.isArray(entries)) {
+    throw new ChartroomError('IndexInvalid', `the index at ${repoUrl} has "entries" that is not a mapping`);
+  }
+  // Helm resolves relative chart URLs against the repository URL with a trailing slash.
+  const base = repoUrl.endsWith('/') ? repoUrl : `${repoUrl}/`;
+  const versions: ChartVersionMeta[] = [];
+  const problems: IndexProblem[] = [];
+  for (const [chart, list] of Object.entries(entries as Record<string, unknown>)) {
+    if (!CHART_NAME.test(chart)) {
+      problems.push({ chart, message: `chart name "${chart}" is not a valid chart name; skipped` });
+      continue;
+    }
+    if (!Array.isArray(list)) {
+      problems.push({ chart, message: 'the entry is not a list of versions; skipped' });
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const item of list) {
+      const result = normaliseEntry(chart, item, base);
+      if ('message' in result) {
+        problems.push(result);
+        continue;
+      }
+      if (seen.has(result.version)) {
+        problems.push({
+          chart,
+          version: result.version,
+          message: 'listed twice in the index; the first entry is kept',
+        });
+        continue;
+      }
+      seen.add(result.version);
+      versions.push(result);
+    }
+  }
+  return { versions, problems };
+}
+
+function parseDocument(text: string, repoUrl: string): unknown {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) {
+    try {
+      return JSON.parse(trimmed) as unknown;
+    } catch {
+      // a YAML flow mapping also starts with "{"; let the YAML parser have it
+    }
+  }
+  try {
+    return load(text, { maxAliases: 10_000, maxDepth: 64 });
+  } catch (error) {
+    const first = (error as Error).message.split('\n')[0];
+    throw new ChartroomError('IndexInvalid', `the index at ${repoUrl} does not parse: ${first}`, {
+      hint: 'the repository serves a broken index.yaml; tell its maintainers',
+    });
+  }
+}
+
+function normaliseEntry(chart: string, item: unknown, base: string): ChartVersionMeta | IndexProblem {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    return { chart, message: 'a version entry is not a mapping; skipped' };
+  }
+  const e = item as Record<string, unknown>;
+  const version = str(e.version);
+  if (version === undefined) return { chart, message: 'a version entry has no version; skipped' };
+  if (!parseChartVersion(version))
+    return { chart, version, message: `"${version}" is not a semantic version; skipped` };
+  const name = str(e.name);
+  if (name !== undefined && name !== chart) {
+    return { chart, version, message: `the entry names chart "${name}" under "${chart}"; skipped` };
+  }
+  let digest: string | undefined;
+  const rawDigest = str(e.digest);
+  if (rawDigest !== undefined) {
+    const hex = rawDigest.replace(/^sha256:/, '').toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(hex))
+      return { chart, version, message: `digest "${rawDigest}" is not a sha256; skipped` };
+    digest = `sha256:${hex}`;
+  }
+  const urls: string[] = [];
+  for (const raw of strList(e.urls)) {
+    try {
+      urls.push(raw.startsWith('oci://') ? raw : new URL(raw, base).href);
+    } catch {
+      // an unusable URL is as good as none; reported below if none is left
+    }
+  }
+  if (urls.length === 0) return { chart, version, message: 'the entry has no usable download URL; skipped' };
+  const meta: ChartVersionMeta = {
+    chart,
+    version,
+    sources: strList(e.sources),
+    keywords: strList(e.keywords),
+    maintainers: maintainers(e.maintainers),
+    deprecated: e.deprecated === true,
+    urls,
+  };
+  const optional = {
+    appVersion: str(e.appVersion),
+    description: str(e.description),
+    icon: str(e.icon),
+    home: str(e.home),
+    created: isoTime(e.created),
+    digest,
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) (meta as unknown as Record<string, unknown>)[key] = value;
+  }
+  return meta;
+}

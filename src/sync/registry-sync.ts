@@ -1,0 +1,369 @@
+/**
+ * One registry's sync: list upstream, diff against catalog/, fetch what is new (bounded
+ * concurrency), write files and chart.json in crash-safe order, and record failures. A registry
+ * that cannot be listed keeps its last good catalog; a version that fails never stops the others.
+ */
+import type { LimitFunction } from 'p-limit';
+import type { ChartVersionMeta } from '../chart/metadata.ts';
+import { compareNewestFirst, latestOf } from '../chart/version.ts';
+import type { CatalogStore } from '../catalog/store.ts';
+import type {
+  CatalogChart,
+  CatalogRegistry,
+  CatalogVersion,
+  FailedVersion,
+  Republished,
+} from '../catalog/types.ts';
+import type { RegistryDefinition } from '../config/types.ts';
+import { describeError } from '../errors.ts';
+import type { IndexProblem } from '../sources/helm/index-parse.ts';
+import { retryDelayMs } from './backoff.ts';
+import { createFilters } from './filters.ts';
+import type { FetchedVersion, RegistrySource, Validators } from './source.ts';
+
+export interface VersionRef {
+  chart: string;
+  version: string;
+}
+
+export interface RegistryReport {
+  name: string;
+  kind: 'http' | 'oci';
+  status: 'synced' | 'not-modified' | 'failed' | 'skipped';
+  error?: { code: string; message: string };
+  added: VersionRef[];
+  removed: VersionRef[];
+  dropped: VersionRef[];
+  republished: Republished[];
+  /** attempted in this run and failed */
+  failed: Array<VersionRef & { code: string; message: string; attempts: number; gaveUp: boolean }>;
+  /** failed earlier, not yet due for a retry (or given up) */
+  waiting: number;
+  problems: IndexProblem[];
+}
+
+export interface SyncRegistryInput {
+  registry: RegistryDefinition;
+  source: RegistrySource;
+  store: CatalogStore;
+  validators: Validators;
+  now: Date;
+  retryFailed: boolean;
+  limit: LimitFunction;
+}
+
+export interface SyncRegistryResult {
+  report: RegistryReport;
+  /** validators to remember, when the listing succeeded */
+  validators?: Validators;
+}
+
+const key = (chart: string, version: string) => `${chart}\u0000${version}`;
+
+export function emptyReport(registry: RegistryDefinition, status: RegistryReport['status']): RegistryReport {
+  return {
+    name: registry.name,
+    kind: registry.kind,
+    status,
+    added: [],
+    removed: [],
+    dropped: [],
+    republished: [],
+    failed: [],
+    waiting: 0,
+    problems: [],
+  };
+}
+
+export function registryDoc(registry: RegistryDefinition, fields: Partial<CatalogRegistry>): CatalogRegistry {
+  const doc: CatalogRegistry = {
+    name: registry.name,
+    url: registry.url,
+    kind: registry.kind,
+    private: registry.credential !== undefined,
+    charts: fields.charts ?? 0,
+    versions: fields.versions ?? 0,
+    failedVersions: fields.failedVersions ?? [],
+    republished: fields.republished ?? [],
+  };
+  if (registry.description) doc.description = registry.description;
+  if (fields.lastChange) doc.lastChange = fields.lastChange;
+  if (fields.error) doc.error = fields.error;
+  return doc;
+}
+
+export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegistryResult> {
+  const { registry, source, store, now, retryFailed } = input;
+  const previous = await store.readRegistry(registry.name);
+  const nowIso = now.toISOString();
+  const isDue = (f: FailedVersion) => retryFailed || (!f.gaveUp && Date.parse(f.nextRetry) <= now.getTime());
+  // A failed version waiting for its retry needs the index entry, so skip the conditional request then.
+  const validators = previous?.failedVersions.some(isDue) ? {} : input.validators;
+
+  let listing;
+  try {
+    listing = await source.list(validators);
+  } catch (error) {
+    const report = emptyReport(registry, 'failed');
+    report.error = describeError(error);
+    await store.writeRegistry(registryDoc(registry, { ...previous, error: report.error }));
+    return { report };
+  }
+  if (listing.notModified) {
+    const { error: _cleared, ...kept } = previous ?? {};
+    await store.writeRegistry(registryDoc(registry, kept));
+    const report = emptyReport(registry, 'not-modified');
+    report.waiting = previous?.failedVersions.length ?? 0;
+    return { report, validators };
+  }
+
+  const report = emptyReport(registry, 'synced');
+  report.problems = listing.problems;
+  const filters = createFilters(registry);
+  const upstream = new Map<string, Map<string, ChartVersionMeta>>();
+  for (const meta of listing.versions) {
+    if (!filters.chart(meta.chart) || !filters.version(meta.version)) continue;
+    let versions = upstream.get(meta.chart);
+    if (!versions) upstream.set(meta.chart, (versions = new Map<string, ChartVersionMeta>()));
+    versions.set(meta.version, meta);
+  }
+  const existing = await store.readCharts(registry.name);
+  const failures = new Map((previous?.failedVersions ?? []).map((f) => [key(f.chart, f.version), f]));
+  const previouslyRepublished = new Set((previous?.republished ?? []).map((r) => key(r.chart, r.version)));
+  const republished = new Map<string, Republished>();
+
+  // Plan every chart first, then fetch across all of them with one concurrency limit.
+  interface Plan {
+    chart: string;
+    up: Map<string, ChartVersionMeta>;
+    old: CatalogChart | undefined;
+    listed: Map<string, CatalogVersion>;
+    fetch: Array<{ meta: ChartVersionMeta; refill: boolean }>;
+    deleteFiles: string[];
+  }
+  const plans: Plan[] = [];
+  const charts = [...new Set([...upstream.keys(), ...existing.keys()])].sort();
+  for (const chart of charts) {
+    const old = existing.get(chart);
+    if (!filters.chart(chart)) {
+      for (const v of old?.versions ?? []) report.dropped.push({ chart, version: v.version });
+      await store.removeChart(registry.name, chart);
+      continue;
+    }
+    const up = upstream.get(chart) ?? new Map<string, ChartVersionMeta>();
+    const plan: Plan = { chart, up, old, listed: new Map(), fetch: [], deleteFiles: [] };
+    for (const v of old?.versions ?? []) {
+      if (!filters.version(v.version)) {
+        report.dropped.push({ chart, version: v.version });
+        if (v.files.length > 0) plan.deleteFiles.push(v.version);
+        continue;
+      }
+      const meta = up.get(v.version);
+      const next: CatalogVersion = { ...v };
+      if (meta) {
+        next.removed = false;
+        next.deprecated = meta.deprecated;
+        if (meta.digest && v.digest && meta.digest !== v.digest) {
+          // Never silently replace what people may have deployed: flag it, keep the old record.
+          republished.set(key(chart, v.version), {
+            chart,
+            version: v.version,
+            digest: meta.digest,
+            previousDigest: v.digest,
+          });
+        }
+      } else if (!v.removed) {
+        next.removed = true;
+        report.removed.push({ chart, version: v.version });
+      }
+      plan.listed.set(v.version, next);
+    }
+    const candidates: ChartVersionMeta[] = [];
+    for (const meta of up.values()) {
+      if (plan.listed.has(meta.version)) continue;
+      const failure = failures.get(key(chart, meta.version));
+      if (failure && !isDue(failure)) {
+        report.waiting++;
+        continue;
+      }
+      candidates.push(meta);
+    }
+    const order = [...plan.listed.keys(), ...candidates.map((c) => c.version)].sort(compareNewestFirst);
+    const window = new Set(registry.keep === 'all' ? order : order.slice(0, registry.keep));
+    for (const meta of candidates) {
+      if (window.has(meta.version)) plan.fetch.push({ meta, refill: false });
+      else {
+        // Outside `keep`: metadata only, no download.
+        plan.listed.set(meta.version, versionRecord(meta, nowIso, undefined));
+        report.added.push({ chart, version: meta.version });
+      }
+    }
+    for (const [version, v] of plan.listed) {
+      const meta = up.get(version);
+      const failure = failures.get(key(chart, version));
+      if (window.has(version) && v.files.length === 0 && meta && !v.removed && (!failure || isDue(failure))) {
+        plan.fetch.push({ meta, refill: true });
+      }
+    }
+    plans.push(plan);
+  }
+
+  const fetched = new Map<string, FetchedVersion | { error: { code: string; message: string } }>();
+  await Promise.all(
+    plans.flatMap((plan) =>
+      plan.fetch.map(({ meta }) =>
+        input.limit(async () => {
+          try {
+            fetched.set(key(meta.chart, meta.version), await source.fetchVersion(meta));
+          } catch (error) {
+            fetched.set(key(meta.chart, meta.version), { error: describeError(error) });
+          }
+        }),
+      ),
+    ),
+  );
+
+  let totalVersions = 0;
+  let chartCount = 0;
+  let lastChange: string | undefined;
+  for (const plan of plans) {
+    const { chart } = plan;
+    for (const { meta, refill } of plan.fetch) {
+      const k = key(chart, meta.version);
+      const result = fetched.get(k)!;
+      if ('error' in result) {
+        const before = failures.get(k);
+        const attempts = (before?.attempts ?? 0) + 1;
+        const failure: FailedVersion = {
+          chart,
+          version: meta.version,
+          ...result.error,
+          attempts,
+          firstFailure: before?.firstFailure ?? nowIso,
+          lastFailure: nowIso,
+          nextRetry: new Date(now.getTime() + retryDelayMs(chart, meta.version, attempts)).toISOString(),
+          gaveUp: attempts >= registry.maxAttempts,
+        };
+        failures.set(k, failure);
+        report.failed.push({
+          chart,
+          version: meta.version,
+          ...result.error,
+          attempts,
+          gaveUp: failure.gaveUp,
+        });
+        continue;
+      }
+      failures.delete(k);
+      const previousRecord = plan.listed.get(meta.version);
+      if (refill && previousRecord?.digest && previousRecord.digest !== result.digest) {
+        republished.set(k, {
+          chart,
+          version: meta.version,
+          digest: result.digest,
+          previousDigest: previousRecord.digest,
+        });
+        continue;
+      }
+      await store.writeVersionFiles(registry.name, chart, meta.version, result.files);
+      const record = refill && previousRecord ? { ...previousRecord } : versionRecord(meta, nowIso, result);
+      record.files = [...result.files.keys()].sort();
+      plan.listed.set(meta.version, record);
+      if (!refill) report.added.push({ chart, version: meta.version });
+    }
+    const versions = [...plan.listed.values()].sort((a, b) => compareNewestFirst(a.version, b.version));
+    // The window is recomputed over what is listed now; files outside it go, after chart.json.
+    const keep = registry.keep === 'all' ? versions.length : registry.keep;
+    versions.forEach((v, i) => {
+      if (i >= keep && v.files.length > 0) {
+        plan.deleteFiles.push(v.version);
+        v.files = [];
+      }
+    });
+    if (versions.length === 0) {
+      if (plan.old) await store.removeChart(registry.name, chart);
+      continue;
+    }
+    await store.writeChart(chartRecord(registry.name, chart, versions, plan.up, plan.old));
+    for (const version of plan.deleteFiles) await store.removeVersionFiles(registry.name, chart, version);
+    chartCount++;
+    totalVersions += versions.length;
+    for (const v of versions) if (!lastChange || v.created > lastChange) lastChange = v.created;
+  }
+
+  // Failures of versions no longer upstream (or now filtered out) are forgotten.
+  const upstreamKeys = new Set(
+    [...upstream.values()].flatMap((m) => [...m.values()].map((v) => key(v.chart, v.version))),
+  );
+  const failedVersions = [...failures.entries()]
+    .filter(([k]) => upstreamKeys.has(k))
+    .map(([, f]) => f)
+    .sort((a, b) =>
+      a.chart === b.chart ? compareNewestFirst(a.version, b.version) : a.chart < b.chart ? -1 : 1,
+    );
+  const republishedList = [...republished.values()].sort((a, b) =>
+    a.chart === b.chart ? compareNewestFirst(a.version, b.version) : a.chart < b.chart ? -1 : 1,
+  );
+  report.republished = republishedList.filter((r) => !previouslyRepublished.has(key(r.chart, r.version)));
+  await store.writeRegistry(
+    registryDoc(registry, {
+      charts: chartCount,
+      versions: totalVersions,
+      ...(lastChange ? { lastChange } : {}),
+      failedVersions,
+      republished: republishedList,
+    }),
+  );
+  return { report, validators: listing.validators };
+}
+
+function versionRecord(
+  meta: ChartVersionMeta,
+  nowIso: string,
+  fetched: FetchedVersion | undefined,
+): CatalogVersion {
+  const record: CatalogVersion = {
+    version: meta.version,
+    created: meta.created ?? nowIso,
+    deprecated: meta.deprecated,
+    removed: false,
+    files: [],
+  };
+  if (meta.appVersion) record.appVersion = meta.appVersion;
+  const digest = fetched?.digest ?? meta.digest;
+  if (digest) record.digest = digest;
+  if (fetched?.manifestDigest) record.manifestDigest = fetched.manifestDigest;
+  return record;
+}
+
+function chartRecord(
+  registry: string,
+  chart: string,
+  versions: CatalogVersion[],
+  up: Map<string, ChartVersionMeta>,
+  old: CatalogChart | undefined,
+): CatalogChart {
+  const current = versions.filter((v) => !v.removed);
+  const latest = latestOf((current.length > 0 ? current : versions).map((v) => v.version));
+  const meta = latest === undefined ? undefined : up.get(latest);
+  const doc: CatalogChart = {
+    name: chart,
+    registry,
+    sources: meta?.sources ?? old?.sources ?? [],
+    keywords: meta?.keywords ?? old?.keywords ?? [],
+    maintainers: meta?.maintainers ?? old?.maintainers ?? [],
+    deprecated: meta?.deprecated ?? old?.deprecated ?? false,
+    versions,
+  };
+  const description = meta ? meta.description : old?.description;
+  const icon = meta ? meta.icon : old?.icon;
+  const home = meta ? meta.home : old?.home;
+  if (description) doc.description = description;
+  if (icon) doc.icon = icon;
+  if (home) doc.home = home;
+  if (latest) {
+    doc.latest = latest;
+    doc.updated = versions.find((v) => v.version === latest)?.created;
+  }
+  return doc;
+}

@@ -1,0 +1,242 @@
+/**
+ * A whole sync run: load registry files, decide what is due, sync each due registry, prune
+ * registries whose file is gone, commit catalog/ once, push, and save the state file.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import { loadRegistries } from '../config/load.ts';
+import type { RegistryDefinition } from '../config/types.ts';
+import { createCatalogStore, CATALOG_DIR } from '../catalog/store.ts';
+import { resolveCredential, type Env } from '../credentials/resolve.ts';
+import type { Credential } from '../credentials/types.ts';
+import { ChartroomError, ConfigErrors, describeError, UsageError } from '../errors.ts';
+import { createCatalogGit, type CatalogGit } from '../git/repo.ts';
+import { createHttpClient, type HttpClient } from '../http/client.ts';
+import { createHelmSource } from '../sources/helm/index.ts';
+import { helmRegistrySource } from './helm-adapter.ts';
+import { acquireLock } from './lock.ts';
+import { commitMessage } from './message.ts';
+import { emptyReport, registryDoc, syncRegistry, type RegistryReport } from './registry-sync.ts';
+import type { RegistrySource } from './source.ts';
+import { readState, writeState, type SyncState } from './state.ts';
+
+export interface SyncOptions {
+  /** sync these registries whatever their interval */
+  registries?: string[];
+  /** ignore intervals (except 0) */
+  force?: boolean;
+  /** retry versions that were given up or are waiting for their retry */
+  retryFailed?: boolean;
+  /** commit catalog/ (default true) */
+  commit?: boolean;
+  push?: boolean;
+}
+
+export interface SyncReport {
+  registries: RegistryReport[];
+  /** registries whose file was removed, and so their catalog part */
+  pruned: string[];
+  commit?: string;
+  message?: string;
+  pushed: boolean;
+  pushError?: { code: string; message: string };
+  exitCode: 0 | 1;
+}
+
+export interface SyncDependencies {
+  root: string;
+  /** shared HTTP client; registries with a caFile get their own */
+  http?: HttpClient;
+  git?: CatalogGit;
+  clock?: () => Date;
+  /** chart downloads in flight at once, across registries */
+  concurrency?: number;
+  env?: Env;
+  onProgress?: (event: { registry: string; phase: 'start' | 'done'; report?: RegistryReport }) => void;
+  /** a registry's source; tests and the benchmark may substitute one */
+  sourceFor?: (
+    registry: RegistryDefinition,
+    credential: Credential | undefined,
+    http: HttpClient,
+  ) => RegistrySource;
+}
+
+export function createSync(deps: SyncDependencies) {
+  const root = path.resolve(deps.root);
+  const clock = deps.clock ?? (() => new Date());
+  const git = deps.git ?? createCatalogGit(root);
+  const env = deps.env ?? process.env;
+
+  return {
+    async run(options: SyncOptions = {}): Promise<SyncReport> {
+      const { registries: definitions, errors } = await loadRegistries(root);
+      if (errors.length > 0) throw new ConfigErrors(errors);
+      for (const name of options.registries ?? []) {
+        if (!definitions.some((d) => d.name === name)) {
+          throw new UsageError(`no registry named "${name}": expected registries/${name}.yaml`);
+        }
+      }
+      const commit = options.commit !== false;
+      const isRepository = await git.isRepository();
+      if (commit && !isRepository) {
+        throw new ChartroomError(
+          'NotARepository',
+          `${root} is not a git repository: run git init there, or sync with --no-commit`,
+        );
+      }
+
+      const release = await acquireLock(root);
+      const ownHttp = deps.http === undefined;
+      const http = deps.http ?? createHttpClient();
+      try {
+        const now = clock();
+        const store = createCatalogStore(root);
+        const state = await readState(root);
+        const trusted =
+          state.catalogCommit !== null && state.catalogCommit === (await git.lastCommitTouching(CATALOG_DIR));
+        await store.cleanup();
+        await store.init();
+
+        const known = new Set(definitions.map((d) => d.name));
+        const pruned: string[] = [];
+        for (const name of await store.registryNames()) {
+          if (!known.has(name)) {
+            await store.removeRegistry(name);
+            pruned.push(name);
+            delete state.registries[name];
+          }
+        }
+
+        const limit = pLimit(deps.concurrency ?? 8);
+        const registryLimit = pLimit(4);
+        const due = definitions.filter((d) => isDue(d, options, trusted ? state : undefined, now));
+        const reports = await Promise.all(
+          definitions.map((registry) =>
+            due.includes(registry)
+              ? registryLimit(() => syncOne(registry))
+              : Promise.resolve(emptyReport(registry, 'skipped')),
+          ),
+        );
+
+        async function syncOne(registry: RegistryDefinition): Promise<RegistryReport> {
+          deps.onProgress?.({ registry: registry.name, phase: 'start' });
+          const previous = trusted ? state.registries[registry.name] : undefined;
+          const definition = definitionHash(registry);
+          let report: RegistryReport;
+          let validators;
+          let client: HttpClient | undefined;
+          try {
+            const credential = registry.credential ? await resolveCredential(root, registry, env) : undefined;
+            if (registry.caFile)
+              client = createHttpClient({ ca: await readFile(path.resolve(root, registry.caFile), 'utf8') });
+            const source = (deps.sourceFor ?? defaultSource)(registry, credential, client ?? http);
+            const sameDefinition = previous?.definition === definition;
+            const result = await syncRegistry({
+              registry,
+              source,
+              store,
+              validators: sameDefinition ? { etag: previous.etag, lastModified: previous.lastModified } : {},
+              now,
+              retryFailed: options.retryFailed === true,
+              limit,
+            });
+            report = result.report;
+            validators = result.validators;
+          } catch (error) {
+            // credential or source set-up failed: the registry keeps its last good catalog
+            report = emptyReport(registry, 'failed');
+            report.error = describeError(error);
+            const previousDoc = await store.readRegistry(registry.name);
+            await store.writeRegistry(registryDoc(registry, { ...previousDoc, error: report.error }));
+          } finally {
+            await client?.close();
+          }
+          const entry = (state.registries[registry.name] = {
+            ...(trusted ? state.registries[registry.name] : {}),
+            lastCheck: now.toISOString(),
+          });
+          if (validators) {
+            entry.definition = definition;
+            if (validators.etag) entry.etag = validators.etag;
+            else delete entry.etag;
+            if (validators.lastModified) entry.lastModified = validators.lastModified;
+            else delete entry.lastModified;
+          }
+          deps.onProgress?.({ registry: registry.name, phase: 'done', report });
+          return report;
+        }
+
+        const report: SyncReport = {
+          registries: reports,
+          pruned,
+          pushed: false,
+          exitCode: reports.some((r) => r.status === 'failed' || r.failed.length > 0) ? 1 : 0,
+        };
+        if (commit) {
+          const message = commitMessage(reports, pruned);
+          const sha = await git.commitPath(CATALOG_DIR, message);
+          if (sha) {
+            report.commit = sha;
+            report.message = message;
+          }
+          if (options.push && (sha || trusted === false)) {
+            try {
+              await git.push();
+              report.pushed = true;
+            } catch (error) {
+              report.pushError = describeError(error);
+              report.exitCode = 1;
+            }
+          }
+          state.catalogCommit = (await git.lastCommitTouching(CATALOG_DIR)) ?? null;
+        } else {
+          state.catalogCommit =
+            isRepository && (await git.isClean(CATALOG_DIR))
+              ? ((await git.lastCommitTouching(CATALOG_DIR)) ?? null)
+              : null;
+        }
+        await writeState(root, state);
+        return report;
+      } finally {
+        if (ownHttp) await http.close();
+        await release();
+      }
+    },
+  };
+}
+
+function defaultSource(
+  registry: RegistryDefinition,
+  credential: Credential | undefined,
+  http: HttpClient,
+): RegistrySource {
+  if (registry.kind === 'oci') {
+    throw new ChartroomError(
+      'KindUnsupported',
+      `registry ${registry.name}: OCI registries are not synced by this chartroom version yet`,
+      { hint: 'track the OCI issue; HTTP chart repositories work today' },
+    );
+  }
+  return helmRegistrySource(createHelmSource({ http }), registry, credential);
+}
+
+function isDue(
+  registry: RegistryDefinition,
+  options: SyncOptions,
+  state: SyncState | undefined,
+  now: Date,
+): boolean {
+  if (options.registries && options.registries.length > 0) return options.registries.includes(registry.name);
+  if (registry.intervalMs === 0) return false;
+  if (options.force) return true;
+  const lastCheck = state?.registries[registry.name]?.lastCheck;
+  return lastCheck === undefined || Date.parse(lastCheck) + registry.intervalMs <= now.getTime();
+}
+
+/** Validators fetched under another definition (URL, filters, keep) must not turn the next fetch into a 304. */
+function definitionHash(registry: RegistryDefinition): string {
+  const { description: _d, file: _f, intervalMs: _i, ...relevant } = registry;
+  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
+}

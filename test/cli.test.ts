@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeOwnChart } from './helpers/own-charts.ts';
+import { serveCharts, type ServedRepository } from './helpers/serve.ts';
+import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+
+const BIN = fileURLToPath(new URL('../bin/chartroom.js', import.meta.url));
+
+async function chartroom(
+  args: string[],
+  cwd?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, CI: 'true' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let repo: TempRepo;
+let served: ServedRepository;
+
+beforeAll(async () => {
+  repo = await createTempRepo();
+  const chart = await writeOwnChart('gamma');
+  served = await serveCharts([{ dir: chart.dir, name: 'gamma', versions: ['1.0.0', '1.1.0'] }]);
+});
+afterAll(async () => {
+  await served.close();
+  await repo.cleanup();
+});
+
+describe('the chartroom command', () => {
+  it('exit 2 with file:line:col for a bad registry file, and writes nothing', async () => {
+    await repo.writeRegistry('broken', `url: ${served.url}\ninsecure: true\nkeep: lots\n`);
+    const result = await chartroom(['sync', '--root', repo.root]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('registries/broken.yaml:3:7: keep must be a positive integer or "all"');
+    expect(await readdir(repo.root)).not.toContain('catalog');
+    const validate = await chartroom(['validate'], repo.root);
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toContain('registries/broken.yaml:3:7');
+    await repo.removeRegistry('broken');
+  });
+
+  it('syncs with --root, prints what it committed, and exits 0', async () => {
+    await repo.writeRegistry('own', `url: ${served.url}\ninsecure: true\n`);
+    expect((await chartroom(['validate', '--root', repo.root])).stdout).toContain('1 registry file valid');
+    const result = await chartroom(['--root', repo.root, 'sync']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/committed [0-9a-f]{12}: sync: 2 new versions in 1 registry/);
+    expect(result.stderr).toContain('✓ own: 2 new');
+    const again = await chartroom(['sync', '--root', repo.root, '--force', '--json']);
+    expect(again.code).toBe(0);
+    const report = JSON.parse(again.stdout) as { registries: Array<{ status: string }>; commit?: string };
+    expect(report.registries[0]!.status).toBe('not-modified');
+    expect(report.commit).toBeUndefined();
+  });
+
+  it('exit 1 when a registry fails; others still sync', async () => {
+    await repo.writeRegistry('gone', 'url: http://127.0.0.1:1/charts\ninsecure: true\n');
+    const result = await chartroom(['sync', '--root', repo.root, '--registry', 'gone']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /✗ gone: GET http:\/\/127\.0\.0\.1:1\/charts\/index\.yaml \(index\) failed: ECONNREFUSED/,
+    );
+    await repo.removeRegistry('gone');
+  });
+
+  it('exit 2 for usage errors and for a folder that is not a git repository', async () => {
+    expect((await chartroom(['frobnicate'])).code).toBe(2);
+    expect((await chartroom(['sync', '--bogus'], repo.root)).code).toBe(2);
+    expect((await chartroom(['sync', '--registry', 'nope', '--root', repo.root])).stderr).toContain(
+      'no registry named "nope"',
+    );
+    const plain = await mkdtemp(path.join(tmpdir(), 'chartroom-plain-'));
+    await mkdir(path.join(plain, 'registries'));
+    await writeFile(path.join(plain, 'registries', 'x.yaml'), `url: ${served.url}\ninsecure: true\n`);
+    const result = await chartroom(['sync', '--root', plain]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('is not a git repository');
+    expect((await chartroom(['sync', '--root', plain, '--no-commit'])).code).toBe(0);
+    expect(await readdir(path.join(plain, 'catalog', 'charts', 'x'))).toEqual(['gamma']);
+  });
+});
