@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportProblems } from './helpers/catalog-check.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
 import { serveCharts, type ServedRepository } from './helpers/serve.ts';
 import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
@@ -63,6 +64,7 @@ describe('the chartroom command', () => {
     const again = await chartroom(['sync', '--root', repo.root, '--force', '--json']);
     expect(again.code).toBe(0);
     const report = JSON.parse(again.stdout) as { registries: Array<{ status: string }>; commit?: string };
+    expect(reportProblems(report)).toEqual([]);
     expect(report.registries[0]!.status).toBe('not-modified');
     expect(report.commit).toBeUndefined();
   });

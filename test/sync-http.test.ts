@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogChart, CatalogRegistry } from '../src/catalog/types.ts';
 import { createSync } from '../src/sync/run.ts';
+import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
 import { writeOwnChart, type OwnChart } from './helpers/own-charts.ts';
 import { serveCharts, type ServedRepository } from './helpers/serve.ts';
 import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
@@ -20,7 +21,11 @@ const registryJson = (registry: string) =>
 const catalogClean = async () =>
   (await repo.git.raw(['status', '--porcelain', '--', 'catalog'])).trim() === '';
 const commits = async () => (await repo.git.log()).total;
-const sync = (options = {}) => createSync({ root: repo.root }).run({ force: true, ...options });
+const sync = async (options = {}) => {
+  const report = await createSync({ root: repo.root }).run({ force: true, ...options });
+  expect(reportProblems(report)).toEqual([]);
+  return report;
+};
 
 beforeEach(async () => {
   repo = await createTempRepo();
@@ -34,6 +39,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // whatever a test did, the catalog it leaves is valid and whole
+  expect(await catalogProblems(repo.root)).toEqual([]);
   await served.close();
   await repo.cleanup();
 });

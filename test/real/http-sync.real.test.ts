@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogChart, CatalogRegistry } from '../../src/catalog/types.ts';
 import { createSync } from '../../src/sync/run.ts';
+import { catalogProblems } from '../helpers/catalog-check.ts';
 import { serveCharts, type ServedRepository } from '../helpers/serve.ts';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.ts';
 import { fixtureCharts, type FixtureChart } from './fixtures.ts';
@@ -27,6 +28,7 @@ beforeAll(async () => {
   await repo.writeRegistry('upstream', `url: ${served.url}\ninsecure: true\nkeep: all\n`);
 });
 afterAll(async () => {
+  expect(await catalogProblems(repo.root)).toEqual([]);
   await served.close();
   await repo.cleanup();
 });
