@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigErrors, isChartroomError, UsageError } from '../errors.ts';
+import { credentialCommand, CREDENTIAL_USAGE } from './commands/credential.ts';
 import { demoCommand, DEMO_USAGE } from './commands/demo.ts';
 import { syncCommand, SYNC_USAGE } from './commands/sync.ts';
 import { validateCommand, VALIDATE_USAGE } from './commands/validate.ts';
@@ -10,6 +11,7 @@ const USAGE = `usage: chartroom [--root DIR] <command>
 commands:
   ${SYNC_USAGE}
   ${VALIDATE_USAGE}
+  ${CREDENTIAL_USAGE}
   ${DEMO_USAGE}
 
 exit codes: 0 all good, 1 something failed in this run, 2 bad configuration or usage`;
@@ -35,6 +37,8 @@ export async function main(argv: string[], output: Output = createOutput()): Pro
         return await syncCommand(root, rest, output);
       case 'validate':
         return await validateCommand(root, rest, output);
+      case 'credential':
+        return await credentialCommand(root, rest, output);
       case 'demo':
         return await demoCommand(rest, output);
       case undefined:

@@ -1,56 +1,99 @@
 /**
- * Resolves the credential a registry names. This version reads plain credential files whose
- * values are environment references (`password: {env: ECR_TOKEN}`); SOPS-encrypted files are
- * refused with a clear error until SOPS support lands (issue: credentials). In both cases the
+ * Resolves the credential a registry names: `registries/credentials/<name>.yaml`, either a SOPS
+ * file (age) decrypted in memory with its MAC verified, or a plain file whose values are
+ * environment references (`password: {env: ECR_TOKEN}`) for tokens CI mints. Either way the
  * credential's `hosts` must list the registry's host, so a pull request cannot point a new
- * registry at its own server and reuse a credential.
+ * registry at its own server and reuse a credential. Every secret resolved is registered with
+ * the redactor before it is used.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ChartroomError } from '../errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
+import type { Redactor } from './redact.ts';
+import { loadIdentities, type Env, type Identities } from './sops/age-identities.ts';
+import { decryptSops } from './sops/decrypt.ts';
 import type { Credential } from './types.ts';
 
-export const CREDENTIALS_DIR = path.join('registries', 'credentials');
+export type { Env };
 
-export type Env = Record<string, string | undefined>;
+export const CREDENTIALS_DIR = path.posix.join('registries', 'credentials');
+export const credentialFile = (name: string) => path.posix.join(CREDENTIALS_DIR, `${name}.yaml`);
 
-export async function resolveCredential(
-  root: string,
-  registry: RegistryDefinition,
-  env: Env = process.env,
-): Promise<Credential> {
-  const name = registry.credential!;
-  const file = path.posix.join('registries', 'credentials', `${name}.yaml`);
-  let data: unknown;
-  try {
-    data = parse(await readFile(path.join(root, file), 'utf8'), { maxAliasCount: 0 });
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'does not parse';
-    throw new ChartroomError(
-      'CredentialUnavailable',
-      `registry ${registry.name}: credential file ${file} ${reason}`,
-      {
-        hint: `create it with: chartroom credential add ${name} --host HOST`,
-      },
-    );
-  }
-  if (data === null || typeof data !== 'object') {
-    throw new ChartroomError('CredentialUnavailable', `registry ${registry.name}: ${file} is not a mapping`);
-  }
-  const doc = data as Record<string, unknown>;
-  if ('sops' in doc) {
-    throw new ChartroomError(
-      'CredentialUnsupported',
-      `registry ${registry.name}: ${file} is SOPS-encrypted, which this chartroom version cannot decrypt yet`,
-      { hint: 'use environment references (password: {env: NAME}) until SOPS support lands' },
-    );
-  }
-  checkHosts(registry, file, doc.hosts);
+export interface CredentialResolver {
+  resolve(registry: RegistryDefinition): Promise<Credential>;
+}
+
+export function createCredentialResolver(options: {
+  root: string;
+  env: Env;
+  redactor: Redactor;
+}): CredentialResolver {
+  let identities: Promise<Identities> | undefined;
   return {
-    username: resolveValue(doc.username, 'username', registry, file, env),
-    password: resolveValue(doc.password, 'password', registry, file, env),
+    async resolve(registry) {
+      const name = registry.credential!;
+      const file = credentialFile(name);
+      let text: string;
+      try {
+        text = await readFile(path.join(options.root, file), 'utf8');
+      } catch {
+        throw new ChartroomError(
+          'CredentialUnavailable',
+          `registry ${registry.name}: credential file ${file} does not exist`,
+          {
+            hint: `create it with: chartroom credential add ${name} --host ${registryHost(registry)}`,
+          },
+        );
+      }
+      let doc: Record<string, unknown>;
+      if (/^sops:/m.test(text) || /"sops"\s*:/.test(text)) {
+        identities ??= loadIdentities(options.env);
+        try {
+          doc = await decryptSops(text, file, await identities);
+        } catch (error) {
+          const e = error as ChartroomError;
+          throw new ChartroomError(
+            e.code ?? 'CredentialUnavailable',
+            `registry ${registry.name}: ${e.message}`,
+            e.hint ? { hint: e.hint } : {},
+          );
+        }
+      } else {
+        try {
+          doc = (parse(text, { maxAliasCount: 0 }) ?? {}) as Record<string, unknown>;
+        } catch {
+          throw new ChartroomError(
+            'CredentialUnavailable',
+            `registry ${registry.name}: ${file} does not parse`,
+          );
+        }
+        for (const field of ['username', 'password']) {
+          if (typeof doc[field] === 'string' && doc[field] !== '') {
+            throw new ChartroomError(
+              'CredentialPlaintext',
+              `registry ${registry.name}: ${file} holds a plaintext ${field}; refusing it`,
+              {
+                hint: `encrypt it (chartroom credential add ${name} --host …) or write ${field}: {env: VARIABLE}`,
+              },
+            );
+          }
+        }
+      }
+      checkHosts(registry, file, doc.hosts);
+      const username = resolveValue(doc.username, 'username', registry, file, options.env) ?? '';
+      const password = resolveValue(doc.password, 'password', registry, file, options.env);
+      if (password === undefined) {
+        throw new ChartroomError(
+          'CredentialUnavailable',
+          `registry ${registry.name}: ${file} has no password`,
+        );
+      }
+      options.redactor.add(password);
+      options.redactor.add(`${username}:${password}`);
+      return { username, password };
+    },
   };
 }
 
@@ -60,8 +103,9 @@ function resolveValue(
   registry: RegistryDefinition,
   file: string,
   env: Env,
-): string {
-  if (value !== null && typeof value === 'object' && typeof (value as { env?: unknown }).env === 'string') {
+): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object' && typeof (value as { env?: unknown }).env === 'string') {
     const variable = (value as { env: string }).env;
     const resolved = env[variable];
     if (resolved === undefined || resolved === '') {
@@ -75,10 +119,10 @@ function resolveValue(
     }
     return resolved;
   }
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
   throw new ChartroomError(
-    'CredentialPlaintext',
-    `registry ${registry.name}: ${file} ${field} is not an environment reference; plaintext secrets are refused`,
-    { hint: `write ${field}: {env: VARIABLE}` },
+    'CredentialUnavailable',
+    `registry ${registry.name}: ${file} ${field} is neither a value nor {env: NAME}`,
   );
 }
 

@@ -24,6 +24,8 @@ export interface ChartRepoServer {
   removeFile(path: string): void;
   /** return true when the fault answered the request */
   fault: Fault | undefined;
+  /** when set, every request needs this Basic auth (as ChartMuseum, Nexus or Harbor ask) */
+  basicAuth: { username: string; password: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -39,12 +41,24 @@ export async function startChartRepoServer(
   const files = new Map<string, StoredFile>();
   const requests: RecordedRequest[] = [];
   let clock = Date.parse('2025-01-01T00:00:00Z');
-  const state: { fault: Fault | undefined } = { fault: undefined };
+  const state: { fault: Fault | undefined; basicAuth: ChartRepoServer['basicAuth'] } = {
+    fault: undefined,
+    basicAuth: undefined,
+  };
 
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push({ method: req.method ?? 'GET', path, headers: req.headers });
     if (state.fault?.(req, res)) return;
+    if (state.basicAuth) {
+      const expected = `Basic ${Buffer.from(`${state.basicAuth.username}:${state.basicAuth.password}`).toString('base64')}`;
+      if (req.headers.authorization !== expected) {
+        res
+          .writeHead(401, { 'www-authenticate': 'Basic realm="charts"', 'content-type': 'text/plain' })
+          .end('unauthorized\n');
+        return;
+      }
+    }
     const file = files.get(path);
     if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
@@ -82,6 +96,12 @@ export async function startChartRepoServer(
     },
     set fault(value) {
       state.fault = value;
+    },
+    get basicAuth() {
+      return state.basicAuth;
+    },
+    set basicAuth(value) {
+      state.basicAuth = value;
     },
     setFile(path, body) {
       const bytes = typeof body === 'string' ? Buffer.from(body) : body;

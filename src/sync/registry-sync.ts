@@ -50,6 +50,8 @@ export interface SyncRegistryInput {
   now: Date;
   retryFailed: boolean;
   limit: LimitFunction;
+  /** removes secrets from messages before they are recorded */
+  redact?: (text: string) => string;
 }
 
 export interface SyncRegistryResult {
@@ -94,6 +96,11 @@ export function registryDoc(registry: RegistryDefinition, fields: Partial<Catalo
 
 export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegistryResult> {
   const { registry, source, store, now, retryFailed } = input;
+  const redact = input.redact ?? ((text: string) => text);
+  const describe = (error: unknown) => {
+    const { code, message } = describeError(error);
+    return { code, message: redact(message) };
+  };
   const previous = await store.readRegistry(registry.name);
   const nowIso = now.toISOString();
   const isDue = (f: FailedVersion) => retryFailed || (!f.gaveUp && Date.parse(f.nextRetry) <= now.getTime());
@@ -105,7 +112,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     listing = await source.list(validators);
   } catch (error) {
     const report = emptyReport(registry, 'failed');
-    report.error = describeError(error);
+    report.error = describe(error);
     await store.writeRegistry(registryDoc(registry, { ...previous, error: report.error }));
     return { report };
   }
@@ -216,7 +223,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
           try {
             fetched.set(key(meta.chart, meta.version), await source.fetchVersion(meta));
           } catch (error) {
-            fetched.set(key(meta.chart, meta.version), { error: describeError(error) });
+            fetched.set(key(meta.chart, meta.version), { error: describe(error) });
           }
         }),
       ),

@@ -9,7 +9,8 @@ import pLimit from 'p-limit';
 import { loadRegistries } from '../config/load.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import { createCatalogStore, CATALOG_DIR } from '../catalog/store.ts';
-import { resolveCredential, type Env } from '../credentials/resolve.ts';
+import { createRedactor, type Redactor } from '../credentials/redact.ts';
+import { createCredentialResolver, type Env } from '../credentials/resolve.ts';
 import type { Credential } from '../credentials/types.ts';
 import { ChartroomError, ConfigErrors, describeError, UsageError } from '../errors.ts';
 import { createCatalogGit, type CatalogGit } from '../git/repo.ts';
@@ -54,6 +55,8 @@ export interface SyncDependencies {
   /** chart downloads in flight at once, across registries */
   concurrency?: number;
   env?: Env;
+  /** secrets resolved during the run are registered here and removed from every message */
+  redactor?: Redactor;
   onProgress?: (event: { registry: string; phase: 'start' | 'done'; report?: RegistryReport }) => void;
   /** a registry's source; tests and the benchmark may substitute one */
   sourceFor?: (
@@ -68,6 +71,8 @@ export function createSync(deps: SyncDependencies) {
   const clock = deps.clock ?? (() => new Date());
   const git = deps.git ?? createCatalogGit(root);
   const env = deps.env ?? process.env;
+  const redactor = deps.redactor ?? createRedactor();
+  const credentials = createCredentialResolver({ root, env, redactor });
 
   return {
     async run(options: SyncOptions = {}): Promise<SyncReport> {
@@ -128,7 +133,7 @@ export function createSync(deps: SyncDependencies) {
           let validators;
           let client: HttpClient | undefined;
           try {
-            const credential = registry.credential ? await resolveCredential(root, registry, env) : undefined;
+            const credential = registry.credential ? await credentials.resolve(registry) : undefined;
             if (registry.caFile)
               client = createHttpClient({ ca: await readFile(path.resolve(root, registry.caFile), 'utf8') });
             const source = (deps.sourceFor ?? defaultSource)(registry, credential, client ?? http);
@@ -141,13 +146,14 @@ export function createSync(deps: SyncDependencies) {
               now,
               retryFailed: options.retryFailed === true,
               limit,
+              redact: (text) => redactor.redact(text),
             });
-            report = result.report;
+            report = redactReport(result.report, redactor);
             validators = result.validators;
           } catch (error) {
             // credential or source set-up failed: the registry keeps its last good catalog
             report = emptyReport(registry, 'failed');
-            report.error = describeError(error);
+            report.error = redactError(describeError(error), redactor);
             const previousDoc = await store.readRegistry(registry.name);
             await store.writeRegistry(registryDoc(registry, { ...previousDoc, error: report.error }));
           } finally {
@@ -204,6 +210,18 @@ export function createSync(deps: SyncDependencies) {
         await release();
       }
     },
+  };
+}
+
+function redactError(error: { code: string; message: string }, redactor: Redactor) {
+  return { code: error.code, message: redactor.redact(error.message) };
+}
+
+function redactReport(report: RegistryReport, redactor: Redactor): RegistryReport {
+  return {
+    ...report,
+    ...(report.error ? { error: redactError(report.error, redactor) } : {}),
+    failed: report.failed.map((f) => ({ ...f, message: redactor.redact(f.message) })),
   };
 }
 

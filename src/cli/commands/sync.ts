@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { createRedactor } from '../../credentials/redact.ts';
 import { createSync, type SyncReport } from '../../sync/run.ts';
 import type { RegistryReport } from '../../sync/registry-sync.ts';
 import { paint, type Output } from '../output.ts';
@@ -19,8 +20,10 @@ export async function syncCommand(root: string, args: string[], output: Output):
     },
     strict: true,
   });
+  const redactor = createRedactor();
   const sync = createSync({
     root,
+    redactor,
     onProgress: ({ registry, phase, report }) => {
       if (values.json) return;
       if (phase === 'start') {
@@ -28,13 +31,19 @@ export async function syncCommand(root: string, args: string[], output: Output):
       } else if (report) output.err(describeRegistry(report, output.tty));
     },
   });
-  const report = await sync.run({
-    ...(values.registry ? { registries: values.registry } : {}),
-    force: values.force === true,
-    retryFailed: values['retry-failed'] === true,
-    commit: values['no-commit'] !== true,
-    push: values.push === true,
-  });
+  let report: SyncReport;
+  try {
+    report = await sync.run({
+      ...(values.registry ? { registries: values.registry } : {}),
+      force: values.force === true,
+      retryFailed: values['retry-failed'] === true,
+      commit: values['no-commit'] !== true,
+      push: values.push === true,
+    });
+  } catch (error) {
+    if (error instanceof Error) error.message = redactor.redact(error.message);
+    throw error;
+  }
   if (values.json) output.out(JSON.stringify(report, null, 2));
   else output.out(summary(report));
   return report.exitCode;

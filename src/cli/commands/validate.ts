@@ -1,22 +1,35 @@
 import { parseArgs } from 'node:util';
 import { loadRegistries } from '../../config/load.ts';
 import { formatInterval } from '../../config/duration.ts';
+import { checkCredentials } from '../../credentials/check.ts';
+import type { Env } from '../../credentials/resolve.ts';
 import type { Output } from '../output.ts';
 
 export const VALIDATE_USAGE = 'chartroom validate';
 
-/** Checks every registry file; exit 2 on any problem. */
-export async function validateCommand(root: string, args: string[], output: Output): Promise<number> {
+/** Checks every registry and credential file; exit 2 on any problem. This is what the pull-request check runs. */
+export async function validateCommand(
+  root: string,
+  args: string[],
+  output: Output,
+  env: Env = process.env,
+): Promise<number> {
   parseArgs({ args, options: {}, strict: true });
   const { registries, errors } = await loadRegistries(root);
-  for (const error of errors) {
+  const credentials = await checkCredentials(root, registries, env);
+  const all = [...errors, ...credentials.errors];
+  for (const error of all) {
     output.err(`error: ${error.message}`);
     if (error.hint) output.err(`  hint: ${error.hint}`);
   }
-  for (const r of registries)
-    output.out(`ok ${r.file}: ${r.kind} ${r.url}, interval ${formatInterval(r.intervalMs)}`);
-  if (errors.length > 0) {
-    output.err(`${errors.length} invalid registry file${errors.length === 1 ? '' : 's'}`);
+  for (const r of registries) {
+    output.out(
+      `ok ${r.file}: ${r.kind} ${r.url}, interval ${formatInterval(r.intervalMs)}${r.credential ? `, credential ${r.credential}` : ''}`,
+    );
+  }
+  for (const note of credentials.notes) output.out(note);
+  if (all.length > 0) {
+    output.err(`${all.length} problem${all.length === 1 ? '' : 's'} found`);
     return 2;
   }
   output.out(`${registries.length} registry file${registries.length === 1 ? '' : 's'} valid`);

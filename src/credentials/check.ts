@@ -1,0 +1,180 @@
+/**
+ * What `chartroom validate` checks of credentials, without needing the age key (pull requests
+ * run without secrets): each file a registry names exists; no file holds a plaintext secret; SOPS
+ * files are encrypted to the recipients `.sops.yaml` names; the credential's `hosts` list the
+ * registry's host. With an age key in the environment it also decrypts each file and verifies
+ * its MAC.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { ConfigError, isChartroomError } from '../errors.ts';
+import type { RegistryDefinition } from '../config/types.ts';
+import { credentialFile, CREDENTIALS_DIR, hostAllowed, registryHost } from './resolve.ts';
+import { loadIdentities, type Env } from './sops/age-identities.ts';
+import { creationRuleFor } from './sops/config.ts';
+import { decryptSops, parseSopsDocument } from './sops/decrypt.ts';
+import { leaves } from './sops/tree.ts';
+import { isEncrypted } from './sops/value.ts';
+
+export interface CredentialCheck {
+  errors: ConfigError[];
+  notes: string[];
+}
+
+export async function checkCredentials(
+  root: string,
+  registries: RegistryDefinition[],
+  env: Env,
+): Promise<CredentialCheck> {
+  const errors: ConfigError[] = [];
+  const notes: string[] = [];
+  const hostsByFile = new Map<string, string[]>();
+  let names: string[] = [];
+  try {
+    names = (await readdir(path.join(root, CREDENTIALS_DIR))).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch {
+    // no credentials folder: fine when no registry names one
+  }
+  const identities =
+    env.SOPS_AGE_KEY || env.SOPS_AGE_KEY_FILE ? await loadIdentities(env).catch(() => undefined) : undefined;
+  let decrypted = 0;
+
+  for (const name of names) {
+    const file = path.posix.join(CREDENTIALS_DIR, name);
+    const text = await readFile(path.join(root, file), 'utf8');
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+    const at = (offset: number | undefined) => {
+      if (offset === undefined) return undefined;
+      const p = lines.linePos(offset);
+      return { line: p.line, column: p.col };
+    };
+    if (doc.errors.length > 0 || !isMap(doc.contents)) {
+      errors.push(
+        new ConfigError(
+          file,
+          at(doc.errors[0]?.pos[0]),
+          'not a YAML mapping with hosts, username and password',
+        ),
+      );
+      continue;
+    }
+    const hosts = doc.get('hosts', true);
+    const hostList = (hosts as { toJSON?: () => unknown } | undefined)?.toJSON?.();
+    if (!Array.isArray(hostList) || hostList.some((h) => typeof h !== 'string' || isEncrypted(h))) {
+      errors.push(
+        new ConfigError(
+          file,
+          undefined,
+          'hosts must be an unencrypted list of the registry hosts this credential may be sent to',
+        ),
+      );
+    } else {
+      hostsByFile.set(file, hostList as string[]);
+    }
+    if (doc.has('sops')) {
+      let meta;
+      try {
+        meta = parseSopsDocument(text, file).meta;
+      } catch (error) {
+        errors.push(new ConfigError(file, undefined, (error as Error).message));
+        continue;
+      }
+      for (const leaf of leaves(doc.contents, meta)) {
+        if (leaf.encrypted && leaf.node.value !== '' && !isEncrypted(leaf.node.value)) {
+          errors.push(
+            new ConfigError(
+              file,
+              at(leaf.node.range?.[0]),
+              `${leaf.path.join('.')} is a plaintext value in a SOPS file`,
+              'encrypt the file again with sops or chartroom credential add',
+            ),
+          );
+        }
+      }
+      try {
+        const rule = await creationRuleFor(root, file);
+        const want = [...rule.recipients].sort().join(', ');
+        const have = [...meta.recipients].sort().join(', ');
+        if (want !== have) {
+          errors.push(
+            new ConfigError(
+              file,
+              undefined,
+              `encrypted to ${have || 'no age recipients'}, but .sops.yaml names ${want}`,
+              'run chartroom credential rotate (with a key that can decrypt it)',
+            ),
+          );
+        }
+      } catch (error) {
+        errors.push(new ConfigError(file, undefined, (error as Error).message));
+      }
+      if (identities) {
+        try {
+          await decryptSops(text, file, identities);
+          decrypted++;
+        } catch (error) {
+          errors.push(
+            new ConfigError(
+              file,
+              undefined,
+              isChartroomError(error)
+                ? error.message.replace(`${file}: `, '').replace(`${file} `, '')
+                : String(error),
+            ),
+          );
+        }
+      }
+    } else {
+      for (const field of ['username', 'password']) {
+        const node = doc.get(field, true);
+        if (isScalar(node) && typeof node.value === 'string' && node.value !== '') {
+          errors.push(
+            new ConfigError(
+              file,
+              at(node.range?.[0]),
+              `${field} is a plaintext secret`,
+              `encrypt it (chartroom credential add) or write ${field}: {env: VARIABLE}`,
+            ),
+          );
+        }
+      }
+    }
+  }
+  if (names.length > 0) {
+    notes.push(
+      identities
+        ? `${decrypted} SOPS credential file(s) decrypted, MAC verified`
+        : 'no age key in the environment: SOPS files checked for structure and recipients, not decrypted',
+    );
+  }
+
+  for (const registry of registries) {
+    if (!registry.credential) continue;
+    const file = credentialFile(registry.credential);
+    if (!names.includes(`${registry.credential}.yaml`)) {
+      errors.push(
+        new ConfigError(
+          registry.file,
+          undefined,
+          `credential "${registry.credential}" names ${file}, which does not exist`,
+          `create it with chartroom credential add ${registry.credential} --host ${registryHost(registry)}`,
+        ),
+      );
+      continue;
+    }
+    const hosts = hostsByFile.get(file);
+    if (hosts && !hostAllowed(hosts, registryHost(registry))) {
+      errors.push(
+        new ConfigError(
+          registry.file,
+          undefined,
+          `credential ${file} may not be used for host ${registryHost(registry)} (its hosts: ${hosts.join(', ') || 'none'})`,
+          "add the host to the credential's hosts, or use another credential",
+        ),
+      );
+    }
+  }
+  return { errors, notes };
+}
