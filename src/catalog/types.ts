@@ -69,4 +69,6 @@ export interface CatalogRegistry {
   error?: { code: string; message: string };
   failedVersions: FailedVersion[];
   republished: Republished[];
+  /** charts that could not be listed in the last sync (e.g. `name unknown`); their catalog part is kept */
+  chartErrors: Array<{ chart: string; code: string; message: string }>;
 }

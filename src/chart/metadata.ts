@@ -23,6 +23,8 @@ export interface ChartVersionMeta {
   digest?: string;
   /** absolute download URLs (https://, http:// or oci://) */
   urls: string[];
+  /** only what a listing shows (OCI tags): the rest comes with the version's manifest and config */
+  partial?: boolean;
 }
 
 export const CHART_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;

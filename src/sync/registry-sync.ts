@@ -19,7 +19,7 @@ import { describeError } from '../errors.ts';
 import type { IndexProblem } from '../sources/helm/index-parse.ts';
 import { retryDelayMs } from './backoff.ts';
 import { createFilters } from './filters.ts';
-import type { FetchedVersion, RegistrySource, Validators } from './source.ts';
+import type { ChartError, FetchedVersion, RegistrySource, Validators } from './source.ts';
 
 export interface VersionRef {
   chart: string;
@@ -40,6 +40,8 @@ export interface RegistryReport {
   /** failed earlier, not yet due for a retry (or given up) */
   waiting: number;
   problems: IndexProblem[];
+  /** charts that could not be listed (e.g. `name unknown`); their catalog part is kept */
+  chartErrors: ChartError[];
 }
 
 export interface SyncRegistryInput {
@@ -74,6 +76,7 @@ export function emptyReport(registry: RegistryDefinition, status: RegistryReport
     failed: [],
     waiting: 0,
     problems: [],
+    chartErrors: [],
   };
 }
 
@@ -87,6 +90,7 @@ export function registryDoc(registry: RegistryDefinition, fields: Partial<Catalo
     versions: fields.versions ?? 0,
     failedVersions: fields.failedVersions ?? [],
     republished: fields.republished ?? [],
+    chartErrors: fields.chartErrors ?? [],
   };
   if (registry.description) doc.description = registry.description;
   if (fields.lastChange) doc.lastChange = fields.lastChange;
@@ -126,6 +130,8 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
 
   const report = emptyReport(registry, 'synced');
   report.problems = listing.problems;
+  report.chartErrors = (listing.chartErrors ?? []).map((e) => ({ ...e, message: redact(e.message) }));
+  const unlisted = new Set(report.chartErrors.map((e) => e.chart));
   const filters = createFilters(registry);
   const upstream = new Map<string, Map<string, ChartVersionMeta>>();
   for (const meta of listing.versions) {
@@ -150,8 +156,20 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
   }
   const plans: Plan[] = [];
   const charts = [...new Set([...upstream.keys(), ...existing.keys()])].sort();
+  let totalVersions = 0;
+  let chartCount = 0;
+  let lastChange: string | undefined;
+  const count = (versions: CatalogVersion[]) => {
+    chartCount++;
+    totalVersions += versions.length;
+    for (const v of versions) if (!lastChange || v.created > lastChange) lastChange = v.created;
+  };
   for (const chart of charts) {
     const old = existing.get(chart);
+    if (unlisted.has(chart) && filters.chart(chart)) {
+      if (old) count(old.versions);
+      continue;
+    }
     if (!filters.chart(chart)) {
       for (const v of old?.versions ?? []) report.dropped.push({ chart, version: v.version });
       await store.removeChart(registry.name, chart);
@@ -169,7 +187,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
       const next: CatalogVersion = { ...v };
       if (meta) {
         next.removed = false;
-        next.deprecated = meta.deprecated;
+        if (!meta.partial) next.deprecated = meta.deprecated;
         if (meta.digest && v.digest && meta.digest !== v.digest) {
           // Never silently replace what people may have deployed: flag it, keep the old record.
           republished.set(key(chart, v.version), {
@@ -230,9 +248,6 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     ),
   );
 
-  let totalVersions = 0;
-  let chartCount = 0;
-  let lastChange: string | undefined;
   for (const plan of plans) {
     const { chart } = plan;
     for (const { meta, refill } of plan.fetch) {
@@ -240,6 +255,8 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
       const result = fetched.get(k)!;
       if ('error' in result) {
         const before = failures.get(k);
+        // Not a chart (an image or a signature under a semver tag): remembered, never retried, not a failure of the run.
+        const notAChart = result.error.code === 'NotAHelmChart';
         const attempts = (before?.attempts ?? 0) + 1;
         const failure: FailedVersion = {
           chart,
@@ -249,16 +266,18 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
           firstFailure: before?.firstFailure ?? nowIso,
           lastFailure: nowIso,
           nextRetry: new Date(now.getTime() + retryDelayMs(chart, meta.version, attempts)).toISOString(),
-          gaveUp: attempts >= registry.maxAttempts,
+          gaveUp: notAChart || attempts >= registry.maxAttempts,
         };
         failures.set(k, failure);
-        report.failed.push({
-          chart,
-          version: meta.version,
-          ...result.error,
-          attempts,
-          gaveUp: failure.gaveUp,
-        });
+        if (notAChart) report.problems.push({ chart, version: meta.version, message: result.error.message });
+        else
+          report.failed.push({
+            chart,
+            version: meta.version,
+            ...result.error,
+            attempts,
+            gaveUp: failure.gaveUp,
+          });
         continue;
       }
       failures.delete(k);
@@ -273,7 +292,9 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
         continue;
       }
       await store.writeVersionFiles(registry.name, chart, meta.version, result.files);
-      const record = refill && previousRecord ? { ...previousRecord } : versionRecord(meta, nowIso, result);
+      const full: ChartVersionMeta = result.meta ? { ...meta, ...result.meta, partial: false } : meta;
+      plan.up.set(meta.version, full);
+      const record = refill && previousRecord ? { ...previousRecord } : versionRecord(full, nowIso, result);
       record.files = [...result.files.keys()].sort();
       plan.listed.set(meta.version, record);
       if (!refill) report.added.push({ chart, version: meta.version });
@@ -293,9 +314,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     }
     await store.writeChart(chartRecord(registry.name, chart, versions, plan.up, plan.old));
     for (const version of plan.deleteFiles) await store.removeVersionFiles(registry.name, chart, version);
-    chartCount++;
-    totalVersions += versions.length;
-    for (const v of versions) if (!lastChange || v.created > lastChange) lastChange = v.created;
+    count(versions);
   }
 
   // Failures of versions no longer upstream (or now filtered out) are forgotten.
@@ -303,7 +322,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     [...upstream.values()].flatMap((m) => [...m.values()].map((v) => key(v.chart, v.version))),
   );
   const failedVersions = [...failures.entries()]
-    .filter(([k]) => upstreamKeys.has(k))
+    .filter(([k, f]) => upstreamKeys.has(k) || unlisted.has(f.chart))
     .map(([, f]) => f)
     .sort((a, b) =>
       a.chart === b.chart ? compareNewestFirst(a.version, b.version) : a.chart < b.chart ? -1 : 1,
@@ -319,6 +338,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
       ...(lastChange ? { lastChange } : {}),
       failedVersions,
       republished: republishedList,
+      chartErrors: report.chartErrors,
     }),
   );
   return { report, validators: listing.validators };
@@ -352,7 +372,9 @@ function chartRecord(
 ): CatalogChart {
   const current = versions.filter((v) => !v.removed);
   const latest = latestOf((current.length > 0 ? current : versions).map((v) => v.version));
-  const meta = latest === undefined ? undefined : up.get(latest);
+  // OCI listings know only tags: chart-level fields then stay as the last full fetch left them
+  const found = latest === undefined ? undefined : up.get(latest);
+  const meta = found?.partial ? undefined : found;
   const doc: CatalogChart = {
     name: chart,
     registry,

@@ -17,6 +17,7 @@ import { createCatalogGit, type CatalogGit } from '../git/repo.ts';
 import { createHttpClient, type HttpClient } from '../http/client.ts';
 import { createHelmSource } from '../sources/helm/index.ts';
 import { helmRegistrySource } from './helm-adapter.ts';
+import { ociRegistrySource } from './oci-adapter.ts';
 import { acquireLock } from './lock.ts';
 import { commitMessage } from './message.ts';
 import { emptyReport, registryDoc, syncRegistry, type RegistryReport } from './registry-sync.ts';
@@ -178,7 +179,11 @@ export function createSync(deps: SyncDependencies) {
           registries: reports,
           pruned,
           pushed: false,
-          exitCode: reports.some((r) => r.status === 'failed' || r.failed.length > 0) ? 1 : 0,
+          exitCode: reports.some(
+            (r) => r.status === 'failed' || r.failed.length > 0 || r.chartErrors.length > 0,
+          )
+            ? 1
+            : 0,
         };
         if (commit) {
           const message = commitMessage(reports, pruned);
@@ -222,6 +227,7 @@ function redactReport(report: RegistryReport, redactor: Redactor): RegistryRepor
     ...report,
     ...(report.error ? { error: redactError(report.error, redactor) } : {}),
     failed: report.failed.map((f) => ({ ...f, message: redactor.redact(f.message) })),
+    chartErrors: report.chartErrors.map((e) => ({ ...e, message: redactor.redact(e.message) })),
   };
 }
 
@@ -230,13 +236,7 @@ function defaultSource(
   credential: Credential | undefined,
   http: HttpClient,
 ): RegistrySource {
-  if (registry.kind === 'oci') {
-    throw new ChartroomError(
-      'KindUnsupported',
-      `registry ${registry.name}: OCI registries are not synced by this chartroom version yet`,
-      { hint: 'track the OCI issue; HTTP chart repositories work today' },
-    );
-  }
+  if (registry.kind === 'oci') return ociRegistrySource(registry, credential, http);
   return helmRegistrySource(createHelmSource({ http }), registry, credential);
 }
 

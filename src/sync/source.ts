@@ -7,13 +7,28 @@ export type { Validators };
 
 export type ListResult =
   | { notModified: true }
-  | { notModified: false; versions: ChartVersionMeta[]; problems: IndexProblem[]; validators: Validators };
+  | {
+      notModified: false;
+      versions: ChartVersionMeta[];
+      problems: IndexProblem[];
+      /** charts that could not be listed this run: their catalog part is left as it is */
+      chartErrors?: ChartError[];
+      validators: Validators;
+    };
+
+export interface ChartError {
+  chart: string;
+  code: string;
+  message: string;
+}
 
 export interface FetchedVersion {
   /** "sha256:<hex>" of the chart archive, verified */
   digest: string;
   manifestDigest?: string;
   files: Map<string, Buffer>;
+  /** metadata known only once fetched (OCI config blob and manifest annotations) */
+  meta?: Partial<ChartVersionMeta>;
 }
 
 export interface RegistrySource {

@@ -63,6 +63,10 @@ function describeRegistry(report: RegistryReport, tty: boolean): string {
       if (report.removed.length) parts.push(`${report.removed.length} removed upstream`);
       if (report.republished.length) parts.push(`${report.republished.length} republished`);
       if (report.failed.length) parts.push(`${report.failed.length} failed`);
+      if (report.chartErrors.length)
+        parts.push(
+          `${report.chartErrors.length} chart${report.chartErrors.length === 1 ? '' : 's'} not listed`,
+        );
       if (report.waiting) parts.push(`${report.waiting} waiting to retry`);
       if (report.problems.length) parts.push(`${report.problems.length} index entries skipped`);
       const lines = [

@@ -1,0 +1,142 @@
+/**
+ * Turns registry challenges into Authorization headers; the HTTP layer applies them. Anonymous
+ * first; on a challenge, Basic (with the credential) or a Bearer token from the realm the
+ * registry names (with `service` and `scope`, and the credential when there is one). Tokens are
+ * cached per scope until they expire. The credential goes to the registry's origin and to the
+ * realm it names over https or loopback, nowhere else (Docker Hub's realm, auth.docker.io, is
+ * another host than registry-1.docker.io, named by the registry itself).
+ */
+import { ChartroomError } from '../../errors.ts';
+import type { HttpClient } from '../../http/client.ts';
+import { safeUrl } from '../../http/safe-url.ts';
+import { basicAuthHeader, type Credential } from '../../credentials/types.ts';
+import type { Challenge } from './challenge.ts';
+
+export interface OciAuth {
+  /** the header to send for this scope now, if any is known */
+  current(scope: string): Promise<string | undefined>;
+  /** answers a 401's challenge; returns the header to retry with */
+  answer(challenge: Challenge | undefined, scope: string): Promise<string>;
+  /** forget a token the registry refused */
+  invalidate(scope: string): void;
+}
+
+interface CachedToken {
+  header: string;
+  expires: number;
+}
+
+export function createOciAuth(options: {
+  http: HttpClient;
+  registry: string;
+  credential: Credential | undefined;
+  clock?: () => number;
+}): OciAuth {
+  const { http, credential } = options;
+  const clock = options.clock ?? Date.now;
+  const tokens = new Map<string, CachedToken>();
+  let bearer: { realm: string; service: string | undefined } | undefined;
+  let basic = false;
+
+  async function fetchToken(scope: string): Promise<string> {
+    const { realm, service } = bearer!;
+    const url = new URL(realm);
+    if (service) url.searchParams.set('service', service);
+    if (scope) url.searchParams.set('scope', scope);
+    const loopback =
+      ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
+    if (url.protocol !== 'https:' && !loopback && credential) {
+      throw new ChartroomError(
+        'InsecureRealm',
+        `registry ${options.registry} names a token realm over plain http (${safeUrl(realm)}); refusing to send the credential there`,
+      );
+    }
+    const response = await http.get(url.href, {
+      auth: credential ? { header: basicAuthHeader(credential), origins: [url.origin] } : undefined,
+      maxBytes: 1024 * 1024,
+      what: 'token',
+    });
+    if (response.status === 401 || response.status === 403) {
+      throw new ChartroomError(
+        'AuthenticationFailed',
+        `unauthorized: authentication required: the token service ${safeUrl(realm)} of registry ${options.registry} refused ${credential ? 'the credential' : 'an anonymous token'}`,
+        {
+          hint: credential
+            ? 'check the username and token in the credential file'
+            : 'this registry needs a credential: add credential: NAME to the registry file',
+        },
+      );
+    }
+    if (response.status !== 200) {
+      throw new ChartroomError(
+        'AuthenticationFailed',
+        `the token service ${safeUrl(realm)} of registry ${options.registry} answered ${response.status}`,
+      );
+    }
+    let body: { token?: string; access_token?: string; expires_in?: number; issued_at?: string };
+    try {
+      body = JSON.parse(response.body.toString('utf8')) as typeof body;
+    } catch {
+      throw new ChartroomError(
+        'AuthenticationFailed',
+        `the token service ${safeUrl(realm)} answered something that is not JSON`,
+      );
+    }
+    const token = body.token ?? body.access_token;
+    if (!token)
+      throw new ChartroomError(
+        'AuthenticationFailed',
+        `the token service ${safeUrl(realm)} answered no token`,
+      );
+    // Docker's token spec: 60 s when expires_in is absent; refresh a little early.
+    const lifetime =
+      (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60) * 1000;
+    const issued = body.issued_at ? Date.parse(body.issued_at) : Number.NaN;
+    const expires = (Number.isNaN(issued) ? clock() : Math.min(clock(), issued)) + lifetime - 5000;
+    const header = `Bearer ${token}`;
+    tokens.set(scope, { header, expires });
+    return header;
+  }
+
+  return {
+    async current(scope) {
+      if (basic && credential) return basicAuthHeader(credential);
+      if (!bearer) return undefined;
+      const cached = tokens.get(scope);
+      if (cached && cached.expires > clock()) return cached.header;
+      // The registry told us how to authenticate: get the token up front, saving a 401 per scope.
+      return fetchToken(scope);
+    },
+    async answer(challenge, scope) {
+      if (challenge?.scheme === 'basic') {
+        if (!credential) {
+          throw new ChartroomError(
+            'AuthenticationFailed',
+            `unauthorized: authentication required: registry ${options.registry} asks for a username and password`,
+            {
+              hint: 'add credential: NAME to the registry file',
+            },
+          );
+        }
+        basic = true;
+        return basicAuthHeader(credential);
+      }
+      if (challenge?.scheme === 'bearer' && challenge.params.realm) {
+        bearer = { realm: challenge.params.realm, service: challenge.params.service };
+        // insufficient_scope names the scope the registry wants
+        return fetchToken(
+          challenge.params.scope && challenge.params.error === 'insufficient_scope'
+            ? challenge.params.scope
+            : scope,
+        );
+      }
+      throw new ChartroomError(
+        'AuthenticationFailed',
+        `unauthorized: authentication required: registry ${options.registry} answered 401 without a challenge chartroom understands`,
+      );
+    },
+    invalidate(scope) {
+      tokens.delete(scope);
+    },
+  };
+}

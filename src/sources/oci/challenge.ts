@@ -1,0 +1,24 @@
+/**
+ * Parses a `WWW-Authenticate` header (RFC 9110 auth-params) into a challenge. Samples:
+ *   www-authenticate: Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:user/image:pull"
+ *   www-authenticate: Bearer realm="https://auth.docker.io/token",service="registry.docker.io"
+ *   www-authenticate: Basic realm="https://ACCOUNT.dkr.ecr.REGION.amazonaws.com/",service="ecr.amazonaws.com"
+ *   www-authenticate: Bearer realm="…",error="insufficient_scope",scope="repository:a/b:pull"
+ */
+export interface Challenge {
+  scheme: 'basic' | 'bearer' | string;
+  params: Record<string, string>;
+}
+
+export function parseChallenge(header: string | undefined): Challenge | undefined {
+  if (!header) return undefined;
+  const match = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*(.*)$/s.exec(header);
+  if (!match) return undefined;
+  const params: Record<string, string> = {};
+  const re = /([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*,?\s*/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(match[2]!)) !== null) {
+    params[m[1]!.toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
+  }
+  return { scheme: match[1]!.toLowerCase(), params };
+}

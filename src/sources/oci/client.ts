@@ -1,0 +1,235 @@
+/**
+ * The distribution API (OCI distribution spec) as chartroom needs it: tags with `Link`
+ * pagination, the catalog, manifests, blobs. Each request is tried with what auth already knows;
+ * a 401 is answered once (see auth.ts) and retried. Blob redirects to a storage host are followed
+ * by the HTTP client without the registry's Authorization header (it only goes to the registry's
+ * origin).
+ */
+import { ChartroomError } from '../../errors.ts';
+import type { HttpClient, HttpResponse } from '../../http/client.ts';
+import { safeUrl } from '../../http/safe-url.ts';
+import { sha256Digest } from '../../chart/digest.ts';
+import type { Credential } from '../../credentials/types.ts';
+import { createOciAuth } from './auth.ts';
+import { parseChallenge } from './challenge.ts';
+
+export const MANIFEST_TYPES = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+
+export interface OciClientOptions {
+  http: HttpClient;
+  /** the registry's name in chartroom, for messages */
+  registry: string;
+  /** host[:port] */
+  host: string;
+  insecure: boolean;
+  credential: Credential | undefined;
+}
+
+export interface Manifest {
+  digest: string;
+  mediaType: string;
+  json: Record<string, unknown>;
+}
+
+export type OciClient = ReturnType<typeof createOciClient>;
+
+export function createOciClient(options: OciClientOptions) {
+  const { http, registry } = options;
+  const origin = `${options.insecure ? 'http' : 'https'}://${options.host}`;
+  const auth = createOciAuth({ http, registry, credential: options.credential });
+
+  async function get(
+    url: string,
+    request: { scope: string; accept?: string; maxBytes: number; what: string; repo?: string },
+  ): Promise<HttpResponse> {
+    const send = async (header: string | undefined) =>
+      http.get(url, {
+        headers: request.accept ? { accept: request.accept } : {},
+        auth: header ? { header, origins: [origin] } : undefined,
+        maxBytes: request.maxBytes,
+        what: request.what,
+      });
+    let response = await send(await auth.current(request.scope));
+    if (response.status === 401) {
+      auth.invalidate(request.scope);
+      response = await send(
+        await auth.answer(parseChallenge(response.headers['www-authenticate']), request.scope),
+      );
+    }
+    if (response.status < 200 || response.status >= 300)
+      throw statusError(response, request.what, request.repo);
+    return response;
+  }
+
+  function statusError(response: HttpResponse, what: string, repo: string | undefined): ChartroomError {
+    const where = `registry ${registry}: ${options.host}${repo ? `/${repo}` : ''}`;
+    const detail = registryError(response.body);
+    const said = detail ? ` (${detail.code}: ${detail.message})` : '';
+    const target = `GET ${safeUrl(response.url)} answered ${response.status}`;
+    if (response.status === 401 || response.status === 403) {
+      return new ChartroomError(
+        'AuthenticationFailed',
+        `unauthorized: authentication required: ${where}: ${target}${said}`,
+        {
+          hint: 'check the credential named in the registry file and its access to this repository',
+        },
+      );
+    }
+    if (detail?.code === 'NAME_UNKNOWN' || (response.status === 404 && what === 'tags')) {
+      return new ChartroomError('NameUnknown', `name unknown: ${where} does not exist (${target})`, {
+        hint: 'check the chart name under charts: in the registry file',
+      });
+    }
+    if (detail?.code === 'MANIFEST_UNKNOWN' || (response.status === 404 && what === 'manifest')) {
+      return new ChartroomError('ManifestUnknown', `manifest unknown: ${where}: ${target}`);
+    }
+    if (response.status === 429) {
+      return new ChartroomError(
+        'RateLimited',
+        `toomanyrequests: ${where}: ${target}${said}; the next sync tries again`,
+      );
+    }
+    return new ChartroomError(
+      response.status === 404 ? 'NotFound' : 'HTTPError',
+      `${where}: ${target} for the ${what}${said}`,
+    );
+  }
+
+  /** Follows `Link: <…>; rel="next"` pages on the same origin only. */
+  async function paginate(
+    first: string,
+    scope: string,
+    what: string,
+    repo: string | undefined,
+    key: string,
+  ): Promise<string[]> {
+    const out: string[] = [];
+    let url: string | undefined = first;
+    for (let page = 0; url !== undefined; page++) {
+      if (page >= 1000)
+        throw new ChartroomError('TooManyPages', `${registry}: more than 1000 pages of ${what}`);
+      const response = await get(url, {
+        scope,
+        maxBytes: 16 * 1024 * 1024,
+        what,
+        ...(repo ? { repo } : {}),
+        accept: 'application/json',
+      });
+      const body = parseJson(response.body, `${registry}: the ${what}`) as Record<string, unknown>;
+      const items = body[key];
+      if (Array.isArray(items)) out.push(...items.filter((t): t is string => typeof t === 'string'));
+      url = nextLink(response.headers.link, response.url);
+    }
+    return out;
+  }
+
+  return {
+    origin,
+    tags(repo: string): Promise<string[]> {
+      return paginate(
+        `${origin}/v2/${repo}/tags/list?n=1000`,
+        `repository:${repo}:pull`,
+        'tags',
+        repo,
+        'tags',
+      );
+    },
+
+    /** Repositories from /v2/_catalog, or undefined when the registry offers no catalog (GHCR, Docker Hub, ECR). */
+    async catalog(): Promise<string[] | undefined> {
+      try {
+        return await paginate(
+          `${origin}/v2/_catalog?n=1000`,
+          'registry:catalog:*',
+          'catalog',
+          undefined,
+          'repositories',
+        );
+      } catch (error) {
+        if (
+          error instanceof ChartroomError &&
+          ['NotFound', 'NameUnknown', 'AuthenticationFailed', 'HTTPError'].includes(error.code)
+        )
+          return undefined;
+        throw error;
+      }
+    },
+
+    async manifest(repo: string, reference: string): Promise<Manifest> {
+      const response = await get(`${origin}/v2/${repo}/manifests/${reference}`, {
+        scope: `repository:${repo}:pull`,
+        accept: MANIFEST_TYPES.join(', '),
+        maxBytes: 4 * 1024 * 1024,
+        what: 'manifest',
+        repo,
+      });
+      const json = parseJson(response.body, `${registry}/${repo}:${reference}: the manifest`) as Record<
+        string,
+        unknown
+      >;
+      // Docker-Content-Digest is the registry's word; the body's own hash is ours. Trust ours.
+      const digest = sha256Digest(response.body);
+      const mediaType =
+        typeof json.mediaType === 'string'
+          ? json.mediaType
+          : (response.headers['content-type'] ?? '').split(';')[0]!;
+      return { digest, mediaType, json };
+    },
+
+    async blob(repo: string, digest: string, maxBytes: number): Promise<Buffer> {
+      const response = await get(`${origin}/v2/${repo}/blobs/${digest}`, {
+        scope: `repository:${repo}:pull`,
+        maxBytes,
+        what: 'blob',
+        repo,
+      });
+      const actual = sha256Digest(response.body);
+      if (actual !== digest) {
+        throw new ChartroomError(
+          'DigestMismatch',
+          `${registry}/${repo}: digest mismatch: the manifest names ${digest}, the blob is ${actual}`,
+        );
+      }
+      return response.body;
+    },
+  };
+}
+
+function registryError(body: Buffer): { code: string; message: string } | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as {
+      errors?: Array<{ code?: string; message?: string }>;
+    };
+    const first = parsed.errors?.[0];
+    if (first?.code) return { code: first.code, message: first.message ?? '' };
+  } catch {
+    // not a distribution error body
+  }
+  return undefined;
+}
+
+function parseJson(body: Buffer, what: string): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ChartroomError('OCIInvalid', `${what} is not JSON`);
+  }
+}
+
+export function nextLink(header: string | undefined, current: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(',')) {
+    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (!match) continue;
+    const next = new URL(match[1]!, current);
+    // a Link to another origin would take our credential elsewhere: stop instead
+    if (next.origin !== new URL(current).origin) return undefined;
+    return next.href;
+  }
+  return undefined;
+}

@@ -1,0 +1,132 @@
+/**
+ * OCI registries as chart sources. Listing costs the tags requests (one per page) of each chart
+ * repository and nothing else, so a quiet sync fetches no manifest and no blob; a version's
+ * metadata and files come from its manifest, config blob and chart layer when it is fetched.
+ */
+import pLimit from 'p-limit';
+import type { ChartVersionMeta } from '../../chart/metadata.ts';
+import { CHART_NAME } from '../../chart/metadata.ts';
+import { parseChartVersion } from '../../chart/version.ts';
+import { readChartArchive } from '../../chart/archive.ts';
+import { parseOciReference } from '../../config/reference.ts';
+import type { Credential } from '../../credentials/types.ts';
+import { ChartroomError, describeError } from '../../errors.ts';
+import type { HttpClient } from '../../http/client.ts';
+import { createOciClient } from './client.ts';
+import { parseHelmConfig, parseHelmManifest, tagToVersion, versionToTag } from './schema.ts';
+
+export interface OciRegistry {
+  name: string;
+  url: string;
+  charts: string[] | undefined;
+  insecure: boolean;
+  credential: Credential | undefined;
+}
+
+export interface OciListing {
+  versions: ChartVersionMeta[];
+  chartErrors: Array<{ chart: string; code: string; message: string }>;
+}
+
+export interface OciVersion {
+  digest: string;
+  manifestDigest: string;
+  files: Map<string, Buffer>;
+  meta: Partial<ChartVersionMeta>;
+}
+
+export function createOciSource(registry: OciRegistry, http: HttpClient) {
+  const ref = parseOciReference(registry.url);
+  const client = createOciClient({
+    http,
+    registry: registry.name,
+    host: ref.host,
+    insecure: registry.insecure,
+    credential: registry.credential,
+  });
+  const repoOf = (chart: string) => (ref.namespace ? `${ref.namespace}/${chart}` : chart);
+
+  async function discover(): Promise<string[]> {
+    const repositories = await client.catalog();
+    const prefix = ref.namespace ? `${ref.namespace}/` : '';
+    const charts = (repositories ?? [])
+      .filter((r) => r.startsWith(prefix) && !r.slice(prefix.length).includes('/'))
+      .map((r) => r.slice(prefix.length))
+      .sort();
+    if (charts.length === 0) {
+      throw new ChartroomError(
+        'NoChartsFound',
+        `no charts found: registry ${registry.name} ${repositories === undefined ? 'offers no catalog (/v2/_catalog)' : `has no repositories under ${registry.url}`}`,
+        {
+          hint: `list the chart repositories under charts: in registries/${registry.name}.yaml (GHCR, Docker Hub and ECR have no catalog)`,
+        },
+      );
+    }
+    return charts;
+  }
+
+  return {
+    async list(): Promise<OciListing> {
+      const charts = registry.charts ?? (await discover());
+      const limit = pLimit(8);
+      const versions: ChartVersionMeta[] = [];
+      const chartErrors: OciListing['chartErrors'] = [];
+      const listChart = (chart: string) =>
+        limit(async () => {
+          try {
+            if (!CHART_NAME.test(chart)) {
+              throw new ChartroomError(
+                'URLInvalid',
+                `invalid reference format: "${chart}" is not a chart repository name under ${registry.url}`,
+              );
+            }
+            for (const tag of (await client.tags(repoOf(chart))).sort()) {
+              const version = tagToVersion(tag);
+              // cosign `sha256-….sig`, `latest` and other non-semver tags are not chart versions
+              if (!parseChartVersion(version)) continue;
+              versions.push({
+                chart,
+                version,
+                sources: [],
+                keywords: [],
+                maintainers: [],
+                deprecated: false,
+                urls: [`oci://${ref.host}/${repoOf(chart)}:${tag}`],
+                partial: true,
+              });
+            }
+          } catch (error) {
+            // one chart's failure (a typo under charts:, a 404) leaves the others and its own catalog alone
+            chartErrors.push({ chart, ...describeError(error) });
+          }
+        });
+      // The first repository alone learns the registry's challenge; the rest then authenticate up front.
+      if (charts[0] !== undefined) await listChart(charts[0]);
+      await Promise.all(charts.slice(1).map(listChart));
+      if (chartErrors.length === charts.length && chartErrors[0]) {
+        // nothing listed at all: the registry as a whole failed (auth, network)
+        const first = chartErrors[0];
+        if (!['NameUnknown', 'ManifestUnknown'].includes(first.code))
+          throw new ChartroomError(first.code, first.message);
+      }
+      chartErrors.sort((a, b) => (a.chart < b.chart ? -1 : 1));
+      return { versions, chartErrors };
+    },
+
+    async fetchVersion(meta: ChartVersionMeta): Promise<OciVersion> {
+      const repo = repoOf(meta.chart);
+      const what = `${registry.name}/${meta.chart} ${meta.version}`;
+      const manifest = await client.manifest(repo, versionToTag(meta.version));
+      const helm = parseHelmManifest(manifest.json, what);
+      const config = parseHelmConfig(await client.blob(repo, helm.config.digest, 1024 * 1024), what);
+      const layer = await client.blob(repo, helm.layer.digest, 100 * 1024 * 1024);
+      const { files } = await readChartArchive(layer, { name: meta.chart, version: meta.version });
+      return {
+        digest: helm.layer.digest,
+        manifestDigest: manifest.digest,
+        files,
+        meta: { ...config, ...(helm.created ? { created: helm.created } : {}) },
+      };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Helm's OCI artifact format (helm/helm pkg/registry/constants.go), parsed once at the boundary.
+ * The config blob is the chart's Chart.yaml metadata as JSON; the chart layer is the same .tgz
+ * `helm package` makes. Tags carry the version with `+` written as `_`.
+ */
+import { ChartroomError } from '../../errors.ts';
+import { isoTime, maintainers, str, strList, type ChartVersionMeta } from '../../chart/metadata.ts';
+
+export const HELM_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
+export const HELM_CHART_LAYERS = [
+  'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
+  'application/tar+gzip',
+];
+
+export const tagToVersion = (tag: string) => tag.replaceAll('_', '+');
+export const versionToTag = (version: string) => version.replaceAll('+', '_');
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+}
+
+export interface HelmManifest {
+  config: Descriptor;
+  layer: Descriptor;
+  created: string | undefined;
+}
+
+function descriptor(value: unknown): Descriptor | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const d = value as Record<string, unknown>;
+  if (
+    typeof d.mediaType !== 'string' ||
+    typeof d.digest !== 'string' ||
+    !/^sha256:[0-9a-f]{64}$/.test(d.digest)
+  )
+    return undefined;
+  return { mediaType: d.mediaType, digest: d.digest, size: typeof d.size === 'number' ? d.size : 0 };
+}
+
+/** A Helm chart manifest, or a NotAHelmChart error for anything else in the repository (images, signatures, SBOMs). */
+export function parseHelmManifest(json: Record<string, unknown>, what: string): HelmManifest {
+  const config = descriptor(json.config);
+  if (!config || config.mediaType !== HELM_CONFIG) {
+    throw new ChartroomError(
+      'NotAHelmChart',
+      `${what} is not a Helm chart (config ${config?.mediaType ?? 'missing'}); skipped`,
+    );
+  }
+  const layers = Array.isArray(json.layers) ? json.layers.map(descriptor) : [];
+  const layer = layers.find(
+    (l): l is Descriptor => l !== undefined && HELM_CHART_LAYERS.includes(l.mediaType),
+  );
+  if (!layer) throw new ChartroomError('NotAHelmChart', `${what} has no Helm chart layer; skipped`);
+  const annotations = (json.annotations ?? {}) as Record<string, unknown>;
+  return { config, layer, created: isoTime(annotations['org.opencontainers.image.created']) };
+}
+
+/** The config blob (Chart.yaml as JSON) as version metadata. */
+export function parseHelmConfig(body: Buffer, what: string): Partial<ChartVersionMeta> {
+  let c: Record<string, unknown>;
+  try {
+    c = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new ChartroomError('OCIInvalid', `${what}: the chart config blob is not JSON`);
+  }
+  const meta: Partial<ChartVersionMeta> = {
+    sources: strList(c.sources),
+    keywords: strList(c.keywords),
+    maintainers: maintainers(c.maintainers),
+    deprecated: c.deprecated === true,
+  };
+  const optional = {
+    appVersion: str(c.appVersion),
+    description: str(c.description),
+    icon: str(c.icon),
+    home: str(c.home),
+  };
+  for (const [key, value] of Object.entries(optional))
+    if (value !== undefined) (meta as Record<string, unknown>)[key] = value;
+  return meta;
+}
