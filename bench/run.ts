@@ -10,6 +10,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { load } from 'js-yaml';
+import pLimit from 'p-limit';
+import { packChartDir } from '../src/chart/pack.ts';
+import { pushChart } from '../test/helpers/oci-push.ts';
+import { startRegistry } from '../test/helpers/oci-registry.ts';
 import { createTempRepo } from '../test/helpers/temp-repo.ts';
 import { serveCharts } from '../test/helpers/serve.ts';
 import { fixtureCharts, fixturesDir, missingFixtures } from '../test/real/fixtures.ts';
@@ -113,12 +117,90 @@ results.fixtureSync = {
     runs: second.length,
   },
 };
+// 3. OCI: first and second sync from the real distribution registry, against skopeo copying the same artifacts.
+console.error('bench: OCI sync …');
+const perChart = Number(process.env.BENCH_OCI_VERSIONS ?? 5);
+const registry = await startRegistry('none');
+let artifacts = 0;
+const refs: string[] = [];
+for (const chart of charts) {
+  for (let v = 1; v <= perChart; v++) {
+    const version = v === perChart ? chart.version : `0.0.${v}`;
+    await pushChart(
+      registry,
+      `helm/${chart.name}`,
+      await packChartDir(chart.dir, { name: chart.name, version }),
+      version,
+    );
+    refs.push(`${registry.host}/helm/${chart.name}:${version.replaceAll('+', '_')}`);
+    artifacts++;
+  }
+}
+type SyncSample = Sample & { requests: number; added: number };
+const ociFirst: SyncSample[] = [];
+const ociSecond: SyncSample[] = [];
+for (let i = 0; i < 3; i++) {
+  const repo = await createTempRepo();
+  await repo.writeRegistry(
+    'oci',
+    `url: oci://${registry.host}/helm\ninsecure: true\nkeep: all\ncharts: [${charts.map((c) => c.name).join(', ')}]\n`,
+  );
+  ociFirst.push(await worker<SyncSample>('sync-worker.ts', [repo.root]));
+  ociSecond.push(await worker<SyncSample>('sync-worker.ts', [repo.root]));
+  await repo.cleanup();
+}
+const skopeoTimes: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const out = await mkdtemp(path.join(tmpdir(), 'chartroom-skopeo-'));
+  const limit = pLimit(8);
+  const started = performance.now();
+  await Promise.all(
+    refs.map((ref, n) =>
+      limit(() =>
+        run('skopeo', [
+          'copy',
+          '--quiet',
+          '--src-tls-verify=false',
+          `docker://${ref}`,
+          `dir:${path.join(out, String(n))}`,
+        ]),
+      ),
+    ),
+  );
+  skopeoTimes.push(performance.now() - started);
+  await rm(out, { recursive: true, force: true });
+}
+await registry.close();
+results.ociSync = {
+  data: `${artifacts} Helm OCI artifacts (${charts.length} real charts x ${perChart} versions) in the real distribution registry on loopback, anonymous, keep: all`,
+  first: {
+    ms: round(median(ociFirst.map((s) => s.ms))),
+    requests: ociFirst[0]!.requests,
+    added: ociFirst[0]!.added,
+    maxRssMiB: round(median(ociFirst.map((s) => s.maxRssMiB))),
+  },
+  second: {
+    ms: round(median(ociSecond.map((s) => s.ms))),
+    requests: ociSecond[0]!.requests,
+    added: ociSecond[0]!.added,
+  },
+  skopeoBaseline: {
+    ms: round(median(skopeoTimes)),
+    what: 'skopeo copy docker://… dir:… of the same artifacts, 8 at a time',
+  },
+};
+
 await rm(scratch, { recursive: true, force: true });
 
 await writeFile(path.join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 const p = results.indexParse as typeof parse & { ratioVsYamlPackage: number; ratioVsJsonParse: number };
 const s = results.fixtureSync as { data: string; first: Sample; second: Sample };
 const m = results.machine as { cores: number; cpu: string; memoryGiB: number; node: string };
+const o = results.ociSync as {
+  first: { ms: number; requests: number };
+  second: { ms: number; requests: number };
+  skopeoBaseline: { ms: number };
+};
 const md = `# chartroom benchmark results
 
 Measured by \`npm run bench\` (bench/run.ts) on ${results.date as string}.
@@ -141,6 +223,16 @@ chartroom (YAML) / \`yaml\` package: ${p.ratioVsYamlPackage}x; chartroom (YAML) 
 |---|---|---|
 | first sync | ${s.first.ms} ms | ${s.first.maxRssMiB} MiB |
 | second sync (nothing changed: one conditional request, ${results.secondSyncRequests as number} request(s) seen) | ${s.second.ms} ms | ${s.second.maxRssMiB} MiB |
+
+## OCI sync: ${(results.ociSync as { data: string }).data}
+
+| run | median time | requests |
+|---|---|---|
+| first sync (tags, manifests, config and layer blobs; catalog write and commit) | ${o.first.ms} ms | ${o.first.requests} |
+| second sync (nothing changed: tags only) | ${o.second.ms} ms | ${o.second.requests} |
+| baseline: skopeo copy of the same artifacts, 8 at a time | ${o.skopeoBaseline.ms} ms | |
+
+First sync / skopeo: ${round(o.first.ms / o.skopeoBaseline.ms, 2)}x.
 `;
 await writeFile(path.join(here, 'results.md'), md);
 console.log(md);

@@ -19,7 +19,6 @@ let registry: TestRegistry;
 let repo: TempRepo;
 let front: Server;
 let storage: Server;
-let frontOrigin = '';
 const seen: { front: IncomingHttpHeaders[]; storage: IncomingHttpHeaders[] } = { front: [], storage: [] };
 const blobs = new Map<string, Buffer>();
 
@@ -43,7 +42,6 @@ beforeAll(async () => {
   await new Promise<void>((r) => storage.listen(storagePort, '127.0.0.3', r));
 
   const frontPort = await freePort();
-  frontOrigin = `http://127.0.0.1:${frontPort}`;
   front = createServer((req, res) => {
     seen.front.push(req.headers);
     const headers: Record<string, string> = {};
@@ -102,7 +100,7 @@ it('sends the credential to the token realm only, the token to the registry, and
   // the registry got Bearer tokens, never the Basic credential
   const frontAuth = seen.front.map((h) => h.authorization).filter((a) => a !== undefined);
   expect(frontAuth.length).toBeGreaterThan(0);
-  expect(frontAuth.every((a) => a!.startsWith('Bearer '))).toBe(true);
+  expect(frontAuth.every((a) => a.startsWith('Bearer '))).toBe(true);
   // the storage host got both blobs and no Authorization header
   expect(seen.storage).toHaveLength(2);
   expect(seen.storage.map((h) => h.authorization)).toEqual([undefined, undefined]);

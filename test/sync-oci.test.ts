@@ -162,15 +162,10 @@ describe.each(['none', 'htpasswd', 'token'] as RegistryAuth[])('OCI sync, auth: 
     expect(report.exitCode).toBe(1);
     const r = report.registries[0]!;
     expect(r.status).toBe('synced');
-    expect(r.chartErrors).toEqual([
-      {
-        chart: 'gamma',
-        code: 'NameUnknown',
-        message: expect.stringMatching(
-          /^name unknown: registry oci: 127\.0\.0\.1:\d+\/charts\/gamma does not exist/,
-        ),
-      },
-    ]);
+    expect(r.chartErrors.map((e) => [e.chart, e.code])).toEqual([['gamma', 'NameUnknown']]);
+    expect(r.chartErrors[0]!.message).toMatch(
+      /^name unknown: registry oci: 127\.0\.0\.1:\d+\/charts\/gamma does not exist/,
+    );
     expect((await readJson<CatalogRegistry>(repo.root, 'registries', 'oci.json')).versions).toBe(4);
   });
 
@@ -191,5 +186,37 @@ describe.each(['none', 'htpasswd', 'token'] as RegistryAuth[])('OCI sync, auth: 
       /^no charts found: registry empty/,
     );
     await repo.removeRegistry('empty');
+  });
+});
+
+describe('an HTTP index that lists oci:// chart URLs', () => {
+  it('fetches those versions through the OCI client', async () => {
+    const registry = await startRegistry('none');
+    const repo = await createTempRepo();
+    const { startChartRepoServer } = await import('../src/demo/chart-repo-server.ts');
+    const server = await startChartRepoServer();
+    try {
+      const chart = await writeOwnChart('epsilon');
+      const archive = await packChartDir(chart.dir, { name: 'epsilon', version: '1.0.0' });
+      const pushed = await pushChart(registry, 'mirror/epsilon', archive, '1.0.0');
+      server.setFile(
+        '/index.yaml',
+        `apiVersion: v1\nentries:\n  epsilon:\n    - name: epsilon\n      version: 1.0.0\n      digest: ${pushed.layerDigest.slice(7)}\n      urls: [oci://${registry.host}/mirror/epsilon:1.0.0]\n`,
+      );
+      await repo.writeRegistry('mixed', `url: ${server.origin}\ninsecure: true\n`);
+      const report = await createSync({ root: repo.root }).run({ force: true });
+      expect(report.registries[0]!.failed).toEqual([]);
+      const doc = await readJson<CatalogChart>(repo.root, 'charts', 'mixed', 'epsilon', 'chart.json');
+      expect(doc.versions[0]).toMatchObject({
+        version: '1.0.0',
+        digest: pushed.layerDigest,
+        manifestDigest: pushed.manifestDigest,
+      });
+      expect(doc.versions[0]!.files).toContain('values.yaml');
+    } finally {
+      await server.close();
+      await registry.close();
+      await repo.cleanup();
+    }
   });
 });

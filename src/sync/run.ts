@@ -237,7 +237,7 @@ function defaultSource(
   http: HttpClient,
 ): RegistrySource {
   if (registry.kind === 'oci') return ociRegistrySource(registry, credential, http);
-  return helmRegistrySource(createHelmSource({ http }), registry, credential);
+  return helmRegistrySource(createHelmSource({ http }), registry, credential, http);
 }
 
 function isDue(

@@ -192,7 +192,7 @@ ${authConfig}`;
       await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
       if (issuer) {
         issuer.closeAllConnections();
-        await new Promise<void>((r) => issuer!.close(() => r()));
+        await new Promise<void>((r) => issuer.close(() => r()));
       }
       await rm(dir, { recursive: true, force: true });
     },

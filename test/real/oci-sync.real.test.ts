@@ -110,7 +110,7 @@ describe.each(['none', 'htpasswd', 'token'] as RegistryAuth[])(
 
     if (auth !== 'none')
       it('wrong credentials give unauthorized: authentication required and lose nothing', async () => {
-          const report = await sync({ OCI_USER: 'admin', OCI_PASS: 'nope-nope' });
+        const report = await sync({ OCI_USER: 'admin', OCI_PASS: 'nope-nope' });
         expect(report.registries[0]!.error!.message).toMatch(/^unauthorized: authentication required/);
         expect(report.exitCode).toBe(1);
         const doc = JSON.parse(

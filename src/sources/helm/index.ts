@@ -73,12 +73,8 @@ export function createHelmSource(options: HelmSourceOptions) {
 
     async fetchArchive(repo: HelmRepository, meta: ChartVersionMeta): Promise<Buffer> {
       const url = meta.urls.find((u) => !u.startsWith('oci://'));
-      if (!url) {
-        throw new ChartroomError(
-          'OCIURLUnsupported',
-          `${meta.chart} ${meta.version}: the index points at an oci:// URL; add that OCI registry as its own registry file`,
-        );
-      }
+      if (!url)
+        throw new ChartroomError('NoURL', `${meta.chart} ${meta.version}: no http(s) URL in the index`);
       const response = await http.get(url, {
         headers: { accept: 'application/gzip, application/octet-stream, */*;q=0.5' },
         auth: authFor(repo, url),

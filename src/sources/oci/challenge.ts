@@ -6,7 +6,8 @@
  *   www-authenticate: Bearer realm="…",error="insufficient_scope",scope="repository:a/b:pull"
  */
 export interface Challenge {
-  scheme: 'basic' | 'bearer' | string;
+  /** lower-cased: 'basic', 'bearer', … */
+  scheme: string;
   params: Record<string, string>;
 }
 

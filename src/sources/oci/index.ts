@@ -130,3 +130,35 @@ export function createOciSource(registry: OciRegistry, http: HttpClient) {
     },
   };
 }
+
+/**
+ * The chart layer behind an `oci://host/repository:tag` reference, as a Helm index may list for a
+ * version. The credential is only offered when the reference is on the repository's own host.
+ */
+export async function fetchOciChart(
+  reference: string,
+  options: {
+    http: HttpClient;
+    registry: string;
+    insecure: boolean;
+    credential: Credential | undefined;
+    ownHost: string;
+  },
+): Promise<{ archive: Buffer; manifestDigest: string }> {
+  const match = /^oci:\/\/([^/]+)\/(.+):([^:/]+)$/.exec(reference);
+  if (!match) throw new ChartroomError('URLInvalid', `invalid reference format: ${reference}`);
+  const [, host, repo, tag] = match as unknown as [string, string, string, string];
+  const client = createOciClient({
+    http: options.http,
+    registry: options.registry,
+    host,
+    insecure: options.insecure,
+    credential: host === options.ownHost ? options.credential : undefined,
+  });
+  const manifest = await client.manifest(repo, tag);
+  const helm = parseHelmManifest(manifest.json, reference);
+  return {
+    archive: await client.blob(repo, helm.layer.digest, 100 * 1024 * 1024),
+    manifestDigest: manifest.digest,
+  };
+}
