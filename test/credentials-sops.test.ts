@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { decryptSops as sopsAgeDecrypt } from 'sops-age';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packChartDir } from '../src/chart/pack.ts';
 import { ageCli, newAgeKey } from './helpers/age.ts';
+import { pushChart } from './helpers/oci-push.ts';
+import { startRegistry } from './helpers/oci-registry.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
 import { serveCharts, type ServedRepository } from './helpers/serve.ts';
 import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
@@ -235,6 +238,50 @@ describe('SOPS credentials', () => {
     } finally {
       await writeFile(file(), good);
       await writeFile(path.join(repo.root, '.sops.yaml'), sopsConfig);
+    }
+  });
+
+  it('an OCI registry behind htpasswd syncs with a SOPS credential, and fails with unauthorized with a wrong one', async () => {
+    const registry = await startRegistry('htpasswd');
+    try {
+      const chart = await writeOwnChart('oci-private');
+      await pushChart(
+        registry,
+        'team/oci-private',
+        await packChartDir(chart.dir, { name: 'oci-private', version: '2.0.0' }),
+        '2.0.0',
+      );
+      const add = (secret: string) =>
+        chartroom(
+          [
+            'credential',
+            'add',
+            'regcred',
+            '--host',
+            registry.host,
+            '--username',
+            'admin',
+            '--root',
+            repo.root,
+          ],
+          { input: secret },
+        );
+      await add('admin-pass-1');
+      await repo.writeRegistry(
+        'team',
+        `url: oci://${registry.host}/team\ninsecure: true\ncharts: [oci-private]\ncredential: regcred\n`,
+      );
+      const ok = await chartroom(['sync', '--root', repo.root, '--registry', 'team'], { env });
+      expect(ok.stderr).toContain('✓ team: 1 new');
+      expect(ok.code).toBe(0);
+      await add('not-the-password');
+      const bad = await chartroom(['sync', '--root', repo.root, '--registry', 'team'], { env });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/✗ team: unauthorized: authentication required/);
+      expect(bad.stderr + bad.stdout).not.toContain('not-the-password');
+    } finally {
+      await repo.removeRegistry('team');
+      await registry.close();
     }
   });
 });
