@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSync } from '../src/sync/run.ts';
@@ -18,9 +18,8 @@ beforeEach(async () => {
   // the archives live on another host (a CDN); the index on the repository's own
   cdn = await serveCharts([{ dir: chart.dir, name: 'delta', versions: ['1.0.0'] }]);
   index = await serveCharts([{ dir: chart.dir, name: 'delta', versions: ['1.0.0'] }], { baseUrl: cdn.url });
-  await mkdir(path.join(repo.root, 'registries', 'credentials'), { recursive: true });
-  await writeFile(
-    path.join(repo.root, 'registries', 'credentials', 'internal.yaml'),
+  await repo.writeCredential(
+    'internal',
     `hosts: ["127.0.0.1"]\nusername: {env: CHARTS_USER}\npassword: {env: CHARTS_TOKEN}\n`,
   );
 });

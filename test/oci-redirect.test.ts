@@ -4,9 +4,7 @@
  * host on 127.0.0.3, as registries on S3 or GCS do. The credential must reach the token realm
  * only; the registry gets the Bearer token; the storage host gets no Authorization at all.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { packChartDir } from '../src/chart/pack.ts';
 import { createSync } from '../src/sync/run.ts';
@@ -68,11 +66,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => front.listen(frontPort, '127.0.0.1', r));
 
   repo = await createTempRepo();
-  await mkdir(path.join(repo.root, 'registries', 'credentials'), { recursive: true });
-  await writeFile(
-    path.join(repo.root, 'registries', 'credentials', 'team.yaml'),
-    'hosts: [127.0.0.1]\nusername: {env: U}\npassword: {env: P}\n',
-  );
+  await repo.writeCredential('team', 'hosts: [127.0.0.1]\nusername: {env: U}\npassword: {env: P}\n');
   await repo.writeRegistry(
     'team',
     `url: oci://127.0.0.1:${frontPort}/team\ninsecure: true\ncharts: [delta]\ncredential: team\n`,

@@ -9,6 +9,8 @@ export interface TempRepo {
   remote: string;
   writeRegistry(name: string, content: string): Promise<void>;
   removeRegistry(name: string): Promise<void>;
+  /** writes registries/credentials/<name>.yaml */
+  writeCredential(name: string, content: string): Promise<void>;
   git: ReturnType<typeof simpleGit>;
   cleanup(): Promise<void>;
 }
@@ -33,6 +35,10 @@ export async function createTempRepo(): Promise<TempRepo> {
     async writeRegistry(name, content) {
       await mkdir(path.join(root, 'registries'), { recursive: true });
       await writeFile(path.join(root, 'registries', `${name}.yaml`), content);
+    },
+    async writeCredential(name, content) {
+      await mkdir(path.join(root, 'registries', 'credentials'), { recursive: true });
+      await writeFile(path.join(root, 'registries', 'credentials', `${name}.yaml`), content);
     },
     async removeRegistry(name) {
       await rm(path.join(root, 'registries', `${name}.yaml`));

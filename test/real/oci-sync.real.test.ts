@@ -3,7 +3,7 @@
  * registry, in its three auth setups.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packChartDir } from '../../src/chart/pack.ts';
@@ -42,9 +42,8 @@ describe.each(['none', 'htpasswd', 'token'] as RegistryAuth[])(
         }
       }
       repo = await createTempRepo();
-      await mkdir(path.join(repo.root, 'registries', 'credentials'), { recursive: true });
-      await writeFile(
-        path.join(repo.root, 'registries', 'credentials', 'oci.yaml'),
+      await repo.writeCredential(
+        'oci',
         'hosts: [127.0.0.1]\nusername: {env: OCI_USER}\npassword: {env: OCI_PASS}\n',
       );
       await repo.writeRegistry(
