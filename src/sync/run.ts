@@ -192,7 +192,8 @@ export function createSync(deps: SyncDependencies) {
             report.commit = sha;
             report.message = message;
           }
-          if (options.push && (sha || trusted === false)) {
+          // also pushes a commit an earlier run made but could not push
+          if (options.push) {
             try {
               await git.push();
               report.pushed = true;
