@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import { createRedactor } from '../../credentials/redact.ts';
+import { createSync } from '../../sync/run.ts';
+import { watch } from '../../sync/watch.ts';
+import type { Output } from '../output.ts';
+
+export const WATCH_USAGE = 'chartroom watch [--push]';
+
+/** Runs until SIGINT or SIGTERM; the sync in progress then finishes before the process exits. */
+export async function watchCommand(root: string, args: string[], output: Output): Promise<number> {
+  const { values } = parseArgs({ args, options: { push: { type: 'boolean' } }, strict: true });
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    output.err(`chartroom watch: ${signal}, stopping after the sync in progress`);
+    stop.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const redactor = createRedactor();
+  const sync = createSync({ root, redactor });
+  output.err(`chartroom watch: watching ${root}`);
+  await watch(
+    {
+      root,
+      sync,
+      onRun: (report) => {
+        const synced = report.registries.filter((r) => r.status !== 'skipped');
+        if (synced.length === 0) return;
+        const failed = synced
+          .filter((r) => r.status === 'failed')
+          .map((r) => `${r.name} (${r.error?.message ?? ''})`);
+        output.err(
+          `${new Date().toISOString()} synced ${synced.map((r) => r.name).join(', ')}${report.commit ? `; committed ${report.commit.slice(0, 12)}: ${report.message?.split('\n')[0]}` : '; nothing new'}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`,
+        );
+      },
+      onError: (error) => output.err(`chartroom watch: ${redactor.redact(error.message)}`),
+    },
+    { push: values.push === true, signal: stop.signal },
+  );
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  output.err('chartroom watch: stopped');
+  return 0;
+}
