@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createRedactor } from '../../credentials/redact.ts';
 import { createSync, type SyncReport } from '../../sync/run.ts';
 import type { RegistryReport } from '../../sync/registry-sync.ts';
+import { reportToGitHub } from '../github.ts';
 import { paint, type Output } from '../output.ts';
 
 export const SYNC_USAGE =
@@ -46,6 +47,7 @@ export async function syncCommand(root: string, args: string[], output: Output):
   }
   if (values.json) output.out(JSON.stringify(report, null, 2));
   else output.out(summary(report));
+  await reportToGitHub(report, output, process.env, values.json === true);
   return report.exitCode;
 }
 

@@ -1,0 +1,73 @@
+/**
+ * GitHub Actions output for a sync: `::error`/`::warning` annotations (one line each, on stdout,
+ * as the runner reads them) and a Markdown job summary appended to $GITHUB_STEP_SUMMARY.
+ */
+import { appendFile } from 'node:fs/promises';
+import type { SyncReport } from '../sync/run.ts';
+import type { Output } from './output.ts';
+
+// Workflow commands end at a newline, and % starts an escape: encode both (actions/toolkit's rules).
+const escapeData = (s: string) => s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+const escapeProperty = (s: string) => escapeData(s).replaceAll(':', '%3A').replaceAll(',', '%2C');
+
+export function annotate(report: SyncReport, write: (line: string) => void): void {
+  for (const r of report.registries) {
+    const file = `registries/${r.name}.yaml`;
+    if (r.error)
+      write(
+        `::error file=${escapeProperty(file)},title=${escapeProperty(`${r.name} failed`)}::${escapeData(r.error.message)}`,
+      );
+    for (const f of r.failed) {
+      write(
+        `::error file=${escapeProperty(file)},title=${escapeProperty(`${r.name}/${f.chart} ${f.version}`)}::${escapeData(f.message)}`,
+      );
+    }
+    for (const e of r.chartErrors)
+      write(
+        `::warning file=${escapeProperty(file)},title=${escapeProperty(`${r.name}/${e.chart}`)}::${escapeData(e.message)}`,
+      );
+    for (const p of r.republished) {
+      write(
+        `::warning title=${escapeProperty(`${r.name}/${p.chart} ${p.version} republished`)}::${escapeData(`digest changed from ${p.previousDigest} to ${p.digest}; the catalog keeps the first`)}`,
+      );
+    }
+  }
+  if (report.pushError) write(`::error title=push failed::${escapeData(report.pushError.message)}`);
+}
+
+export function summaryMarkdown(report: SyncReport): string {
+  const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const lines = [
+    '## chartroom sync',
+    '',
+    report.commit
+      ? `Committed \`${report.commit.slice(0, 12)}\`: ${cell(report.message?.split('\n')[0] ?? '')}`
+      : 'Nothing changed; no commit.',
+    '',
+  ];
+  lines.push('| registry | status | new | failed |', '|---|---|---|---|');
+  for (const r of report.registries) {
+    lines.push(
+      `| ${r.name} | ${r.status}${r.error ? `: ${cell(r.error.message)}` : ''} | ${r.added.length} | ${r.failed.length} |`,
+    );
+  }
+  const added = report.registries.flatMap((r) => r.added.map((a) => `${r.name}/${a.chart} ${a.version}`));
+  if (added.length > 0) lines.push('', '### New versions', '', ...added.slice(0, 200).map((a) => `- ${a}`));
+  const failed = report.registries.flatMap((r) =>
+    r.failed.map((f) => `${r.name}/${f.chart} ${f.version}: ${cell(f.message)}`),
+  );
+  if (failed.length > 0) lines.push('', '### Failed versions', '', ...failed.map((f) => `- ${f}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** With --json, stdout holds the report, so the annotations go to stderr (the runner reads both). */
+export async function reportToGitHub(
+  report: SyncReport,
+  output: Output,
+  env: NodeJS.ProcessEnv,
+  json: boolean,
+): Promise<void> {
+  if (env.GITHUB_ACTIONS !== 'true') return;
+  annotate(report, (line) => (json ? output.err(line) : output.out(line)));
+  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, summaryMarkdown(report));
+}
