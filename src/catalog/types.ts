@@ -70,5 +70,5 @@ export interface CatalogRegistry {
   failedVersions: FailedVersion[];
   republished: Republished[];
   /** charts that could not be listed in the last sync (e.g. `name unknown`); their catalog part is kept */
-  chartErrors: Array<{ chart: string; code: string; message: string }>;
+  chartErrors?: Array<{ chart: string; code: string; message: string }>;
 }

@@ -3,7 +3,7 @@
  * registries whose file is gone, commit catalog/ once, push, and save the state file.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { loadRegistries } from '../config/load.ts';
@@ -22,6 +22,7 @@ import { acquireLock } from './lock.ts';
 import { commitMessage } from './message.ts';
 import { emptyReport, registryDoc, syncRegistry, type RegistryReport } from './registry-sync.ts';
 import type { RegistrySource } from './source.ts';
+import { inShard, type Shard } from './shard.ts';
 import { readState, writeState, type SyncState } from './state.ts';
 
 export interface SyncOptions {
@@ -34,7 +35,12 @@ export interface SyncOptions {
   /** commit catalog/ (default true) */
   commit?: boolean;
   push?: boolean;
+  /** only the registries of this shard (a GitHub Actions matrix); implies no commit: `merge` commits */
+  shard?: Shard;
 }
+
+/** What a shard leaves for `merge`: its report, in its repository root. */
+export const SHARD_REPORT = path.join('.chartroom', 'shard-report.json');
 
 export interface SyncReport {
   registries: RegistryReport[];
@@ -77,8 +83,11 @@ export function createSync(deps: SyncDependencies) {
 
   return {
     async run(options: SyncOptions = {}): Promise<SyncReport> {
-      const { registries: definitions, errors } = await loadRegistries(root);
-      if (errors.length > 0) throw new ConfigErrors(errors);
+      const loaded = await loadRegistries(root);
+      if (loaded.errors.length > 0) throw new ConfigErrors(loaded.errors);
+      const mine = (name: string) => options.shard === undefined || inShard(name, options.shard);
+      const definitions = loaded.registries.filter((d) => mine(d.name));
+      if (options.shard) options = { ...options, commit: false, push: false };
       for (const name of options.registries ?? []) {
         if (!definitions.some((d) => d.name === name)) {
           throw new UsageError(`no registry named "${name}": expected registries/${name}.yaml`);
@@ -108,7 +117,7 @@ export function createSync(deps: SyncDependencies) {
         const known = new Set(definitions.map((d) => d.name));
         const pruned: string[] = [];
         for (const name of await store.registryNames()) {
-          if (!known.has(name)) {
+          if (!known.has(name) && mine(name)) {
             await store.removeRegistry(name);
             pruned.push(name);
             delete state.registries[name];
@@ -210,6 +219,8 @@ export function createSync(deps: SyncDependencies) {
               : null;
         }
         await writeState(root, state);
+        if (options.shard)
+          await writeFile(path.join(root, SHARD_REPORT), `${JSON.stringify(report, null, 2)}\n`);
         return report;
       } finally {
         if (ownHttp) await http.close();

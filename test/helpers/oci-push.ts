@@ -26,7 +26,7 @@ async function pushBlob(
   const put = await fetch(location, {
     method: 'PUT',
     headers: { ...headers, 'content-type': 'application/octet-stream' },
-    body,
+    body: new Uint8Array(body),
   });
   if (put.status !== 201) throw new Error(`blob upload answered ${put.status}: ${await put.text()}`);
   return digest;
@@ -72,7 +72,7 @@ export async function pushChart(
       ...(auth ? { authorization: auth } : {}),
       'content-type': 'application/vnd.oci.image.manifest.v1+json',
     },
-    body: manifest,
+    body: new Uint8Array(manifest),
   });
   if (res.status !== 201) throw new Error(`manifest push answered ${res.status}: ${await res.text()}`);
   return { layerDigest, manifestDigest: sha256Digest(manifest) };

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { createRedactor } from '../../credentials/redact.ts';
 import { createSync, type SyncReport } from '../../sync/run.ts';
+import { parseShard } from '../../sync/shard.ts';
 import type { RegistryReport } from '../../sync/registry-sync.ts';
 import { reportToGitHub } from '../github.ts';
 import { paint, type Output } from '../output.ts';
 
 export const SYNC_USAGE =
-  'chartroom sync [--registry NAME]... [--force] [--retry-failed] [--no-commit] [--push] [--json]';
+  'chartroom sync [--registry NAME]... [--force] [--retry-failed] [--no-commit] [--push] [--shard I/N] [--json]';
 
 export async function syncCommand(root: string, args: string[], output: Output): Promise<number> {
   const { values } = parseArgs({
@@ -18,6 +19,7 @@ export async function syncCommand(root: string, args: string[], output: Output):
       'no-commit': { type: 'boolean' },
       push: { type: 'boolean' },
       json: { type: 'boolean' },
+      shard: { type: 'string' },
     },
     strict: true,
   });
@@ -40,6 +42,7 @@ export async function syncCommand(root: string, args: string[], output: Output):
       retryFailed: values['retry-failed'] === true,
       commit: values['no-commit'] !== true,
       push: values.push === true,
+      ...(values.shard ? { shard: parseShard(values.shard) } : {}),
     });
   } catch (error) {
     if (error instanceof Error) error.message = redactor.redact(error.message);

@@ -1,0 +1,105 @@
+/**
+ * `chartroom merge DIR…`: combines what sharded syncs (`sync --shard I/N`, one per matrix job)
+ * left in their repository roots into this repository's catalog/, and commits once. Each shard
+ * names the registries it owns in its shard report; only those are taken from it.
+ */
+import { cp, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { createCatalogStore, CATALOG_DIR } from '../catalog/store.ts';
+import { loadRegistries } from '../config/load.ts';
+import { ChartroomError, ConfigErrors } from '../errors.ts';
+import { createCatalogGit, type CatalogGit } from '../git/repo.ts';
+import { commitMessage } from './message.ts';
+import type { RegistryReport } from './registry-sync.ts';
+import { SHARD_REPORT, type SyncReport } from './run.ts';
+import { readState, writeState } from './state.ts';
+
+export interface MergeResult {
+  registries: RegistryReport[];
+  pruned: string[];
+  commit?: string;
+  message?: string;
+  exitCode: 0 | 1;
+}
+
+export async function mergeShards(
+  rootDir: string,
+  dirs: string[],
+  deps: { git?: CatalogGit } = {},
+): Promise<MergeResult> {
+  const root = path.resolve(rootDir);
+  const git = deps.git ?? createCatalogGit(root);
+  const { registries: definitions, errors } = await loadRegistries(root);
+  if (errors.length > 0) throw new ConfigErrors(errors);
+  const known = new Set(definitions.map((d) => d.name));
+  const store = createCatalogStore(root);
+  await store.init();
+  const state = await readState(root);
+  const reports: RegistryReport[] = [];
+  const pruned: string[] = [];
+  const scratch = path.join(root, '.chartroom', 'tmp');
+
+  for (const dir of dirs.map((d) => path.resolve(d))) {
+    let shard: SyncReport;
+    try {
+      shard = JSON.parse(await readFile(path.join(dir, SHARD_REPORT), 'utf8')) as SyncReport;
+    } catch {
+      throw new ChartroomError(
+        'ShardMissing',
+        `${dir} has no ${SHARD_REPORT}: run chartroom sync --shard I/N there first`,
+      );
+    }
+    const shardState = await readState(dir);
+    for (const name of shard.pruned) {
+      if (known.has(name)) continue;
+      await store.removeRegistry(name);
+      pruned.push(name);
+      delete state.registries[name];
+    }
+    for (const report of shard.registries) {
+      reports.push(report);
+      if (!known.has(report.name) || report.status === 'skipped') continue;
+      // stage the shard's part on this filesystem, then swap it in
+      const staged = path.join(scratch, randomUUID());
+      await mkdir(staged, { recursive: true });
+      const charts = path.join(dir, CATALOG_DIR, 'charts', report.name);
+      const hasCharts = await cp(charts, path.join(staged, 'charts'), { recursive: true }).then(
+        () => true,
+        () => false,
+      );
+      await cp(
+        path.join(dir, CATALOG_DIR, 'registries', `${report.name}.json`),
+        path.join(staged, 'registry.json'),
+      );
+      await store.removeRegistry(report.name);
+      await mkdir(path.join(root, CATALOG_DIR, 'charts'), { recursive: true });
+      await mkdir(path.join(root, CATALOG_DIR, 'registries'), { recursive: true });
+      if (hasCharts)
+        await rename(path.join(staged, 'charts'), path.join(root, CATALOG_DIR, 'charts', report.name));
+      await rename(
+        path.join(staged, 'registry.json'),
+        path.join(root, CATALOG_DIR, 'registries', `${report.name}.json`),
+      );
+      await rm(staged, { recursive: true, force: true });
+      const entry = shardState.registries[report.name];
+      if (entry) state.registries[report.name] = entry;
+    }
+  }
+  const result: MergeResult = {
+    registries: reports,
+    pruned,
+    exitCode: reports.some((r) => r.status === 'failed' || r.failed.length > 0 || r.chartErrors.length > 0)
+      ? 1
+      : 0,
+  };
+  const message = commitMessage(reports, pruned);
+  const sha = await git.commitPath(CATALOG_DIR, message);
+  if (sha) {
+    result.commit = sha;
+    result.message = message;
+  }
+  state.catalogCommit = (await git.lastCommitTouching(CATALOG_DIR)) ?? null;
+  await writeState(root, state);
+  return result;
+}
