@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ChartroomError } from '../errors.ts';
+import { failpoint } from '../failpoint.ts';
 import { stableStringify } from './json.ts';
 import { FORMAT_VERSION, type CatalogChart, type CatalogRegistry } from './types.ts';
 
@@ -144,6 +145,7 @@ export function createCatalogStore(root: string): CatalogStore {
     },
 
     writeChart(doc) {
+      failpoint('before-chart-json');
       return writeIfChanged(path.join(chartDir(doc.registry, doc.name), 'chart.json'), stableStringify(doc));
     },
 
@@ -157,6 +159,7 @@ export function createCatalogStore(root: string): CatalogStore {
       await rm(target, { recursive: true, force: true });
       await mkdir(path.dirname(target), { recursive: true });
       await rename(staging, target);
+      failpoint('after-version-files');
     },
 
     async removeVersionFiles(registry, chart, version) {

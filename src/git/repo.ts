@@ -5,6 +5,7 @@
  */
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ChartroomError } from '../errors.ts';
+import { failpoint } from '../failpoint.ts';
 
 export interface CatalogGit {
   isRepository(): Promise<boolean>;
@@ -42,9 +43,11 @@ export function createCatalogGit(root: string): CatalogGit {
     },
 
     async commitPath(path, message) {
+      failpoint('before-commit');
       await git.raw(['add', '--all', '--', path]);
       const staged = await git.raw(['diff', '--cached', '--name-only', '--', path]);
       if (!staged.trim()) return undefined;
+      failpoint('mid-commit');
       await git.raw([
         ...(await identityArgs()),
         'commit',

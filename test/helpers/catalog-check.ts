@@ -36,6 +36,8 @@ export async function catalogProblems(root: string): Promise<string[]> {
     if (!validate(data)) problems.push(`${file}: ${ajv.errorsText(validate.errors)}`);
     return data;
   };
+  // a run killed before it wrote anything leaves no catalog/ at all
+  if ((await readdir(dir).catch(() => undefined)) === undefined) return problems;
   await check(path.join(dir, 'catalog.json'), schemas.catalog);
   for (const file of await readdir(path.join(dir, 'registries')).catch(() => [])) {
     await check(path.join(dir, 'registries', file), schemas.registry);
@@ -43,6 +45,8 @@ export async function catalogProblems(root: string): Promise<string[]> {
   for (const registry of await readdir(path.join(dir, 'charts')).catch(() => [])) {
     for (const chart of await readdir(path.join(dir, 'charts', registry))) {
       const chartDir = path.join(dir, 'charts', registry, chart);
+      // a folder a killed run left before its first chart.json holds no listed version: allowed, cleaned next run
+      if (!(await readdir(chartDir)).includes('chart.json')) continue;
       const doc = (await check(path.join(chartDir, 'chart.json'), schemas.chart)) as
         { versions: Array<{ version: string; files: string[] }> } | undefined;
       for (const v of doc?.versions ?? []) {
