@@ -1,6 +1,42 @@
-// The chart browser (Astro + Pagefind) is built from catalog/ alone; its sources live in site/.
-// This file is read by `astro build`; the site itself arrives with the site issue.
-export default {
-  srcDir: './site',
-  outDir: './dist',
-};
+// The chart browser: Astro pages in site/ over catalog/ alone, searched with Pagefind.
+// `chartroom site build` sets CHARTROOM_ROOT (the repository whose catalog/ is read),
+// CHARTROOM_OUT (default dist/ under that root) and CHARTROOM_BASE (a sub-path, for GitHub Pages).
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'astro/config';
+import { pagefind } from './site/integrations/pagefind.ts';
+
+const root = path.resolve(process.env.CHARTROOM_ROOT ?? process.cwd());
+const outDir = path.resolve(process.env.CHARTROOM_OUT ?? path.join(root, 'dist'));
+const base = process.env.CHARTROOM_BASE || '/';
+// One cache per output folder, outside the checkout: builds of different catalogs can run at once.
+const cacheDir = path.join(
+  tmpdir(),
+  'chartroom-astro',
+  createHash('sha256').update(outDir).digest('hex').slice(0, 12),
+);
+
+// Absolute, so a build may run with another --root (chartroom site build gives each build its own,
+// which keeps Astro's generated .astro/ out of the checkout).
+const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
+
+export default defineConfig({
+  srcDir: here('./site'),
+  publicDir: here('./site/public'),
+  outDir,
+  cacheDir,
+  base,
+  trailingSlash: 'ignore',
+  build: { format: 'directory', inlineStylesheets: 'never' },
+  devToolbar: { enabled: false },
+  integrations: [pagefind()],
+  vite: {
+    cacheDir: path.join(cacheDir, 'vite'),
+    // the dev server's root is a temporary folder: let it serve the package's files
+    server: { fs: { allow: [here('.')] } },
+    build: { assetsInlineLimit: 0 },
+    worker: { format: 'es' },
+  },
+});

@@ -4,7 +4,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'catalog/', '.chartroom/', 'site/', 'astro.config.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'catalog/',
+      '.chartroom/',
+      '.astro/',
+      'site/public/',
+      'astro.config.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -15,6 +15,7 @@ import { packChartDir } from '../src/chart/pack.ts';
 import { pushChart } from '../test/helpers/oci-push.ts';
 import { startRegistry } from '../test/helpers/oci-registry.ts';
 import { createTempRepo } from '../test/helpers/temp-repo.ts';
+import { benchSite } from './site.ts';
 import { serveCharts } from '../test/helpers/serve.ts';
 import { fixtureCharts, fixturesDir, missingFixtures } from '../test/real/fixtures.ts';
 
@@ -192,6 +193,11 @@ results.ociSync = {
 
 await rm(scratch, { recursive: true, force: true });
 
+// 4. The site build (Astro + Pagefind) over generated catalogs of 250, 500 and 1,000 charts.
+console.error('bench: site build …');
+const site = await benchSite();
+results.site = site.json;
+
 await writeFile(path.join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 const p = results.indexParse as typeof parse & { ratioVsYamlPackage: number; ratioVsJsonParse: number };
 const s = results.fixtureSync as { data: string; first: Sample; second: Sample };
@@ -233,6 +239,7 @@ chartroom (YAML) / \`yaml\` package: ${p.ratioVsYamlPackage}x; chartroom (YAML) 
 | baseline: skopeo copy of the same artifacts, 8 at a time | ${o.skopeoBaseline.ms} ms | |
 
 First sync / skopeo: ${round(o.first.ms / o.skopeoBaseline.ms, 2)}x.
-`;
+
+${site.markdown}`;
 await writeFile(path.join(here, 'results.md'), md);
 console.log(md);

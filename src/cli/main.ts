@@ -1,9 +1,14 @@
 import path from 'node:path';
-import { ConfigErrors, isChartroomError, UsageError } from '../errors.ts';
+import { ConfigError, ConfigErrors, isChartroomError, UsageError } from '../errors.ts';
 import { credentialCommand, CREDENTIAL_USAGE } from './commands/credential.ts';
 import { demoCommand, DEMO_USAGE } from './commands/demo.ts';
+import { mergeCommand, MERGE_USAGE } from './commands/merge.ts';
+import { registryCommand, REGISTRY_USAGE } from './commands/registry.ts';
+import { siteCommand, SITE_USAGE } from './commands/site.ts';
+import { statusCommand, STATUS_USAGE } from './commands/status.ts';
 import { syncCommand, SYNC_USAGE } from './commands/sync.ts';
 import { validateCommand, VALIDATE_USAGE } from './commands/validate.ts';
+import { watchCommand, WATCH_USAGE } from './commands/watch.ts';
 import { createOutput, type Output } from './output.ts';
 
 const USAGE = `usage: chartroom [--root DIR] <command>
@@ -11,8 +16,13 @@ const USAGE = `usage: chartroom [--root DIR] <command>
 commands:
   ${SYNC_USAGE}
   ${VALIDATE_USAGE}
+  ${MERGE_USAGE}
+  ${WATCH_USAGE}
+  ${STATUS_USAGE}
+  ${REGISTRY_USAGE}
   ${CREDENTIAL_USAGE}
   ${DEMO_USAGE}
+  ${SITE_USAGE}
 
 exit codes: 0 all good, 1 something failed in this run, 2 bad configuration or usage`;
 
@@ -37,8 +47,18 @@ export async function main(argv: string[], output: Output = createOutput()): Pro
         return await syncCommand(root, rest, output);
       case 'validate':
         return await validateCommand(root, rest, output);
+      case 'merge':
+        return await mergeCommand(root, rest, output);
+      case 'watch':
+        return await watchCommand(root, rest, output);
+      case 'status':
+        return await statusCommand(root, rest, output);
+      case 'registry':
+        return await registryCommand(root, rest, output);
       case 'credential':
         return await credentialCommand(root, rest, output);
+      case 'site':
+        return await siteCommand(root, rest, output);
       case 'demo':
         return await demoCommand(rest, output);
       case undefined:
@@ -76,7 +96,8 @@ function report(error: unknown, output: Output): number {
   if (isChartroomError(error)) {
     output.err(`error: ${error.message}`);
     if (error.hint) output.err(`  hint: ${error.hint}`);
-    return error.code === 'NotARepository' ? 2 : 1;
+    // bad configuration is exit 2, whatever command met it
+    return error.code === 'NotARepository' || error instanceof ConfigError ? 2 : 1;
   }
   output.err(`error: ${(error as Error).stack ?? String(error)}`);
   return 1;

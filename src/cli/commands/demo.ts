@@ -6,20 +6,32 @@ import { parseArgs } from 'node:util';
 import { simpleGit } from 'simple-git';
 import { startChartRepoServer } from '../../demo/chart-repo-server.ts';
 import { buildRepository, renderIndex, type ChartSource } from '../../demo/repository.ts';
+import { serveSite } from '../../site-serve.ts';
 import { createSync } from '../../sync/run.ts';
+import { UsageError } from '../../errors.ts';
 import type { Output } from '../output.ts';
+import { buildSite } from './site.ts';
 
-export const DEMO_USAGE = 'chartroom demo [--dir DIR]';
+export const DEMO_USAGE = 'chartroom demo [--dir DIR] [--port N] [--no-serve]';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/charts/', import.meta.url));
 
 /**
  * A self-contained run on the project's own example charts, no network: serves them as a local
  * chart repository, syncs it into a fresh catalog repository, publishes one more version and
- * syncs again, showing the commit each run makes.
+ * syncs again, showing the commit each run makes; then builds the chart browser for that catalog
+ * and serves it on loopback until interrupted (`--no-serve` stops after the build).
  */
 export async function demoCommand(args: string[], output: Output): Promise<number> {
-  const { values } = parseArgs({ args, options: { dir: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { dir: { type: 'string' }, port: { type: 'string' }, 'no-serve': { type: 'boolean' } },
+    strict: true,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port must be a port number, not "${values.port}"`);
+  }
   const root = values.dir ? path.resolve(values.dir) : await mkdtemp(path.join(tmpdir(), 'chartroom-demo-'));
   const charts: ChartSource[] = [
     { dir: path.join(EXAMPLES, 'hello-web'), name: 'hello-web', versions: ['1.0.0', '1.1.0', '1.2.0-rc.1'] },
@@ -27,6 +39,7 @@ export async function demoCommand(args: string[], output: Output): Promise<numbe
     { dir: path.join(EXAMPLES, 'nightly-backup'), name: 'nightly-backup', versions: ['2.0.0'] },
   ];
   const server = await startChartRepoServer();
+  let exitCode: number;
   try {
     const repo = await buildRepository(charts);
     for (const [file, body] of repo.files) server.setFile(`/charts/${file}`, body);
@@ -94,8 +107,24 @@ export async function demoCommand(args: string[], output: Output): Promise<numbe
     output.out(
       `chartroom demo: try: cat ${path.join(root, 'catalog', 'charts', 'demo', 'hello-web', 'chart.json')}`,
     );
-    return first.exitCode || second.exitCode || third.exitCode;
+    exitCode = first.exitCode || second.exitCode || third.exitCode;
   } finally {
     await server.close();
   }
+
+  output.out('');
+  output.out('chartroom demo: building the site (Astro + Pagefind)…');
+  const built = await buildSite({ root });
+  output.out(`chartroom demo: site built in ${(built.ms / 1000).toFixed(1)} s at ${built.outDir}`);
+  if (values['no-serve']) return exitCode;
+
+  const site = await serveSite(built.outDir, { port });
+  output.out(`chartroom demo: site at ${site.url}`);
+  output.out('chartroom demo: press Ctrl+C to stop');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await site.close();
+  return exitCode;
 }

@@ -1,0 +1,186 @@
+/**
+ * The site build at scale: a generated catalog of N charts x 10 versions whose README, values
+ * and schemas are the real fixture files (../shared/fixtures/charts, cycled), built by Astro +
+ * Pagefind through `buildSite`. Reports build time and output size at several sizes, to show
+ * growth is about linear. `node bench/site.ts [N...]` runs it alone; bench/run.ts can call
+ * benchSite().
+ */
+import { link, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSite } from '../src/cli/commands/site.ts';
+import type { CatalogChart, CatalogRegistry, CatalogVersion } from '../src/catalog/types.ts';
+import { fixtureCharts, missingFixtures } from '../test/real/fixtures.ts';
+
+const VERSIONS_PER_CHART = 10;
+const REGISTRIES = 4;
+const FILES = ['Chart.yaml', 'README.md', 'values.yaml', 'values.schema.json'] as const;
+
+interface SizeResult {
+  charts: number;
+  versions: number;
+  buildMs: number;
+  pages: number;
+  outputMiB: number;
+  catalogMiB: number;
+}
+
+async function treeSize(dir: string): Promise<{ bytes: number; html: number }> {
+  let bytes = 0;
+  let html = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
+    if (entry.name.endsWith('.html')) html++;
+  }
+  return { bytes, html };
+}
+
+/**
+ * Writes catalog/ for `count` charts. Every version keeps its files (the default keep is 20), as
+ * hard links to one copy of each fixture file: the build still reads one file per version.
+ */
+async function generateCatalog(root: string, count: number): Promise<{ catalogBytes: number }> {
+  const fixtures = fixtureCharts();
+  const originals = path.join(root, 'originals');
+  await mkdir(originals, { recursive: true });
+  const sources: Array<Partial<Record<(typeof FILES)[number], string>>> = [];
+  for (const [i, fixture] of fixtures.entries()) {
+    const files: Partial<Record<(typeof FILES)[number], string>> = {};
+    for (const file of FILES) {
+      const text = await readFile(path.join(fixture.dir, file), 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      const copy = path.join(originals, `${i}-${file}`);
+      await writeFile(copy, text);
+      files[file] = copy;
+    }
+    sources.push(files);
+  }
+  const catalog = path.join(root, 'catalog');
+  await mkdir(path.join(catalog, 'registries'), { recursive: true });
+  await writeFile(path.join(catalog, 'catalog.json'), '{\n  "formatVersion": 1\n}\n');
+  const perRegistry = new Map<string, { charts: number; versions: number; lastChange: string }>();
+  let catalogBytes = 0;
+  for (let i = 0; i < count; i++) {
+    const fixture = fixtures[i % fixtures.length]!;
+    const files = sources[i % fixtures.length]!;
+    const registry = `bench-${i % REGISTRIES}`;
+    const name = `${fixture.name}-${i}`;
+    const meta = (await import('js-yaml')).load(await readFile(files['Chart.yaml']!, 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const versions: CatalogVersion[] = [];
+    for (let v = VERSIONS_PER_CHART - 1; v >= 0; v--) {
+      const version = `1.${v}.0`;
+      const dir = path.join(catalog, 'charts', registry, name, version);
+      await mkdir(dir, { recursive: true });
+      const kept = FILES.filter((f) => files[f]);
+      for (const f of kept) await link(files[f]!, path.join(dir, f));
+      versions.push({
+        version,
+        appVersion: typeof meta.appVersion === 'string' ? meta.appVersion : '1.0.0',
+        digest: `sha256:${(i * 100 + v).toString(16).padStart(64, '0')}`,
+        created: new Date(Date.UTC(2024, 0, 1) + (i * VERSIONS_PER_CHART + v) * 3_600_000).toISOString(),
+        deprecated: false,
+        removed: false,
+        files: [...kept].sort(),
+      });
+    }
+    const doc: CatalogChart = {
+      name,
+      registry,
+      description: typeof meta.description === 'string' ? meta.description : '',
+      ...(typeof meta.icon === 'string' ? { icon: meta.icon } : {}),
+      ...(typeof meta.home === 'string' ? { home: meta.home } : {}),
+      sources: Array.isArray(meta.sources) ? meta.sources.map(String) : [],
+      keywords: Array.isArray(meta.keywords) ? meta.keywords.map(String) : [],
+      maintainers: [],
+      deprecated: meta.deprecated === true,
+      latest: versions[0]!.version,
+      updated: versions[0]!.created,
+      versions,
+    };
+    const json = `${JSON.stringify(doc, null, 2)}\n`;
+    catalogBytes += json.length;
+    await writeFile(path.join(catalog, 'charts', registry, name, 'chart.json'), json);
+    const entry = perRegistry.get(registry) ?? { charts: 0, versions: 0, lastChange: '' };
+    entry.charts++;
+    entry.versions += versions.length;
+    if (doc.updated! > entry.lastChange) entry.lastChange = doc.updated!;
+    perRegistry.set(registry, entry);
+  }
+  for (const [name, entry] of perRegistry) {
+    const doc: CatalogRegistry = {
+      name,
+      url: `https://charts.example/${name}`,
+      kind: 'http',
+      description: 'Generated for the site benchmark',
+      private: false,
+      charts: entry.charts,
+      versions: entry.versions,
+      lastChange: entry.lastChange,
+      failedVersions: [],
+      republished: [],
+    };
+    await writeFile(path.join(catalog, 'registries', `${name}.json`), `${JSON.stringify(doc, null, 2)}\n`);
+  }
+  return { catalogBytes };
+}
+
+async function measure(count: number): Promise<SizeResult> {
+  const root = await mkdtemp(path.join(tmpdir(), `chartroom-bench-site-${count}-`));
+  try {
+    await generateCatalog(root, count);
+    const catalog = await treeSize(path.join(root, 'catalog'));
+    const built = await buildSite({ root });
+    const output = await treeSize(built.outDir);
+    return {
+      charts: count,
+      versions: count * VERSIONS_PER_CHART,
+      buildMs: built.ms,
+      pages: output.html,
+      outputMiB: Math.round((output.bytes / 1024 / 1024) * 10) / 10,
+      catalogMiB: Math.round((catalog.bytes / 1024 / 1024) * 10) / 10,
+    };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+export async function benchSite(
+  sizes: number[] = [250, 500, 1000],
+): Promise<{ markdown: string; json: Record<string, unknown> }> {
+  const missing = missingFixtures();
+  if (missing) throw new Error(missing);
+  const results: SizeResult[] = [];
+  for (const size of sizes) results.push(await measure(size));
+  const largest = results.at(-1)!;
+  const smallest = results[0]!;
+  const growth = largest.buildMs / largest.charts / (smallest.buildMs / smallest.charts);
+  const markdown = [
+    `## Site build: Astro + Pagefind over a generated catalog (${VERSIONS_PER_CHART} versions per chart, real-sized README/values/schema cycled from ${fixtureCharts().length} fixture charts, every version's files kept)`,
+    '',
+    '| charts | versions | build time (astro build + Pagefind) | HTML pages | output size | catalog size (as read) |',
+    '|---|---|---|---|---|---|',
+    ...results.map(
+      (r) =>
+        `| ${r.charts.toLocaleString('en')} | ${r.versions.toLocaleString('en')} | ${(r.buildMs / 1000).toFixed(1)} s | ${r.pages.toLocaleString('en')} | ${r.outputMiB} MiB | ${r.catalogMiB} MiB |`,
+    ),
+    '',
+    `Time per chart at ${largest.charts.toLocaleString('en')} charts / at ${smallest.charts.toLocaleString('en')}: ${growth.toFixed(2)}x (1.00 = linear). Target: under 60 s at 1,000 charts.`,
+    '',
+  ].join('\n');
+  return { markdown, json: { siteBuild: results, perChartGrowth: Math.round(growth * 100) / 100 } };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
+  const { markdown, json } = await benchSite(sizes.length > 0 ? sizes : undefined);
+  console.log(markdown);
+  console.log(JSON.stringify(json, null, 2));
+}

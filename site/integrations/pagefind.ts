@@ -1,0 +1,33 @@
+/**
+ * Pagefind as a build step, as Starlight runs it: index the built pages, write the index next to
+ * them, and fail the build (by throwing) when indexing fails. Only chart pages carry
+ * `data-pagefind-body`, so only they are searchable.
+ */
+import { fileURLToPath } from 'node:url';
+import type { AstroIntegration } from 'astro';
+import { close, createIndex } from 'pagefind';
+
+export function pagefind(): AstroIntegration {
+  return {
+    name: 'chartroom-pagefind',
+    hooks: {
+      'astro:build:done': async ({ dir, logger }) => {
+        const outDir = fileURLToPath(dir);
+        try {
+          const { index, errors: createErrors } = await createIndex({ includeCharacters: '-_.' });
+          if (!index) throw new Error(`Pagefind could not create an index: ${createErrors.join('; ')}`);
+          const { errors: addErrors, page_count } = await index.addDirectory({ path: outDir });
+          if (addErrors.length > 0)
+            throw new Error(`Pagefind could not index ${outDir}: ${addErrors.join('; ')}`);
+          if (page_count === 0) throw new Error(`Pagefind found no pages to index in ${outDir}`);
+          const { errors: writeErrors } = await index.writeFiles({ outputPath: `${outDir}/pagefind` });
+          if (writeErrors.length > 0)
+            throw new Error(`Pagefind could not write its index: ${writeErrors.join('; ')}`);
+          logger.info(`Pagefind indexed ${page_count} pages`);
+        } finally {
+          await close();
+        }
+      },
+    },
+  };
+}

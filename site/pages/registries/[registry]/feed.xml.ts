@@ -1,0 +1,17 @@
+import type { APIRoute } from 'astro';
+import { loadSite, registryPaths, type CatalogRegistry } from '../../../lib/catalog.ts';
+import { atomFeed } from '../../../lib/feed.ts';
+import { routes } from '../../../lib/paths.ts';
+
+export const getStaticPaths = registryPaths;
+
+export const GET: APIRoute = async ({ props }) => {
+  const { registry } = props as { registry: CatalogRegistry };
+  const body = atomFeed({
+    title: `New chart versions in ${registry.name}`,
+    id: `urn:chartroom:feed:${registry.name}`,
+    self: routes.registryFeed(registry.name),
+    charts: (await loadSite()).chartsOf(registry.name),
+  });
+  return new Response(body, { headers: { 'content-type': 'application/atom+xml; charset=utf-8' } });
+};

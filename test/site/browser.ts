@@ -1,0 +1,154 @@
+/**
+ * The browser and the built site for the site tests: Debian's Chromium driven by playwright-core
+ * (never a downloaded browser), axe-core injected into the page, and a catalog synced from a real
+ * chart repository on loopback, built by `buildSite` and served by `serveSite`.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildSite } from '../../src/cli/commands/site.ts';
+import type { ChartSource } from '../../src/demo/repository.ts';
+import { serveSite, type SiteServer } from '../../src/site-serve.ts';
+import { createSync } from '../../src/sync/run.ts';
+import { serveCharts, type ServedRepository } from '../helpers/serve.ts';
+import { createTempRepo, type TempRepo } from '../helpers/temp-repo.ts';
+import type { Dom, DomElement } from './dom.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Fails (never skips) when Chromium is not installed: a skipped browser test would pass. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `the site tests need Debian's Chromium at ${CHROMIUM}, which is missing: run "apt-get install -y chromium" (or set CHROMIUM_PATH)`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+export interface Registry {
+  name: string;
+  charts: ChartSource[];
+  /** extra lines for the registry file */
+  extra?: string;
+}
+
+export interface BuiltSite {
+  repo: TempRepo;
+  outDir: string;
+  server: SiteServer;
+  /** the site's URL (with the base path) */
+  url: string;
+  buildMs: number;
+  close(): Promise<void>;
+}
+
+/** Serves each registry's charts, syncs them into a fresh catalog repository and builds the site. */
+export async function buildCatalogSite(
+  registries: Registry[],
+  options: { base?: string; beforeBuild?: (root: string) => Promise<void> } = {},
+): Promise<BuiltSite> {
+  const repo = await createTempRepo();
+  const served: ServedRepository[] = [];
+  try {
+    for (const registry of registries) {
+      const one = await serveCharts(registry.charts);
+      served.push(one);
+      await repo.writeRegistry(
+        registry.name,
+        `url: ${one.url}\ninsecure: true\nkeep: all\ndescription: ${registry.name} charts\n${registry.extra ?? ''}`,
+      );
+    }
+    const report = await createSync({ root: repo.root }).run({ force: true });
+    if (report.exitCode !== 0) throw new Error(`the sync failed: ${JSON.stringify(report.registries)}`);
+  } finally {
+    for (const one of served) await one.close();
+  }
+  await options.beforeBuild?.(repo.root);
+  const built = await buildSite({ root: repo.root, ...(options.base ? { base: options.base } : {}) });
+  const server = await serveSite(built.outDir, options.base ? { base: options.base } : {});
+  return {
+    repo,
+    outDir: built.outDir,
+    server,
+    url: server.url,
+    buildMs: built.ms,
+    close: async () => {
+      await server.close();
+      await repo.cleanup();
+    },
+  };
+}
+
+/** Watches a page for anything a chart could make run: dialogs, page errors, console errors. */
+export function watchPage(page: Page): { dialogs: string[]; errors: string[] } {
+  const seen = { dialogs: [] as string[], errors: [] as string[] };
+  page.on('dialog', (dialog) => {
+    seen.dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on('pageerror', (error) => seen.errors.push(error.message));
+  return seen;
+}
+
+let axeSource: string | undefined;
+
+/** axe-core's serious and critical violations on the page, as "rule: target" lines. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  axeSource ??= await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  // evaluated through the DevTools protocol, so the page's CSP (no inline script) does not block it
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(): Promise<{
+            violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }>;
+          }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run();
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => JSON.stringify(n.target)),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.targets.slice(0, 3).join(' ')}`);
+}
+
+/** Where screenshots go: printed, so a person can look at them. */
+export async function screenshotDir(name: string): Promise<string> {
+  const dir = path.join(
+    process.env.CHARTROOM_SCREENSHOTS ?? path.join(tmpdir(), 'chartroom-screenshots'),
+    name,
+  );
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/** Types into the search box and waits for the result count to settle. */
+export async function search(page: Page, query: string): Promise<string[]> {
+  await page.fill('input[name=q]', query);
+  await page.press('input[name=q]', 'Enter');
+  await page.waitForFunction(() => {
+    const status = (globalThis as unknown as Dom).document.getElementById('search-status')?.textContent ?? '';
+    return /found|No charts match/.test(status);
+  });
+  return resultNames(page);
+}
+
+export async function resultNames(page: Page): Promise<string[]> {
+  return page.$$eval('#search-results .result h3 a', (links: DomElement[]) =>
+    links.map((a) => a.textContent ?? ''),
+  );
+}
