@@ -80,10 +80,10 @@ async function runJob(file: string, job: string, ctx: Context): Promise<void> {
     } else if (uses === 'actions/upload-pages-artifact') {
       expect((await stat(path.join(ctx.workdir, step.with!.path!, 'index.html'))).isFile()).toBe(true);
     } else if (step.run) {
-      // The catalog repository here is not a chartroom checkout: its `npm ci` is stood in for,
+      // The catalog repository here is not a chartroom checkout: its `npm install` is stood in for,
       // and `npx chartroom` is this checkout's bin on this Node.
       const script = evaluate(step.run, ctx, outputs)
-        .replace(/^npm ci .*$/m, 'true')
+        .replace(/^npm install .*$/m, 'true')
         .replaceAll('npx chartroom', `'${process.execPath}' '${BIN}'`);
       const env: Record<string, string> = {};
       for (const [key, value] of Object.entries(step.env ?? {}))
