@@ -5,12 +5,12 @@
  * Docker Hub's auth.docker.io is another host than registry-1.docker.io) that signs RS256 JWTs
  * with a self-signed certificate made by openssl and sent in the header's `x5c`.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createPrivateKey, randomUUID, sign, X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { freePort, startDistribution } from '../../src/demo/distribution.ts';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import path from 'node:path';
 
 export type RegistryAuth = 'none' | 'htpasswd' | 'token';
@@ -45,13 +45,7 @@ function need(binary: string, pkg: string): void {
   }
 }
 
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((r) => server.listen(0, host, r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
+export { freePort };
 
 export async function startRegistry(
   auth: RegistryAuth,
@@ -59,8 +53,6 @@ export async function startRegistry(
 ): Promise<TestRegistry> {
   need('docker-registry', 'docker-registry');
   const dir = await mkdtemp(path.join(tmpdir(), 'chartroom-registry-'));
-  const port = await freePort();
-  const host = `127.0.0.1:${port}`;
   const tokenRequests: TestRegistry['tokenRequests'] = [];
   let issuer: Server | undefined;
   let authConfig = '';
@@ -138,38 +130,8 @@ export async function startRegistry(
     return `${head}.${body}.${sign('RSA-SHA256', Buffer.from(`${head}.${body}`), privateKey!).toString('base64url')}`;
   }
 
-  const config = `version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: ${path.join(dir, 'data')}
-  delete:
-    enabled: true
-http:
-  addr: ${host}
-  secret: ${randomUUID()}
-${authConfig}`;
-  await writeFile(path.join(dir, 'config.yml'), config);
-  const child: ChildProcess = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const origin = `http://${host}`;
-  for (let i = 0; ; i++) {
-    try {
-      const res = await fetch(`${origin}/v2/`);
-      if (res.status === 200 || res.status === 401) break;
-    } catch {
-      // not listening yet
-    }
-    if (i > 100 || child.exitCode !== null) throw new Error(`docker-registry did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-
+  const distribution = await startDistribution({ dir, authConfig });
+  const { host, origin } = distribution;
   return {
     host,
     origin,
@@ -188,13 +150,11 @@ ${authConfig}`;
       return `Bearer ${((await res.json()) as { token: string }).token}`;
     },
     async close() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+      await distribution.close();
       if (issuer) {
         issuer.closeAllConnections();
         await new Promise<void>((r) => issuer.close(() => r()));
       }
-      await rm(dir, { recursive: true, force: true });
     },
   };
 }

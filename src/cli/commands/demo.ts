@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { simpleGit } from 'simple-git';
 import { startChartRepoServer } from '../../demo/chart-repo-server.ts';
+import { hasDistribution, startDistribution, type Distribution } from '../../demo/distribution.ts';
+import { pushChartArchive } from '../../demo/oci-push.ts';
+import { packChartDir } from '../../chart/pack.ts';
 import { buildRepository, renderIndex, type ChartSource } from '../../demo/repository.ts';
 import { serveSite } from '../../site-serve.ts';
 import { createSync } from '../../sync/run.ts';
@@ -18,7 +21,8 @@ const EXAMPLES = fileURLToPath(new URL('../../../examples/charts/', import.meta.
 
 /**
  * A self-contained run on the project's own example charts, no network: serves them as a local
- * chart repository, syncs it into a fresh catalog repository, publishes one more version and
+ * chart repository (and, when Debian's `docker-registry` is installed, as a local OCI registry
+ * too), syncs them into a fresh catalog repository, publishes one more version and
  * syncs again, showing the commit each run makes; then builds the chart browser for that catalog
  * and serves it on loopback until interrupted (`--no-serve` stops after the build).
  */
@@ -39,10 +43,36 @@ export async function demoCommand(args: string[], output: Output): Promise<numbe
     { dir: path.join(EXAMPLES, 'nightly-backup'), name: 'nightly-backup', versions: ['2.0.0'] },
   ];
   const server = await startChartRepoServer();
+  let oci: Distribution | undefined;
   let exitCode: number;
   try {
     const repo = await buildRepository(charts);
     for (const [file, body] of repo.files) server.setFile(`/charts/${file}`, body);
+    if (hasDistribution()) {
+      oci = await startDistribution();
+      for (const chart of [charts[0]!, charts[2]!]) {
+        for (const version of chart.versions) {
+          await pushChartArchive(
+            { origin: oci.origin },
+            `examples/${chart.name}`,
+            await packChartDir(chart.dir, { name: chart.name, version }),
+            version,
+          );
+        }
+      }
+      await mkdir(path.join(root, 'registries'), { recursive: true });
+      await writeFile(
+        path.join(root, 'registries', 'demo-oci.yaml'),
+        [
+          '# The same example charts, pushed as Helm OCI artifacts to a local distribution registry.',
+          `url: oci://${oci.host}/examples`,
+          'description: Example charts in an OCI registry',
+          'insecure: true',
+          'charts: [hello-web, nightly-backup]',
+          '',
+        ].join('\n'),
+      );
+    }
 
     await mkdir(path.join(root, 'registries'), { recursive: true });
     const git = simpleGit(root);
@@ -63,6 +93,8 @@ export async function demoCommand(args: string[], output: Output): Promise<numbe
     await git.add(['registries', '.gitignore']).commit('add the demo registry');
     output.out(`chartroom demo: catalog repository at ${root}`);
     output.out(`chartroom demo: serving ${repo.files.size - 1} chart archives at ${server.origin}/charts`);
+    if (oci) output.out(`chartroom demo: and as Helm OCI artifacts at oci://${oci.host}/examples`);
+    else output.out('chartroom demo: (install docker-registry to see an OCI registry in the demo too)');
 
     const sync = createSync({
       root,
@@ -110,6 +142,7 @@ export async function demoCommand(args: string[], output: Output): Promise<numbe
     exitCode = first.exitCode || second.exitCode || third.exitCode;
   } finally {
     await server.close();
+    await oci?.close();
   }
 
   output.out('');
