@@ -3,16 +3,16 @@
  * (sops-age, Debian's age CLI) read, a sync behind Basic auth uses it, nothing leaks, and bad
  * credentials fail the registry (sync, exit 1) or the check (validate, exit 2).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createDecipheriv } from 'node:crypto';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { decryptSops as sopsAgeDecrypt } from 'sops-age';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packChartDir } from '../src/chart/pack.ts';
+import { chartroom } from './helpers/cli.ts';
 import { ageCli, newAgeKey } from './helpers/age.ts';
 import { pushChart } from './helpers/oci-push.ts';
 import { startRegistry } from './helpers/oci-registry.ts';
@@ -20,23 +20,7 @@ import { writeOwnChart } from './helpers/own-charts.ts';
 import { serveCharts, type ServedRepository } from './helpers/serve.ts';
 import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
 
-const BIN = fileURLToPath(new URL('../bin/chartroom.js', import.meta.url));
 const SECRET = 'tok3n-Very-S3cret/+=';
-
-function chartroom(args: string[], options: { env?: Record<string, string>; input?: string } = {}) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', CI: 'true', ...options.env },
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-    child.stdin!.end(options.input ?? '');
-  });
-}
 
 let repo: TempRepo;
 let served: ServedRepository;
