@@ -20,7 +20,8 @@ import { helmRegistrySource } from './helm-adapter.ts';
 import { ociRegistrySource } from './oci-adapter.ts';
 import { acquireLock } from './lock.ts';
 import { commitMessage } from './message.ts';
-import { emptyReport, registryDoc, syncRegistry, type RegistryReport } from './registry-sync.ts';
+import { registryDoc } from './catalog-records.ts';
+import { emptyReport, syncRegistry, type RegistryReport } from './registry-sync.ts';
 import type { RegistrySource } from './source.ts';
 import { inShard, type Shard } from './shard.ts';
 import { readState, writeState, type SyncState } from './state.ts';
@@ -158,7 +159,7 @@ export function createSync(deps: SyncDependencies) {
               limit,
               redact: (text) => redactor.redact(text),
             });
-            report = redactReport(result.report, redactor);
+            report = result.report; // syncRegistry redacts its messages with `redact` above
             validators = result.validators;
           } catch (error) {
             // credential or source set-up failed: the registry keeps its last good catalog
@@ -232,15 +233,6 @@ export function createSync(deps: SyncDependencies) {
 
 function redactError(error: { code: string; message: string }, redactor: Redactor) {
   return { code: error.code, message: redactor.redact(error.message) };
-}
-
-function redactReport(report: RegistryReport, redactor: Redactor): RegistryReport {
-  return {
-    ...report,
-    ...(report.error ? { error: redactError(report.error, redactor) } : {}),
-    failed: report.failed.map((f) => ({ ...f, message: redactor.redact(f.message) })),
-    chartErrors: report.chartErrors.map((e) => ({ ...e, message: redactor.redact(e.message) })),
-  };
 }
 
 function defaultSource(

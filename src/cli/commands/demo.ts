@@ -7,7 +7,6 @@ import { simpleGit } from 'simple-git';
 import { startChartRepoServer } from '../../demo/chart-repo-server.ts';
 import { hasDistribution, startDistribution, type Distribution } from '../../demo/distribution.ts';
 import { pushChartArchive } from '../../demo/oci-push.ts';
-import { packChartDir } from '../../chart/pack.ts';
 import { buildRepository, renderIndex, type ChartSource } from '../../demo/repository.ts';
 import { serveSite } from '../../site-serve.ts';
 import { createSync } from '../../sync/run.ts';
@@ -52,11 +51,16 @@ export async function demoCommand(args: string[], output: Output): Promise<numbe
       oci = await startDistribution();
       for (const chart of [charts[0]!, charts[2]!]) {
         for (const version of chart.versions) {
+          // the archives the HTTP repository serves, so both registries carry the same digests
+          const created = repo.index.entries[chart.name]!.find((e) => e.version === version)!.created;
           await pushChartArchive(
             { origin: oci.origin },
             `examples/${chart.name}`,
-            await packChartDir(chart.dir, { name: chart.name, version }),
+            repo.files.get(`${chart.name}-${version}.tgz`)!,
             version,
+            {
+              created: String(created),
+            },
           );
         }
       }

@@ -12,7 +12,7 @@ import { parseOciReference } from '../../config/reference.ts';
 import type { Credential } from '../../credentials/types.ts';
 import { ChartroomError, describeError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
-import { createOciClient } from './client.ts';
+import { createOciClient, type OciClient } from './client.ts';
 import { parseHelmConfig, parseHelmManifest, tagToVersion, versionToTag } from './schema.ts';
 
 export interface OciRegistry {
@@ -116,10 +116,8 @@ export function createOciSource(registry: OciRegistry, http: HttpClient) {
     async fetchVersion(meta: ChartVersionMeta): Promise<OciVersion> {
       const repo = repoOf(meta.chart);
       const what = `${registry.name}/${meta.chart} ${meta.version}`;
-      const manifest = await client.manifest(repo, versionToTag(meta.version));
-      const helm = parseHelmManifest(manifest.json, what);
+      const { manifest, helm, layer } = await pullChartLayer(client, repo, versionToTag(meta.version), what);
       const config = parseHelmConfig(await client.blob(repo, helm.config.digest, 1024 * 1024), what);
-      const layer = await client.blob(repo, helm.layer.digest, 100 * 1024 * 1024);
       const { files } = await readChartArchive(layer, { name: meta.chart, version: meta.version });
       return {
         digest: helm.layer.digest,
@@ -129,6 +127,13 @@ export function createOciSource(registry: OciRegistry, http: HttpClient) {
       };
     },
   };
+}
+
+/** A tag's manifest, checked to be a Helm chart, and its chart layer (digest verified by the client). */
+async function pullChartLayer(client: OciClient, repo: string, tag: string, what: string) {
+  const manifest = await client.manifest(repo, tag);
+  const helm = parseHelmManifest(manifest.json, what);
+  return { manifest, helm, layer: await client.blob(repo, helm.layer.digest, 100 * 1024 * 1024) };
 }
 
 /**
@@ -155,10 +160,6 @@ export async function fetchOciChart(
     insecure: options.insecure,
     credential: host === options.ownHost ? options.credential : undefined,
   });
-  const manifest = await client.manifest(repo, tag);
-  const helm = parseHelmManifest(manifest.json, reference);
-  return {
-    archive: await client.blob(repo, helm.layer.digest, 100 * 1024 * 1024),
-    manifestDigest: manifest.digest,
-  };
+  const { manifest, layer } = await pullChartLayer(client, repo, tag, reference);
+  return { archive: layer, manifestDigest: manifest.digest };
 }

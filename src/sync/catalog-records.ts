@@ -1,0 +1,80 @@
+/**
+ * The catalog documents a registry's sync writes, built from what it knows: the registry file,
+ * the upstream metadata of each version, and what the catalog held before.
+ */
+import type { ChartVersionMeta } from '../chart/metadata.ts';
+import { latestOf } from '../chart/version.ts';
+import type { CatalogChart, CatalogRegistry, CatalogVersion } from '../catalog/types.ts';
+import type { RegistryDefinition } from '../config/types.ts';
+import type { FetchedVersion } from './source.ts';
+
+export function registryDoc(registry: RegistryDefinition, fields: Partial<CatalogRegistry>): CatalogRegistry {
+  const doc: CatalogRegistry = {
+    name: registry.name,
+    url: registry.url,
+    kind: registry.kind,
+    private: registry.credential !== undefined,
+    charts: fields.charts ?? 0,
+    versions: fields.versions ?? 0,
+    failedVersions: fields.failedVersions ?? [],
+    republished: fields.republished ?? [],
+    chartErrors: fields.chartErrors ?? [],
+  };
+  if (registry.description) doc.description = registry.description;
+  if (fields.lastChange) doc.lastChange = fields.lastChange;
+  if (fields.error) doc.error = fields.error;
+  return doc;
+}
+
+export function versionRecord(
+  meta: ChartVersionMeta,
+  nowIso: string,
+  fetched: FetchedVersion | undefined,
+): CatalogVersion {
+  const record: CatalogVersion = {
+    version: meta.version,
+    created: meta.created ?? nowIso,
+    deprecated: meta.deprecated,
+    removed: false,
+    files: [],
+  };
+  if (meta.appVersion) record.appVersion = meta.appVersion;
+  const digest = fetched?.digest ?? meta.digest;
+  if (digest) record.digest = digest;
+  if (fetched?.manifestDigest) record.manifestDigest = fetched.manifestDigest;
+  return record;
+}
+
+export function chartRecord(
+  registry: string,
+  chart: string,
+  versions: CatalogVersion[],
+  up: Map<string, ChartVersionMeta>,
+  old: CatalogChart | undefined,
+): CatalogChart {
+  const current = versions.filter((v) => !v.removed);
+  const latest = latestOf((current.length > 0 ? current : versions).map((v) => v.version));
+  // OCI listings know only tags: chart-level fields then stay as the last full fetch left them
+  const found = latest === undefined ? undefined : up.get(latest);
+  const meta = found?.partial ? undefined : found;
+  const doc: CatalogChart = {
+    name: chart,
+    registry,
+    sources: meta?.sources ?? old?.sources ?? [],
+    keywords: meta?.keywords ?? old?.keywords ?? [],
+    maintainers: meta?.maintainers ?? old?.maintainers ?? [],
+    deprecated: meta?.deprecated ?? old?.deprecated ?? false,
+    versions,
+  };
+  const description = meta ? meta.description : old?.description;
+  const icon = meta ? meta.icon : old?.icon;
+  const home = meta ? meta.home : old?.home;
+  if (description) doc.description = description;
+  if (icon) doc.icon = icon;
+  if (home) doc.home = home;
+  if (latest) {
+    doc.latest = latest;
+    doc.updated = versions.find((v) => v.version === latest)?.created;
+  }
+  return doc;
+}
