@@ -1,6 +1,9 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
-import { parseRegistryFile } from './load.ts';
+import { fieldPosition, loadRegistries, nearestField, parseRegistryFile } from './load.ts';
 
 const parse = (source: string, file = 'registries/bitnami.yaml') => parseRegistryFile(file, source);
 const errorOf = (source: string, file?: string): ConfigError => {
@@ -34,12 +37,73 @@ describe('registry files', () => {
     expect(parse('url: https://x.example\ninterval: 0\n').intervalMs).toBe(0);
   });
 
-  it('names file, line and column of an unknown field', () => {
+  it('names file, line and column of an unknown field, and the field a near-miss meant', () => {
     const error = errorOf('url: https://x.example\ndescription: ok\nintervall: 5m\n');
     expect(error.message).toBe(
-      'registries/bitnami.yaml:3:1: unknown field "intervall": remove it or check its spelling',
+      'registries/bitnami.yaml:3:1: unknown field "intervall": did you mean "interval"?',
     );
+    expect(error.hint).toBe('rename it to interval');
     expect(error.line).toBe(3);
+    const unrelated = errorOf('url: https://x.example\nflavour: 5m\n');
+    expect(unrelated.message).toContain('unknown field "flavour": remove it or check its spelling');
+    expect(unrelated.hint).toContain('url, description, credential, interval');
+  });
+
+  it.each([
+    ['intervall', 'interval'],
+    ['Interval', 'interval'],
+    ['max_attempts', 'maxAttempts'],
+    ['max-attempts', 'maxAttempts'],
+    ['cafile', 'caFile'],
+    ['chart', 'charts'],
+    ['prerelease', 'prereleases'],
+    ['pass_credentials', 'passCredentials'],
+    ['insecureSkipVerify', 'insecure'],
+    ['excludes', 'exclude'],
+    ['crendential', 'credential'],
+  ])('suggests %s → %s', (typo, field) => {
+    expect(nearestField(typo)).toBe(field);
+  });
+
+  it('suggests nothing for a word that is no near miss', () => {
+    for (const word of ['flavour', 'x', 'replicas', 'helm']) expect(nearestField(word)).toBeUndefined();
+  });
+
+  it('sends secrets and names written into a registry file to their right place, without echoing them', () => {
+    const error = errorOf('url: https://x.example\npassword: hunter2\n');
+    expect(error.message).toBe('registries/bitnami.yaml:2:1: unknown field "password"');
+    expect(error.hint).toContain('credential: NAME');
+    expect(errorOf('url: https://x.example\nname: bitnami\n').hint).toContain('file name');
+  });
+
+  it('refuses unresolved aliases and alias bombs as configuration errors, not crashes', () => {
+    expect(errorOf('url: https://x.example\nkeep: *count\n').message).toBe(
+      'registries/bitnami.yaml:2:7: YAML syntax: the alias *count refers to no anchor defined before it',
+    );
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'url: https://x.example',
+      '',
+    ].join('\n');
+    expect(errorOf(bomb).message).toMatch(/^registries\/bitnami\.yaml:2:8: YAML aliases here expand too far/);
+  });
+
+  it('places an unclosed quote or bracket at its opening', () => {
+    expect(errorOf('url: "https://x.example\ndescription: x\n').message).toMatch(
+      /^registries\/bitnami\.yaml:1:6: YAML syntax: Missing closing "quote/,
+    );
+    expect(errorOf('url: https://x.example\ncharts: [a, b\n').message).toMatch(
+      /^registries\/bitnami\.yaml:2:9: YAML syntax: .*the \[ that starts here is never closed/,
+    );
+  });
+
+  it('does not echo credentials or query strings of a URL', () => {
+    const error = errorOf('url: https://robot:hunter2@x.example/charts?token=s3cret\n');
+    expect(error.message).toContain('"https://***@x.example/charts?…"');
+    expect(error.message).not.toMatch(/hunter2|s3cret|robot/);
+    expect(errorOf('url: oci://robot:hunter2@ghcr.io/x\n').message).not.toContain('hunter2');
   });
 
   it('says invalid reference format for a URL that is neither http(s) nor oci', () => {
@@ -69,7 +133,7 @@ describe('registry files', () => {
       /:2:7: keep must be a positive integer or "all"/,
     );
     expect(errorOf('url: https://x.example\nprereleases: "yes"\n').message).toMatch(
-      /:2:14: prereleases must be boolean/,
+      /:2:14: prereleases must be true or false, not the string "yes"/,
     );
     expect(errorOf('url: https://x.example\nurl: https://y.example\n').message).toMatch(
       /^registries\/bitnami\.yaml:2:1: YAML syntax: .*unique/i,
@@ -90,5 +154,33 @@ describe('registry files', () => {
 
   it('refuses credentials in the URL', () => {
     expect(errorOf('url: https://user:pw@x.example/charts\n').message).toContain('credential file');
+  });
+
+  it('accepts a caFile that holds a PEM certificate, and places a missing one at its value', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'chartroom-load-'));
+    try {
+      await mkdir(path.join(root, 'registries'));
+      await mkdir(path.join(root, 'certs'));
+      await writeFile(
+        path.join(root, 'certs', 'ca.pem'),
+        '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      );
+      await writeFile(
+        path.join(root, 'registries', 'corp.yaml'),
+        'url: https://charts.corp.example\ncaFile: certs/ca.pem\ncredential: corp\n',
+      );
+      await writeFile(
+        path.join(root, 'registries', 'gone.yaml'),
+        'url: https://x.example\ncaFile: certs/gone.pem\n',
+      );
+      const { registries, errors } = await loadRegistries(root);
+      expect(registries.map((r) => [r.name, r.caFile])).toEqual([['corp', 'certs/ca.pem']]);
+      expect(fieldPosition(registries[0]!, 'credential')).toEqual({ line: 3, column: 13 });
+      expect(errors.map((e) => e.message)).toEqual([
+        'registries/gone.yaml:2:9: caFile "certs/gone.pem" does not exist',
+      ]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

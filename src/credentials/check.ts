@@ -9,6 +9,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { ConfigError, isChartroomError } from '../errors.ts';
+import { fieldPosition } from '../config/load.ts';
+import { describeYamlError } from '../config/yaml-errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import { credentialFile, CREDENTIALS_DIR, hostAllowed, registryHost } from './resolve.ts';
 import { loadIdentities, type Env } from './sops/age-identities.ts';
@@ -50,11 +52,17 @@ export async function checkCredentials(
       const p = lines.linePos(offset);
       return { line: p.line, column: p.col };
     };
-    if (doc.errors.length > 0 || !isMap(doc.contents)) {
+    const firstError = doc.errors[0];
+    if (firstError) {
+      const syntax = describeYamlError(doc, text, firstError);
+      errors.push(new ConfigError(file, at(syntax.offset), `YAML syntax: ${syntax.message}`, syntax.hint));
+      continue;
+    }
+    if (!isMap(doc.contents)) {
       errors.push(
         new ConfigError(
           file,
-          at(doc.errors[0]?.pos[0]),
+          at(doc.contents?.range?.[0]) ?? { line: 1, column: 1 },
           'not a YAML mapping with hosts, username and password',
         ),
       );
@@ -120,7 +128,10 @@ export async function checkCredentials(
               file,
               undefined,
               isChartroomError(error)
-                ? error.message.replace(`${file}: `, '').replace(`${file} `, '')
+                ? error.message
+                    .replace(`${file} is refused: `, 'refused: ')
+                    .replace(`${file}: `, '')
+                    .replace(`${file} `, '')
                 : String(error),
             ),
           );
@@ -157,7 +168,7 @@ export async function checkCredentials(
       errors.push(
         new ConfigError(
           registry.file,
-          undefined,
+          fieldPosition(registry, 'credential'),
           `credential "${registry.credential}" names ${file}, which does not exist`,
           `create it with chartroom credential add ${registry.credential} --host ${registryHost(registry)}`,
         ),
@@ -169,7 +180,7 @@ export async function checkCredentials(
       errors.push(
         new ConfigError(
           registry.file,
-          undefined,
+          fieldPosition(registry, 'credential'),
           `credential ${file} may not be used for host ${registryHost(registry)} (its hosts: ${hosts.join(', ') || 'none'})`,
           "add the host to the credential's hosts, or use another credential",
         ),

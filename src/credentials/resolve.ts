@@ -8,7 +8,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { describeYamlError } from '../config/yaml-errors.ts';
 import { ChartroomError } from '../errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import type { Redactor } from './redact.ts';
@@ -61,12 +62,24 @@ export function createCredentialResolver(options: {
           );
         }
       } else {
+        const lines = new LineCounter();
+        const parsed = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+        const first = parsed.errors[0];
+        if (first) {
+          const syntax = describeYamlError(parsed, text, first);
+          const at = lines.linePos(syntax.offset);
+          throw new ChartroomError(
+            'CredentialUnavailable',
+            `registry ${registry.name}: ${file}:${at.line}:${at.col} does not parse: ${syntax.message}`,
+            { hint: syntax.hint },
+          );
+        }
         try {
-          doc = (parse(text, { maxAliasCount: 0 }) ?? {}) as Record<string, unknown>;
+          doc = (parsed.toJS({ maxAliasCount: 0 }) ?? {}) as Record<string, unknown>;
         } catch {
           throw new ChartroomError(
             'CredentialUnavailable',
-            `registry ${registry.name}: ${file} does not parse`,
+            `registry ${registry.name}: ${file} does not parse: YAML aliases are not allowed in a credential file`,
           );
         }
         for (const field of ['username', 'password']) {

@@ -58,6 +58,17 @@ A chart whose README tries everything.
 <a href="https://example.com/ok">a fine link</a>
 `;
 
+/** Chart metadata and files of the hostile chart that the site must show as text. */
+export const HOSTILE_KEYWORD = "<script>window.__pwned='keyword'</script>";
+export const HOSTILE_VALUES = [
+  `# </code></pre><script>window.__pwned='values-comment'</script>`,
+  `name: "<img src=x onerror=window.__pwned='values'>"`,
+  'replicas: 1',
+  '',
+].join('\n');
+export const HOSTILE_SCHEMA_DESCRIPTION = "<img src=x onerror=window.__pwned='schema'>";
+export const MODERN_ICON = 'https://example.com/modern.svg';
+
 export async function ownSiteCharts(): Promise<{ own: ChartSource[]; other: ChartSource[] }> {
   const alphaValues1 = '# alpha values\nreplicas: 1\nimage:\n  tag: "1.0"\n';
   const alphaValues2 = '# alpha values\nreplicas: 2\nimage:\n  tag: "2.0"\nextra: true\n';
@@ -85,21 +96,35 @@ export async function ownSiteCharts(): Promise<{ own: ChartSource[]; other: Char
     'Chart.yaml': chartYaml(
       'hostile',
       [
-        'icon: "javascript:window.__pwned=\'icon\'"',
+        // an SVG data: URL whose onload would run if the icon were inlined or allowed
+        "icon: \"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' onload='window.__pwned=1'/>\"",
         'home: "javascript:window.__pwned=\'home\'"',
         'sources: ["data:text/html,<script>alert(1)</script>", "https://example.com/src"]',
         'maintainers: [{name: "<img src=x onerror=window.__pwned=1>", url: "javascript:window.__pwned=\'maintainer\'"}]',
         '',
       ].join('\n'),
-    ).replace(
-      'description: The hostile test chart',
-      'description: "<img src=x onerror=window.__pwned=\'description\'>"',
-    ),
+    )
+      .replace(
+        'description: The hostile test chart',
+        'description: "<img src=x onerror=window.__pwned=\'description\'>"',
+      )
+      .replace('keywords: [test, hostile]', `keywords: [test, hostile, "${HOSTILE_KEYWORD}"]`),
     'README.md': HOSTILE_README,
-    'values.yaml': 'replicas: 1\n',
+    'values.yaml': HOSTILE_VALUES,
+    'values.schema.json': JSON.stringify({
+      type: 'object',
+      properties: {
+        name: {
+          type: 'string',
+          description: HOSTILE_SCHEMA_DESCRIPTION,
+          default: "<script>window.__pwned='default'</script>",
+        },
+      },
+    }),
   });
   const modern = await chartDir('modern', {
-    'Chart.yaml': chartYaml('modern'),
+    // an SVG icon over https: shown as an <img>, where its scripts cannot run
+    'Chart.yaml': chartYaml('modern', `icon: ${MODERN_ICON}\n`),
     'README.md': '# modern\n\nA chart with a 2020-12 schema.\n',
     'values.yaml': 'port: 8080\nhosts: []\n',
     'values.schema.json': JSON.stringify({

@@ -18,7 +18,13 @@ import {
   watchPage,
   type BuiltSite,
 } from './browser.ts';
-import { ownSiteCharts } from './own-site-charts.ts';
+import {
+  HOSTILE_KEYWORD,
+  HOSTILE_SCHEMA_DESCRIPTION,
+  HOSTILE_VALUES,
+  MODERN_ICON,
+  ownSiteCharts,
+} from './own-site-charts.ts';
 import type { Dom, DomElement } from './dom.ts';
 
 let site: BuiltSite;
@@ -108,7 +114,7 @@ describe('the built site', () => {
     // each distinct values.yaml, schema and README is written once, however many versions share it
     const content = await readdir(path.join(out, 'content'));
     expect(content.filter((f) => f.endsWith('.yaml'))).toHaveLength(7);
-    expect(content.filter((f) => f.endsWith('.json'))).toHaveLength(4);
+    expect(content.filter((f) => f.endsWith('.json'))).toHaveLength(5);
     expect(content.filter((f) => f.endsWith('.readme.html.txt'))).toHaveLength(6);
     // version pages are not indexed for search: only chart pages carry data-pagefind-body
     expect(await readFile(path.join(out, 'charts/own/alpha/index.html'), 'utf8')).toContain(
@@ -360,11 +366,60 @@ describe('the built site', () => {
     });
     expect(dom).toEqual({ scripts: [], handlers: [], urls: [], styles: 0 });
     expect(await page.locator('.readme a[href="https://example.com/ok"]').count()).toBe(1);
-    // the icon and home were javascript: URLs: neither became an image or a link
+    // the icon (an SVG data: URL with onload) and home (javascript:) became neither an image nor a link
     expect(await page.locator('img.chart-icon').count()).toBe(0);
+    expect(await page.locator('.chart-head svg').count()).toBe(0);
     expect(await page.locator('a[href^="javascript"]').count()).toBe(0);
-    // the description with markup is shown as text
+    // the description, keyword, maintainer, values.yaml and schema with markup are shown as text
     expect(await page.textContent('.description')).toBe("<img src=x onerror=window.__pwned='description'>");
+    expect(await page.locator('.keywords a', { hasText: HOSTILE_KEYWORD }).count()).toBe(1);
+    expect(await page.textContent('.facts')).toContain('<img src=x onerror=window.__pwned=1>');
+    await page.waitForSelector('.values pre.yaml');
+    expect(await page.textContent('.values pre.yaml')).toBe(HOSTILE_VALUES.replace(/\n$/, ''));
+    expect(
+      await page.$$eval('.schema-table tbody td', (tds: DomElement[]) =>
+        tds.map((td) => td.textContent?.trim()),
+      ),
+    ).toContain(HOSTILE_SCHEMA_DESCRIPTION);
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as Dom).document.querySelectorAll(
+            '.values script, .values img, .schema-table img',
+          ).length,
+      ),
+    ).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as Dom).window.__pwned)).toBeUndefined();
+    expect(seen.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a chart icon is an <img>, never inline SVG, even when it is an SVG over https', async () => {
+    const { page } = await open('charts/own/modern/');
+    expect(await page.locator(`.chart-head img.chart-icon[src="${MODERN_ICON}"]`).count()).toBe(1);
+    expect(await page.locator('.chart-head svg, .chart-head object, .chart-head embed').count()).toBe(0);
+    await page.close();
+  });
+
+  it('searching for the hostile chart shows its text as text and runs none of it', async () => {
+    const { page, seen } = await open('');
+    expect(await search(page, 'tries everything')).toEqual(['hostile']);
+    expect(await page.textContent('#search-results .result-description')).toBe(
+      "<img src=x onerror=window.__pwned='description'>",
+    );
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as Dom).document.querySelectorAll(
+            '#search-results img, #search-results script',
+          ).length,
+      ),
+    ).toBe(0);
+    // the keyword filter offers the hostile keyword as an option's text
+    expect(await page.locator('select[name=keyword] option', { hasText: HOSTILE_KEYWORD }).count()).toBe(1);
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (globalThis as unknown as Dom).window.__pwned)).toBeUndefined();
+    expect(seen.dialogs).toEqual([]);
     expect(seen.errors).toEqual([]);
     await page.close();
   });

@@ -7,7 +7,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Decrypter, armor } from 'age-encryption';
-import { parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { describeYamlError } from '../../config/yaml-errors.ts';
 import { ChartroomError } from '../../errors.ts';
 import { decryptValue, macBytes, type SopsScalar } from './value.ts';
 import { aadOf, leaves, type EncryptionRules } from './tree.ts';
@@ -29,12 +30,19 @@ export interface SopsMetadata extends EncryptionRules {
 }
 
 export function parseSopsDocument(text: string, file: string): { doc: Document; meta: SopsMetadata } {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0)
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
+  if (doc.errors.length > 0) {
+    const syntax = describeYamlError(doc, text, doc.errors[0]!);
+    const at = lines.linePos(syntax.offset);
     throw new ChartroomError(
       'SopsInvalid',
-      `${file} does not parse: ${doc.errors[0]!.message.split('\n')[0]}`,
+      `${file}:${at.line}:${at.col} does not parse: ${syntax.message}`,
+      {
+        hint: `${syntax.hint}; or restore the file from git history`,
+      },
     );
+  }
   const sops = doc.get('sops') as { toJSON(): unknown } | undefined;
   const raw = (sops?.toJSON() ?? undefined) as Record<string, unknown> | undefined;
   if (!raw || typeof raw !== 'object') {

@@ -67,10 +67,17 @@ export function createOciAuth(options: {
         },
       );
     }
+    if (response.status === 429 || response.status >= 500) {
+      // down or rate limiting: not a problem with the credential, and the next sync tries again
+      throw new ChartroomError(
+        response.status === 429 ? 'RateLimited' : 'HTTPError',
+        `the token service ${safeUrl(realm)} of registry ${options.registry} answered ${response.status}; the next sync tries again`,
+      );
+    }
     if (response.status !== 200) {
       throw new ChartroomError(
         'AuthenticationFailed',
-        `the token service ${safeUrl(realm)} of registry ${options.registry} answered ${response.status}`,
+        `unauthorized: authentication required: the token service ${safeUrl(realm)} of registry ${options.registry} answered ${response.status}`,
       );
     }
     let body: { token?: string; access_token?: string; expires_in?: number; issued_at?: string };

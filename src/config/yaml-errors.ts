@@ -1,0 +1,75 @@
+/**
+ * YAML syntax errors said where they can be fixed (an unclosed quote or bracket at its opening,
+ * not at the end of the file) and what to do. Registry files and credential files share it.
+ */
+import { isCollection, isScalar, visit, type Document, type YAMLError } from 'yaml';
+
+/** A YAML syntax error, placed where it can be fixed: an unclosed quote or bracket at its opening. */
+export function describeYamlError(
+  doc: Document,
+  source: string,
+  error: YAMLError,
+): { offset: number; message: string; hint: string } {
+  const offset = error.pos[0];
+  const message = error.message.split('\n')[0]!;
+  switch (error.code) {
+    case 'TAB_AS_INDENT':
+      return { offset, message, hint: 'indent with spaces, not tabs' };
+    case 'DUPLICATE_KEY': {
+      const key = /^[^:\n]*/
+        .exec(source.slice(offset))![0]
+        .trim()
+        .replace(/^["']|["']$/g, '');
+      return {
+        offset,
+        message: `"${key}" is set twice (map keys must be unique)`,
+        hint: `keep one of the two ${key}: lines`,
+      };
+    }
+    case 'MULTIPLE_DOCS':
+      return {
+        offset,
+        message: 'a second YAML document starts here (---): the file must hold one',
+        hint: 'remove the --- line and what follows, or move it to a file of its own',
+      };
+    case 'MISSING_CHAR':
+    case 'BAD_INDENT': {
+      const open = unclosedAt(doc, offset);
+      if (open?.kind === 'quote') {
+        return {
+          offset: open.offset,
+          message: `${message}: the quoted value that starts here is never closed`,
+          hint: `close the quote (${source[open.offset]}) on the same value, or remove it`,
+        };
+      }
+      if (open?.kind === 'flow') {
+        const closing = source[open.offset] === '{' ? '}' : ']';
+        return {
+          offset: open.offset,
+          message: `${message}: the ${source[open.offset]} that starts here is never closed`,
+          hint: `close it with ${closing}, or write the list one "- item" per line`,
+        };
+      }
+    }
+  }
+  return {
+    offset,
+    message,
+    hint: 'fix the YAML syntax: fields start in column 1 as key: value, list items as "- item"',
+  };
+}
+
+function unclosedAt(doc: Document, offset: number): { kind: 'quote' | 'flow'; offset: number } | undefined {
+  let found: { kind: 'quote' | 'flow'; offset: number } | undefined;
+  visit(doc, {
+    Node(_key, node) {
+      const range = node.range;
+      if (!range || range[0] >= offset || range[1] < offset) return;
+      if (found && found.offset > range[0]) return;
+      if (isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE'))
+        found = { kind: 'quote', offset: range[0] };
+      else if (isCollection(node) && node.flow) found = { kind: 'flow', offset: range[0] };
+    },
+  });
+  return found;
+}
