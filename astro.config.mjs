@@ -11,11 +11,11 @@ import { pagefind } from './site/integrations/pagefind.ts';
 const root = path.resolve(process.env.CHARTROOM_ROOT ?? process.cwd());
 const outDir = path.resolve(process.env.CHARTROOM_OUT ?? path.join(root, 'dist'));
 const base = process.env.CHARTROOM_BASE || '/';
-// One cache per output folder, outside the checkout: builds of different catalogs can run at once.
+// One cache per catalog, outside the checkout: builds of different catalogs can run at once.
 const cacheDir = path.join(
   tmpdir(),
   'chartroom-astro',
-  createHash('sha256').update(outDir).digest('hex').slice(0, 12),
+  createHash('sha256').update(root).digest('hex').slice(0, 12),
 );
 
 // Absolute, so a build may run with another --root (chartroom site build gives each build its own,

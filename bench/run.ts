@@ -1,245 +1,131 @@
 /**
- * `npm run bench`: measures chartroom on the real fixtures (../shared/fixtures or
- * $CHARTROOM_FIXTURES) and writes bench/results.json and bench/results.md. Each figure is the
- * median of several runs, each in a fresh process so peak RSS is the case's own.
+ * `npm run bench`: the performance suite. Generates its data deterministically from the real
+ * fixtures (../shared/fixtures or $CHARTROOM_FIXTURES), serves it on loopback, runs chartroom and
+ * each case's baseline in the same run, and writes bench/results.json and bench/results.md.
+ * Figures are medians over several runs, each sync or parse in a fresh process.
+ *
+ *   node bench/run.ts [--small] [--out DIR] [--only CASE,CASE]
+ *
+ * --small runs every case at tiny sizes, once (the test suite's check that the bench still runs).
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { load } from 'js-yaml';
-import pLimit from 'p-limit';
-import { packChartDir } from '../src/chart/pack.ts';
-import { pushChart } from '../test/helpers/oci-push.ts';
-import { startRegistry } from '../test/helpers/oci-registry.ts';
-import { createTempRepo } from '../test/helpers/temp-repo.ts';
-import { benchSite } from './site.ts';
-import { serveCharts } from '../test/helpers/serve.ts';
-import { fixtureCharts, fixturesDir, missingFixtures } from '../test/real/fixtures.ts';
+import { parseArgs } from 'node:util';
+import { firstSync } from './cases/first-sync.ts';
+import { gitCommit } from './cases/git.ts';
+import { incremental } from './cases/incremental.ts';
+import { indexParse } from './cases/index-parse.ts';
+import { ociSync } from './cases/oci-sync.ts';
+import { quietSync } from './cases/quiet-sync.ts';
+import { siteBuild } from './cases/site.ts';
+import { missingFixtures } from './data/fixtures.ts';
+import { round, type BenchContext, type CaseResult, type Target } from './lib.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const run = promisify(execFile);
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-
-interface Sample {
-  ms: number;
-  maxRssMiB: number;
-}
-
-async function worker<T extends Sample>(script: string, args: string[]): Promise<T> {
-  const { stdout } = await run(process.execPath, [path.join(here, script), ...args], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout) as T;
-}
-
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+const CASES: Record<string, (ctx: BenchContext) => Promise<CaseResult>> = {
+  'index-parse': indexParse,
+  'first-sync': firstSync,
+  'quiet-sync': quietSync,
+  incremental,
+  'oci-sync': ociSync,
+  git: gitCommit,
+  site: siteBuild,
 };
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-async function measure<T extends Sample>(script: string, args: string[], runs = RUNS) {
-  const samples: T[] = [];
-  for (let i = 0; i < runs; i++) samples.push(await worker<T>(script, args));
-  return {
-    ms: round(median(samples.map((s) => s.ms))),
-    maxRssMiB: round(median(samples.map((s) => s.maxRssMiB))),
-    runs,
-    last: samples.at(-1)!,
-  };
-}
-
+const { values } = parseArgs({
+  options: { small: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' } },
+});
 const missing = missingFixtures();
 if (missing) {
   console.error(missing);
   process.exit(2);
 }
-
-const results: Record<string, unknown> = {
-  machine: {
-    cores: cpus().length,
-    cpu: cpus()[0]?.model,
-    memoryGiB: round(totalmem() / 2 ** 30),
-    node: process.version,
-  },
-  date: new Date().toISOString(),
-};
-
-// 1. Parsing the real argo-helm index (1.58 MB, 1,628 versions), YAML and its JSON form.
-const indexFile = path.join(fixturesDir(), 'index', 'argo-helm.index.yaml');
-const scratch = await mkdtemp(path.join(tmpdir(), 'chartroom-bench-'));
-const jsonFile = path.join(scratch, 'argo-helm.index.json');
-await writeFile(jsonFile, JSON.stringify(load(await readFile(indexFile, 'utf8'))));
-console.error('bench: index parse …');
-const parse = {
-  chartroomYaml: await measure('parse-worker.ts', ['chartroom', indexFile]),
-  chartroomJson: await measure('parse-worker.ts', ['chartroom', jsonFile]),
-  yamlPackage: await measure('parse-worker.ts', ['yaml', indexFile]),
-  jsonParse: await measure('parse-worker.ts', ['json-parse', jsonFile]),
-};
-results.indexParse = {
-  data: 'argo-helm index.yaml, 1.58 MB, 1,628 versions',
-  ...parse,
-  ratioVsYamlPackage: round(parse.chartroomYaml.ms / parse.yamlPackage.ms, 2),
-  ratioVsJsonParse: round(parse.chartroomYaml.ms / parse.jsonParse.ms, 2),
-};
-
-// 2. First and second sync of the fixture charts (26 real charts x 3 versions) over loopback HTTP.
-console.error('bench: fixture sync …');
-const charts = fixtureCharts();
-const served = await serveCharts(
-  charts.map((c) => ({ dir: c.dir, name: c.name, versions: ['0.0.1', '0.0.2', c.version] })),
-);
-const first: Sample[] = [];
-const second: Sample[] = [];
-let archiveBytes = 0;
-for (const [file, body] of served.repo.files) if (file.endsWith('.tgz')) archiveBytes += body.length;
-for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 2)); i++) {
-  const repo = await createTempRepo();
-  await repo.writeRegistry('fixtures', `url: ${served.url}\ninsecure: true\nkeep: all\n`);
-  first.push(await worker('sync-worker.ts', [repo.root]));
-  served.reset();
-  second.push(await worker('sync-worker.ts', [repo.root]));
-  if (i === 0) results.secondSyncRequests = served.count();
-  await repo.cleanup();
-}
-await served.close();
-results.fixtureSync = {
-  data: `${charts.length} real charts x 3 versions = ${charts.length * 3} archives, ${round(archiveBytes / 2 ** 20, 2)} MiB, loopback HTTP, keep: all`,
-  first: {
-    ms: round(median(first.map((s) => s.ms))),
-    maxRssMiB: round(median(first.map((s) => s.maxRssMiB))),
-    runs: first.length,
-  },
-  second: {
-    ms: round(median(second.map((s) => s.ms))),
-    maxRssMiB: round(median(second.map((s) => s.maxRssMiB))),
-    runs: second.length,
-  },
-};
-// 3. OCI: first and second sync from the real distribution registry, against skopeo copying the same artifacts.
-console.error('bench: OCI sync …');
-const perChart = Number(process.env.BENCH_OCI_VERSIONS ?? 5);
-const registry = await startRegistry('none');
-let artifacts = 0;
-const refs: string[] = [];
-for (const chart of charts) {
-  for (let v = 1; v <= perChart; v++) {
-    const version = v === perChart ? chart.version : `0.0.${v}`;
-    await pushChart(
-      registry,
-      `helm/${chart.name}`,
-      await packChartDir(chart.dir, { name: chart.name, version }),
-      version,
-    );
-    refs.push(`${registry.host}/helm/${chart.name}:${version.replaceAll('+', '_')}`);
-    artifacts++;
+const only = values.only?.split(',') ?? Object.keys(CASES);
+for (const name of only) {
+  if (!CASES[name]) {
+    console.error(`no benchmark case "${name}": choose from ${Object.keys(CASES).join(', ')}`);
+    process.exit(2);
   }
 }
-type SyncSample = Sample & { requests: number; added: number };
-const ociFirst: SyncSample[] = [];
-const ociSecond: SyncSample[] = [];
-for (let i = 0; i < 3; i++) {
-  const repo = await createTempRepo();
-  await repo.writeRegistry(
-    'oci',
-    `url: oci://${registry.host}/helm\ninsecure: true\nkeep: all\ncharts: [${charts.map((c) => c.name).join(', ')}]\n`,
-  );
-  ociFirst.push(await worker<SyncSample>('sync-worker.ts', [repo.root]));
-  ociSecond.push(await worker<SyncSample>('sync-worker.ts', [repo.root]));
-  await repo.cleanup();
-}
-const skopeoTimes: number[] = [];
-for (let i = 0; i < 3; i++) {
-  const out = await mkdtemp(path.join(tmpdir(), 'chartroom-skopeo-'));
-  const limit = pLimit(8);
-  const started = performance.now();
-  await Promise.all(
-    refs.map((ref, n) =>
-      limit(() =>
-        run('skopeo', [
-          'copy',
-          '--quiet',
-          '--src-tls-verify=false',
-          `docker://${ref}`,
-          `dir:${path.join(out, String(n))}`,
-        ]),
-      ),
-    ),
-  );
-  skopeoTimes.push(performance.now() - started);
-  await rm(out, { recursive: true, force: true });
-}
-await registry.close();
-results.ociSync = {
-  data: `${artifacts} Helm OCI artifacts (${charts.length} real charts x ${perChart} versions) in the real distribution registry on loopback, anonymous, keep: all`,
-  first: {
-    ms: round(median(ociFirst.map((s) => s.ms))),
-    requests: ociFirst[0]!.requests,
-    added: ociFirst[0]!.added,
-    maxRssMiB: round(median(ociFirst.map((s) => s.maxRssMiB))),
-  },
-  second: {
-    ms: round(median(ociSecond.map((s) => s.ms))),
-    requests: ociSecond[0]!.requests,
-    added: ociSecond[0]!.added,
-  },
-  skopeoBaseline: {
-    ms: round(median(skopeoTimes)),
-    what: 'skopeo copy docker://… dir:… of the same artifacts, 8 at a time',
-  },
+const small = values.small === true;
+const out = path.resolve(values.out ?? path.dirname(fileURLToPath(import.meta.url)));
+// Repositories, catalogs and scratch files go to RAM (tmpfs) when there is one: this VM's disk
+// (ext4 mounted with discard) takes 1x to 3x as long for the same thousands of file creations
+// from one run to the next, which would bury what is measured. First-sync also runs once on disk.
+const diskTmp = tmpdir();
+const ram = !small && existsSync('/dev/shm') ? await mkdtemp('/dev/shm/chartroom-bench-') : undefined;
+if (ram) process.env.TMPDIR = ram;
+const scratch = await mkdtemp(path.join(tmpdir(), 'chartroom-bench-'));
+const ctx: BenchContext = {
+  small,
+  runs: small ? 1 : Number(process.env.BENCH_RUNS ?? 5),
+  scratch,
+  diskTmp: ram ? diskTmp : undefined,
 };
 
-await rm(scratch, { recursive: true, force: true });
+const machine = {
+  cores: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: round(totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+};
+const results: Record<string, CaseResult> = {};
+try {
+  for (const name of only) {
+    console.error(`bench: ${name} …`);
+    const started = performance.now();
+    const caseScratch = path.join(scratch, name);
+    await mkdir(caseScratch);
+    try {
+      results[name] = await CASES[name]!({ ...ctx, scratch: caseScratch });
+      console.error(`bench: ${name} done in ${round((performance.now() - started) / 1000)} s`);
+    } catch (error) {
+      // one broken case still leaves the others' figures, and fails the run
+      console.error(`bench: ${name} failed:`, error);
+      const message = (error as Error).message.split('\n')[0]!;
+      results[name] = {
+        json: { error: message },
+        markdown: `## ${name}: failed\n\n${message}\n`,
+        targets: [{ case: name, target: 'runs', measured: `failed: ${message}`, met: false }],
+      };
+      process.exitCode = 1;
+    }
+  }
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+  if (ram) await rm(ram, { recursive: true, force: true });
+}
 
-// 4. The site build (Astro + Pagefind) over generated catalogs of 250, 500 and 1,000 charts.
-console.error('bench: site build …');
-const site = await benchSite();
-results.site = site.json;
-
-await writeFile(path.join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-const p = results.indexParse as typeof parse & { ratioVsYamlPackage: number; ratioVsJsonParse: number };
-const s = results.fixtureSync as { data: string; first: Sample; second: Sample };
-const m = results.machine as { cores: number; cpu: string; memoryGiB: number; node: string };
-const o = results.ociSync as {
-  first: { ms: number; requests: number };
-  second: { ms: number; requests: number };
-  skopeoBaseline: { ms: number };
+const date = new Date().toISOString();
+const targets: Target[] = Object.values(results).flatMap((r) => r.targets);
+const json = {
+  date,
+  small,
+  runs: ctx.runs,
+  machine,
+  targets,
+  cases: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.json])),
 };
 const md = `# chartroom benchmark results
 
-Measured by \`npm run bench\` (bench/run.ts) on ${results.date as string}.
-Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}. Medians; each run in a fresh process.
+Measured by \`npm run bench\` (bench/run.ts) on ${date}${small ? ', small mode (tiny sizes, one run: not figures to quote)' : ''}.
+Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}.
+Medians of ${ctx.runs} run(s); each sync and parse runs in a fresh process, so peak RSS is its own. Every baseline runs in the same run as what it is compared to.
+${ram ? 'Repositories and catalogs are on tmpfs (/dev/shm): on this VM the disk takes 1x to 3x as long for the same file creations from one run to the next. Case 2 also shows one run on disk.' : 'Repositories and catalogs are in the system temp folder.'}
 
-## Index parse: ${(results.indexParse as { data: string }).data}
+## Targets
 
-| parser | median time | peak RSS (whole process) |
-|---|---|---|
-| chartroom, YAML form (js-yaml + normalisation) | ${p.chartroomYaml.ms} ms | ${p.chartroomYaml.maxRssMiB} MiB |
-| chartroom, JSON form (JSON.parse + normalisation) | ${p.chartroomJson.ms} ms | ${p.chartroomJson.maxRssMiB} MiB |
-| baseline: \`yaml\` package, parse only | ${p.yamlPackage.ms} ms | ${p.yamlPackage.maxRssMiB} MiB |
-| floor: \`JSON.parse\` of the JSON form | ${p.jsonParse.ms} ms | ${p.jsonParse.maxRssMiB} MiB |
+| case | target | measured | met |
+|---|---|---|---|
+${targets.map((t) => `| ${t.case} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`).join('\n')}
 
-chartroom (YAML) / \`yaml\` package: ${p.ratioVsYamlPackage}x; chartroom (YAML) / JSON.parse floor: ${p.ratioVsJsonParse}x.
-
-## Sync: ${s.data}
-
-| run | median time (incl. catalog write and git commit) | peak RSS |
-|---|---|---|
-| first sync | ${s.first.ms} ms | ${s.first.maxRssMiB} MiB |
-| second sync (nothing changed: one conditional request, ${results.secondSyncRequests as number} request(s) seen) | ${s.second.ms} ms | ${s.second.maxRssMiB} MiB |
-
-## OCI sync: ${(results.ociSync as { data: string }).data}
-
-| run | median time | requests |
-|---|---|---|
-| first sync (tags, manifests, config and layer blobs; catalog write and commit) | ${o.first.ms} ms | ${o.first.requests} |
-| second sync (nothing changed: tags only) | ${o.second.ms} ms | ${o.second.requests} |
-| baseline: skopeo copy of the same artifacts, 8 at a time | ${o.skopeoBaseline.ms} ms | |
-
-First sync / skopeo: ${round(o.first.ms / o.skopeoBaseline.ms, 2)}x.
-
-${site.markdown}`;
-await writeFile(path.join(here, 'results.md'), md);
+${Object.values(results)
+  .map((r) => r.markdown)
+  .join('\n')}`;
+await mkdir(out, { recursive: true });
+await writeFile(path.join(out, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
+await writeFile(path.join(out, 'results.md'), md);
 console.log(md);

@@ -2,7 +2,10 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogChart, CatalogRegistry } from '../src/catalog/types.ts';
-import { createSync } from '../src/sync/run.ts';
+import { createHelmSource } from '../src/sources/helm/index.ts';
+import { helmRegistrySource } from '../src/sync/helm-adapter.ts';
+import { createSync, type SyncDependencies } from '../src/sync/run.ts';
+import type { ListResult } from '../src/sync/source.ts';
 import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
 import { writeOwnChart, type OwnChart } from './helpers/own-charts.ts';
 import { serveCharts, type ServedRepository } from './helpers/serve.ts';
@@ -126,6 +129,60 @@ describe('sync of an HTTP chart repository', () => {
     expect(served.count('/charts/beta-0.3.0.tgz')).toBe(1);
     expect(served.count()).toBe(2);
     expect((await chartJson('own', 'beta')).latest).toBe('0.3.0');
+  });
+
+  it('reads again only the charts whose part of the index changed, and keeps the others whole', async () => {
+    const listings: ListResult[] = [];
+    const sourceFor: SyncDependencies['sourceFor'] = (registry, credential, http) => {
+      const source = helmRegistrySource(createHelmSource({ http }), registry, credential, http);
+      return {
+        ...source,
+        list: async (validators, hints) => {
+          const listing = await source.list(validators, hints);
+          listings.push(listing);
+          return listing;
+        },
+      };
+    };
+    const run = () => createSync({ root: repo.root, sourceFor }).run({ force: true });
+    await run();
+    const alphaFile = path.join(repo.root, 'catalog', 'charts', 'own', 'alpha', 'chart.json');
+    const alphaBefore = await readFile(alphaFile, 'utf8');
+
+    // beta republishes 0.2.0 under another digest; alpha's part of the index is unchanged
+    served.repo.index.entries.beta!.find((e) => e.version === '0.2.0')!.digest = 'a'.repeat(64);
+    served.reindex();
+    expect((await run()).registries[0]!.republished).toHaveLength(1);
+    const second = listings[1]!;
+    expect(second.notModified === false && second.unchanged).toEqual(['alpha']);
+    expect(second.notModified === false && new Set(second.versions.map((v) => v.chart))).toEqual(
+      new Set(['beta']),
+    );
+    expect(await readFile(alphaFile, 'utf8')).toBe(alphaBefore);
+    expect(await registryJson('own')).toMatchObject({ charts: 2, versions: 5 });
+
+    // now alpha changes and beta does not: beta's republished flag is kept, not found anew
+    await served.publish([{ dir: alpha.dir, name: 'alpha', versions: ['1.2.0'] }]);
+    const report = await run();
+    expect(listings[2]!.notModified === false && listings[2]!.unchanged).toEqual(['beta']);
+    expect(report.registries[0]!.added).toEqual([{ chart: 'alpha', version: '1.2.0' }]);
+    expect(report.registries[0]!.republished).toEqual([]);
+    expect((await registryJson('own')).republished).toMatchObject([{ chart: 'beta', version: '0.2.0' }]);
+    expect(await registryJson('own')).toMatchObject({ charts: 2, versions: 6 });
+  });
+
+  it('commits catalog/ only, leaving what someone else staged staged', async () => {
+    await writeFile(path.join(repo.root, 'NOTES.md'), 'work in progress\n');
+    await repo.git.add('NOTES.md');
+    const report = await sync();
+    const files = await repo.git.raw(['show', '--name-only', '--format=', report.commit!]);
+    expect(
+      files
+        .split('\n')
+        .filter(Boolean)
+        .every((f) => f.startsWith('catalog/')),
+    ).toBe(true);
+    expect((await repo.git.raw(['diff', '--cached', '--name-only'])).trim()).toBe('NOTES.md');
   });
 
   it('a wrong digest fails only that version, records it, and retries later', async () => {

@@ -1,20 +1,29 @@
 // One `chartroom sync` in a fresh process: wall time (including the commit), peak RSS, requests sent.
-import { createHttpClient } from '../src/http/client.ts';
-import { createSync } from '../src/sync/run.ts';
+import { createHttpClient } from '../../src/http/client.ts';
+import { createSync } from '../../src/sync/run.ts';
 
 const root = process.argv[2]!;
 const http = createHttpClient();
 const started = performance.now();
-const report = await createSync({ root, http }).run({ force: true });
-const ms = performance.now() - started;
+let listed = started;
+// the last registry done: what follows is the commit (and the state file)
+const onProgress = (event: { phase: string }) => {
+  if (event.phase === 'done') listed = performance.now();
+};
+const report = await createSync({ root, http, onProgress }).run({ force: true });
+const end = performance.now();
+const ms = end - started;
 await http.close();
 const added = report.registries.reduce((n, r) => n + r.added.length, 0);
+const failed = report.registries.reduce((n, r) => n + r.failed.length + (r.status === 'failed' ? 1 : 0), 0);
 process.stdout.write(
   JSON.stringify({
     ms,
+    commitMs: end - listed,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     requests: http.requestCount,
     added,
+    failed,
     commit: report.commit ?? null,
     exitCode: report.exitCode,
   }),

@@ -23,13 +23,19 @@ const IDENTITY = { name: 'chartroom', email: 'chartroom@users.noreply.github.com
 export function createCatalogGit(root: string): CatalogGit {
   const git: SimpleGit = simpleGit({ baseDir: root, maxConcurrentProcesses: 1 });
 
-  async function identityArgs(): Promise<string[]> {
-    const name = await git.raw(['config', '--get', 'user.name']).catch(() => '');
-    const email = await git.raw(['config', '--get', 'user.email']).catch(() => '');
-    const args: string[] = [];
-    if (!name.trim()) args.push('-c', `user.name=${IDENTITY.name}`);
-    if (!email.trim()) args.push('-c', `user.email=${IDENTITY.email}`);
-    return args;
+  // One git call for both keys, once per run.
+  let identity: Promise<string[]> | undefined;
+  function identityArgs(): Promise<string[]> {
+    identity ??= git
+      .raw(['config', '--get-regexp', '^user\\.(name|email)$'])
+      .catch(() => '')
+      .then((out) => {
+        const args: string[] = [];
+        if (!/^user\.name \S/m.test(out)) args.push('-c', `user.name=${IDENTITY.name}`);
+        if (!/^user\.email \S/m.test(out)) args.push('-c', `user.email=${IDENTITY.email}`);
+        return args;
+      });
+    return identity;
   }
 
   return {
@@ -45,19 +51,14 @@ export function createCatalogGit(root: string): CatalogGit {
     async commitPath(path, message) {
       failpoint('before-commit');
       await git.raw(['add', '--all', '--', path]);
-      const staged = await git.raw(['diff', '--cached', '--name-only', '--', path]);
-      if (!staged.trim()) return undefined;
+      const staged = (await git.raw(['diff', '--cached', '--name-only', '-z'])).split('\0').filter(Boolean);
+      const ours = staged.filter((file) => file === path || file.startsWith(`${path}/`));
+      if (ours.length === 0) return undefined;
       failpoint('mid-commit');
-      await git.raw([
-        ...(await identityArgs()),
-        'commit',
-        '--quiet',
-        '--no-verify',
-        '-m',
-        message,
-        '--',
-        path,
-      ]);
+      // `commit -- path` hashes every file under path again into a temporary index (as long as
+      // the add on a first sync); when nothing else is staged the index is the commit already.
+      const only = ours.length === staged.length ? [] : ['--', path];
+      await git.raw([...(await identityArgs()), 'commit', '--quiet', '--no-verify', '-m', message, ...only]);
       return (await git.revparse(['HEAD'])).trim();
     },
 

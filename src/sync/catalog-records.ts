@@ -29,7 +29,7 @@ export function registryDoc(registry: RegistryDefinition, fields: Partial<Catalo
 export function versionRecord(
   meta: ChartVersionMeta,
   nowIso: string,
-  fetched: FetchedVersion | undefined,
+  fetched: Pick<FetchedVersion, 'digest' | 'manifestDigest'> | undefined,
 ): CatalogVersion {
   const record: CatalogVersion = {
     version: meta.version,

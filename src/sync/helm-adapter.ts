@@ -21,8 +21,8 @@ export function helmRegistrySource(
     passCredentials: registry.passCredentials,
   };
   return {
-    async list(validators) {
-      const result = await source.fetchIndex(repo, validators);
+    async list(validators, hints) {
+      const result = await source.fetchIndex(repo, validators, hints?.charts);
       if (result.notModified) return result;
       return { notModified: false, ...result.index, validators: result.validators };
     },

@@ -14,7 +14,7 @@ import type { IndexProblem } from '../sources/helm/index-parse.ts';
 import { retryDelayMs } from './backoff.ts';
 import { chartRecord, registryDoc, versionRecord } from './catalog-records.ts';
 import { createFilters } from './filters.ts';
-import type { ChartError, FetchedVersion, RegistrySource, Validators } from './source.ts';
+import type { ChartError, FetchedVersion, ListHints, RegistrySource, Validators } from './source.ts';
 
 export interface VersionRef {
   chart: string;
@@ -49,15 +49,27 @@ export interface SyncRegistryInput {
   limit: LimitFunction;
   /** removes secrets from messages before they are recorded */
   redact?: (text: string) => string;
+  /** per-chart digests the last listing gave, when it was made under the same definition */
+  chartDigests?: Record<string, string> | undefined;
 }
 
 export interface SyncRegistryResult {
   report: RegistryReport;
   /** validators to remember, when the listing succeeded */
   validators?: Validators;
+  /** per-chart digests to remember with them */
+  chartDigests?: Record<string, string>;
 }
 
 const key = (chart: string, version: string) => `${chart}\u0000${version}`;
+
+const WRITES_WAITING = 8;
+
+/** What fetching one version came to; its files are already written. */
+type Fetched =
+  | (Omit<FetchedVersion, 'files'> & { fileNames: string[] })
+  | { republishedAs: string; previousDigest: string }
+  | { error: { code: string; message: string } };
 
 export function emptyReport(registry: RegistryDefinition, status: RegistryReport['status']): RegistryReport {
   return {
@@ -88,9 +100,18 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
   // A failed version waiting for its retry needs the index entry, so skip the conditional request then.
   const validators = previous?.failedVersions.some(isDue) ? {} : input.validators;
 
+  // A chart the catalog holds in full (no failure pending) is not read again when its part of
+  // the listing is unchanged: a 20,000-version index with 10 new versions parses ~10 charts.
+  let hints: ListHints | undefined;
+  if (input.chartDigests && !retryFailed) {
+    const held = new Set(await store.chartNames(registry.name));
+    const failing = new Set((previous?.failedVersions ?? []).map((f) => f.chart));
+    const charts = Object.entries(input.chartDigests).filter(([c]) => held.has(c) && !failing.has(c));
+    hints = { charts: Object.fromEntries(charts) };
+  }
   let listing;
   try {
-    listing = await source.list(validators);
+    listing = await source.list(validators, hints);
   } catch (error) {
     const report = emptyReport(registry, 'failed');
     report.error = describe(error);
@@ -109,6 +130,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
   report.problems = listing.problems;
   report.chartErrors = (listing.chartErrors ?? []).map((e) => ({ ...e, message: redact(e.message) }));
   const unlisted = new Set(report.chartErrors.map((e) => e.chart));
+  const unchanged = new Set(listing.unchanged ?? []);
   const filters = createFilters(registry);
   const upstream = new Map<string, Map<string, ChartVersionMeta>>();
   for (const meta of listing.versions) {
@@ -121,6 +143,8 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
   const failures = new Map((previous?.failedVersions ?? []).map((f) => [key(f.chart, f.version), f]));
   const previouslyRepublished = new Set((previous?.republished ?? []).map((r) => key(r.chart, r.version)));
   const republished = new Map<string, Republished>();
+  for (const r of previous?.republished ?? [])
+    if (unchanged.has(r.chart)) republished.set(key(r.chart, r.version), r);
 
   // Plan every chart first, then fetch across all of them with one concurrency limit.
   interface Plan {
@@ -143,6 +167,10 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
   };
   for (const chart of charts) {
     const old = existing.get(chart);
+    if (old && unchanged.has(chart)) {
+      count(old.versions);
+      continue;
+    }
     if (unlisted.has(chart) && filters.chart(chart)) {
       if (old) count(old.versions);
       continue;
@@ -210,20 +238,42 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     plans.push(plan);
   }
 
-  const fetched = new Map<string, FetchedVersion | { error: { code: string; message: string } }>();
+  // Each version's files are written as soon as it is fetched (they are listed only when
+  // chart.json is written below), beside the downloads: a download slot is free again once its
+  // files are handed over, and at most WRITES_WAITING versions wait for the disk, so memory
+  // stays bounded and a slow disk slows the downloads rather than filling memory.
+  const fetched = new Map<string, Fetched>();
+  const writing = new Set<Promise<void>>();
   await Promise.all(
     plans.flatMap((plan) =>
-      plan.fetch.map(({ meta }) =>
+      plan.fetch.map(({ meta, refill }) =>
         input.limit(async () => {
+          const k = key(meta.chart, meta.version);
           try {
-            fetched.set(key(meta.chart, meta.version), await source.fetchVersion(meta));
+            const result = await source.fetchVersion(meta);
+            const before = plan.listed.get(meta.version);
+            if (refill && before?.digest && before.digest !== result.digest) {
+              fetched.set(k, { republishedAs: result.digest, previousDigest: before.digest });
+              return;
+            }
+            while (writing.size >= WRITES_WAITING) await Promise.race(writing);
+            const { files, ...rest } = result;
+            const write: Promise<void> = store
+              .writeVersionFiles(registry.name, meta.chart, meta.version, files)
+              .then(
+                () => void fetched.set(k, { ...rest, fileNames: [...files.keys()].sort() }),
+                (error: unknown) => void fetched.set(k, { error: describe(error) }),
+              )
+              .finally(() => writing.delete(write));
+            writing.add(write);
           } catch (error) {
-            fetched.set(key(meta.chart, meta.version), { error: describe(error) });
+            fetched.set(k, { error: describe(error) });
           }
         }),
       ),
     ),
   );
+  await Promise.all(writing);
 
   for (const plan of plans) {
     const { chart } = plan;
@@ -258,21 +308,20 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
         continue;
       }
       failures.delete(k);
-      const previousRecord = plan.listed.get(meta.version);
-      if (refill && previousRecord?.digest && previousRecord.digest !== result.digest) {
+      if ('republishedAs' in result) {
         republished.set(k, {
           chart,
           version: meta.version,
-          digest: result.digest,
-          previousDigest: previousRecord.digest,
+          digest: result.republishedAs,
+          previousDigest: result.previousDigest,
         });
         continue;
       }
-      await store.writeVersionFiles(registry.name, chart, meta.version, result.files);
+      const previousRecord = plan.listed.get(meta.version);
       const full: ChartVersionMeta = result.meta ? { ...meta, ...result.meta, partial: false } : meta;
       plan.up.set(meta.version, full);
       const record = refill && previousRecord ? { ...previousRecord } : versionRecord(full, nowIso, result);
-      record.files = [...result.files.keys()].sort();
+      record.files = result.fileNames;
       plan.listed.set(meta.version, record);
       if (!refill) report.added.push({ chart, version: meta.version });
     }
@@ -299,7 +348,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     [...upstream.values()].flatMap((m) => [...m.values()].map((v) => key(v.chart, v.version))),
   );
   const failedVersions = [...failures.entries()]
-    .filter(([k, f]) => upstreamKeys.has(k) || unlisted.has(f.chart))
+    .filter(([k, f]) => upstreamKeys.has(k) || unlisted.has(f.chart) || unchanged.has(f.chart))
     .map(([, f]) => f)
     .sort((a, b) =>
       a.chart === b.chart ? compareNewestFirst(a.version, b.version) : a.chart < b.chart ? -1 : 1,
@@ -318,5 +367,9 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
       chartErrors: report.chartErrors,
     }),
   );
-  return { report, validators: listing.validators };
+  return {
+    report,
+    validators: listing.validators,
+    ...(listing.chartDigests ? { chartDigests: listing.chartDigests } : {}),
+  };
 }

@@ -142,6 +142,7 @@ export function createSync(deps: SyncDependencies) {
           const definition = definitionHash(registry);
           let report: RegistryReport;
           let validators;
+          let chartDigests;
           let client: HttpClient | undefined;
           try {
             const credential = registry.credential ? await credentials.resolve(registry) : undefined;
@@ -154,6 +155,7 @@ export function createSync(deps: SyncDependencies) {
               source,
               store,
               validators: sameDefinition ? { etag: previous.etag, lastModified: previous.lastModified } : {},
+              chartDigests: sameDefinition ? previous.charts : undefined,
               now,
               retryFailed: options.retryFailed === true,
               limit,
@@ -161,6 +163,7 @@ export function createSync(deps: SyncDependencies) {
             });
             report = result.report; // syncRegistry redacts its messages with `redact` above
             validators = result.validators;
+            chartDigests = result.chartDigests;
           } catch (error) {
             // credential or source set-up failed: the registry keeps its last good catalog
             report = emptyReport(registry, 'failed');
@@ -180,6 +183,9 @@ export function createSync(deps: SyncDependencies) {
             else delete entry.etag;
             if (validators.lastModified) entry.lastModified = validators.lastModified;
             else delete entry.lastModified;
+            // a 304 leaves the digests of the last full read in place
+            if (chartDigests) entry.charts = chartDigests;
+            else if (report.status !== 'not-modified') delete entry.charts;
           }
           deps.onProgress?.({ registry: registry.name, phase: 'done', report });
           return report;
@@ -212,7 +218,11 @@ export function createSync(deps: SyncDependencies) {
               report.exitCode = 1;
             }
           }
-          state.catalogCommit = (await git.lastCommitTouching(CATALOG_DIR)) ?? null;
+          // the commit just made touched catalog/, unless a push rebased it onto another
+          state.catalogCommit =
+            report.commit && !report.pushed
+              ? report.commit
+              : ((await git.lastCommitTouching(CATALOG_DIR)) ?? null);
         } else {
           state.catalogCommit =
             isRepository && (await git.isClean(CATALOG_DIR))

@@ -14,7 +14,17 @@ export type ListResult =
       /** charts that could not be listed this run: their catalog part is left as it is */
       chartErrors?: ChartError[];
       validators: Validators;
+      /** per-chart digests of the listing, to pass back next time (see ListHints) */
+      chartDigests?: Record<string, string>;
+      /** charts whose listing is unchanged since `ListHints.charts`: not in `versions`, keep as they are */
+      unchanged?: string[];
     };
+
+/** What the last listing left, so the source can skip work. */
+export interface ListHints {
+  /** chart -> digest of its part of the last listing, for charts the catalog holds in full */
+  charts?: Record<string, string>;
+}
 
 export interface ChartError {
   chart: string;
@@ -32,6 +42,6 @@ export interface FetchedVersion {
 }
 
 export interface RegistrySource {
-  list(validators: Validators): Promise<ListResult>;
+  list(validators: Validators, hints?: ListHints): Promise<ListResult>;
   fetchVersion(meta: ChartVersionMeta): Promise<FetchedVersion>;
 }

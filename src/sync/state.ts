@@ -13,6 +13,8 @@ export interface RegistryState {
   lastModified?: string;
   /** hash of the registry definition the validators were fetched under */
   definition?: string;
+  /** chart -> digest of its part of the last index read (see sources/helm/index-parse.ts) */
+  charts?: Record<string, string>;
 }
 
 export interface SyncState {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { splitIndexByChart } from '../../src/sources/helm/index-chunks.ts';
 import { parseHelmIndex } from '../../src/sources/helm/index-parse.ts';
 import { fixturesDir } from './fixtures.ts';
 
@@ -44,5 +45,11 @@ describe('the argo-helm index', () => {
     const argo = versions.filter((v) => v.chart === 'argo-cd');
     expect(argo.length).toBe(raw.entries['argo-cd']!.length);
     expect(argo.every((v) => v.created !== undefined && v.description !== undefined)).toBe(true);
+  });
+
+  it('is read one chart at a time, to exactly what the whole document holds', () => {
+    expect(splitIndexByChart(body.toString('utf8'))?.charts).toHaveLength(11);
+    // JSON indexes are parsed whole, so the JSON form of the same document is the reference
+    expect(parseHelmIndex(Buffer.from(JSON.stringify(raw)), base)).toEqual({ versions, problems });
   });
 });

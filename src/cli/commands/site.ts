@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,9 +98,12 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
   const work = await workDir();
   // Astro joins --config to --root
   const config = path.relative(work, path.join(PACKAGE_ROOT, 'astro.config.mjs'));
+  // Astro moves its prerendered assets into the output folder with rename(), which fails (EXDEV)
+  // across filesystems: it builds inside its own folder, and the result is moved out after.
+  const built = path.join(work, 'dist');
   const child = spawn(process.execPath, [astroBin(), 'build', '--root', work, '--config', config], {
     cwd: work,
-    env: siteEnv(root, outDir, base),
+    env: siteEnv(root, built, base),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines = (stream: NodeJS.ReadableStream, name: 'out' | 'err') => {
@@ -118,10 +121,16 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
   };
   lines(child.stdout, 'out');
   lines(child.stderr, 'err');
-  const code = await new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) => resolve(status ?? 1));
-  }).finally(() => rm(work, { recursive: true, force: true }));
+  let code: number;
+  try {
+    code = await new Promise<number>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (status) => resolve(status ?? 1));
+    });
+    if (code === 0) await moveDir(built, outDir);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
   if (code !== 0) {
     throw new ChartroomError(
       'SiteBuildFailed',
@@ -132,6 +141,18 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
     );
   }
   return { outDir, ms: Math.round(performance.now() - started) };
+}
+
+/** Replaces `to` with `from`: a rename on one filesystem, a copy across two. */
+async function moveDir(from: string, to: string): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  await mkdir(path.dirname(to), { recursive: true });
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await cp(from, to, { recursive: true });
+  }
 }
 
 /** `astro dev` on the catalog; resolves with its exit code when it stops. */

@@ -47,7 +47,12 @@ export function createHelmSource(options: HelmSourceOptions) {
   }
 
   return {
-    async fetchIndex(repo: HelmRepository, validators: Validators): Promise<IndexResult> {
+    /** `known`: chart digests from the last parse, whose unchanged charts are not parsed again */
+    async fetchIndex(
+      repo: HelmRepository,
+      validators: Validators,
+      known?: Record<string, string>,
+    ): Promise<IndexResult> {
       const url = indexUrl(repo.url);
       const headers: Record<string, string> = {
         accept: 'application/yaml, application/json;q=0.9, */*;q=0.8',
@@ -65,7 +70,7 @@ export function createHelmSource(options: HelmSourceOptions) {
       expectOk(response, repo.name, 'index');
       return {
         notModified: false,
-        index: parseHelmIndex(response.body, repo.url),
+        index: parseHelmIndex(response.body, repo.url, { known }),
         validators: { etag: response.headers.etag, lastModified: response.headers['last-modified'] },
         bytes: response.body.length,
       };
