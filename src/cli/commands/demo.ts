@@ -138,7 +138,7 @@ export async function demoCommand(args: string[], output: Output): Promise<numbe
     };
     output.out('');
     output.out(
-      `chartroom demo: catalog has ${registry.charts} charts and ${registry.versions} versions in ${path.join(root, 'catalog')}`,
+      `chartroom demo: registry demo has ${registry.charts} charts and ${registry.versions} versions in ${path.join(root, 'catalog')}`,
     );
     output.out(
       `chartroom demo: try: cat ${path.join(root, 'catalog', 'charts', 'demo', 'hello-web', 'chart.json')}`,
