@@ -7,7 +7,7 @@
  * credentials-sops.test.ts.)
  */
 import { execFileSync } from 'node:child_process';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAgeKey } from './helpers/age.ts';
@@ -15,6 +15,7 @@ import { chartroom, type CliResult } from './helpers/cli.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
 import { serveCharts, type ServedRepository } from './helpers/serve.ts';
 import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { readTexts } from './helpers/tree.ts';
 
 const SECRET = 'Cr3dential-N3ver-Printed';
 
@@ -186,15 +187,7 @@ describe('credentials that cannot be used', () => {
   });
 
   it('never print the secret, nor write it anywhere', async () => {
-    const catalog: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      for (const entry of await readdir(dir, { withFileTypes: true })) {
-        const p = path.join(dir, entry.name);
-        if (entry.isDirectory()) await walk(p);
-        else catalog.push(await readFile(p, 'utf8'));
-      }
-    };
-    await walk(path.join(repo.root, 'catalog'));
+    const catalog = await readTexts(path.join(repo.root, 'catalog'));
     const history = execFileSync('git', ['log', '-p', '--all'], { cwd: repo.root }).toString();
     for (const haystack of [
       sync.stdout,

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createDecipheriv } from 'node:crypto';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -19,6 +19,7 @@ import { startRegistry } from './helpers/oci-registry.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
 import { serveCharts, type ServedRepository } from './helpers/serve.ts';
 import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { readTexts } from './helpers/tree.ts';
 
 const SECRET = 'tok3n-Very-S3cret/+=';
 
@@ -111,15 +112,7 @@ describe('SOPS credentials', () => {
       Buffer.from(`robot:${SECRET}`).toString('base64'),
     ];
     const history = execFileSync('git', ['log', '-p', '--all'], { cwd: repo.root }).toString();
-    const catalog: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      for (const entry of await readdir(dir, { withFileTypes: true })) {
-        const p = path.join(dir, entry.name);
-        if (entry.isDirectory()) await walk(p);
-        else catalog.push(await readFile(p, 'utf8'));
-      }
-    };
-    await walk(path.join(repo.root, 'catalog'));
+    const catalog = await readTexts(path.join(repo.root, 'catalog'));
     const state = await readFile(path.join(repo.root, '.chartroom', 'state.json'), 'utf8');
     for (const haystack of [result.stdout, result.stderr, history, state, ...catalog]) {
       for (const form of forms) expect(haystack).not.toContain(form);

@@ -15,6 +15,7 @@ import { startChartRepoServer, type ChartRepoServer } from '../src/demo/chart-re
 import { createHttpClient, type HttpClient } from '../src/http/client.ts';
 import { DEFAULT_MAX_INDEX_BYTES } from '../src/sources/helm/index.ts';
 import { createSync } from '../src/sync/run.ts';
+import { laughs } from './helpers/alias-bomb.ts';
 import { catalogProblems } from './helpers/catalog-check.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
 import { serveCharts, type ServedRepository } from './helpers/serve.ts';
@@ -47,22 +48,6 @@ const registryDoc = async () =>
   JSON.parse(
     await readFile(path.join(repo.root, 'catalog', 'registries', 'own.json'), 'utf8'),
   ) as CatalogRegistry;
-/**
- * A billion laughs: `levels` anchored lists of ten aliases of the one before, then `rest`.
- * 10^(levels+1) strings if a parser or a walk expanded the aliases.
- */
-const laughs = (levels: number, rest: string) =>
-  [
-    'a: &a [x, x, x, x, x, x, x, x, x, x]',
-    ...Array.from(
-      { length: levels },
-      (_, i) =>
-        `l${i}: &l${i} [${Array<string>(10)
-          .fill(i === 0 ? '*a' : `*l${i - 1}`)
-          .join(', ')}]`,
-    ),
-    rest,
-  ].join('\n');
 type Fault = (req: IncomingMessage, res: ServerResponse) => boolean;
 const onIndex =
   (answer: (res: ServerResponse) => void): Fault =>

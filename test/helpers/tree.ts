@@ -1,5 +1,5 @@
 /** Lists every file, folder and link under a folder, to see what a run wrote where. */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -19,4 +19,10 @@ export async function listTree(dir: string, skip: string[] = []): Promise<string
   };
   await walk('');
   return out.sort();
+}
+
+/** The text of every file under a folder: what a secret must not appear in. */
+export async function readTexts(dir: string): Promise<string[]> {
+  const files = (await listTree(dir)).filter((p) => !p.endsWith('/'));
+  return Promise.all(files.map((p) => readFile(path.join(dir, p), 'utf8')));
 }
