@@ -2,10 +2,46 @@
  * YAML syntax errors said where they can be fixed (an unclosed quote or bracket at its opening,
  * not at the end of the file) and what to do. Registry files and credential files share it.
  */
-import { isCollection, isScalar, visit, type Document, type YAMLError } from 'yaml';
+import {
+  isCollection,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type YAMLError,
+} from 'yaml';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface LocatedYaml {
+  doc: Document;
+  /** line and column (1-based) of an offset in the source */
+  at: (offset: number | undefined) => Position | undefined;
+  /** the first syntax error, placed and described; the document is unusable when set */
+  syntax?: { at: Position; message: string; hint: string };
+}
+
+/** Parses a small YAML file (duplicate keys refused) keeping positions for its errors. */
+export function parseLocated(source: string): LocatedYaml {
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const at = (offset: number | undefined) => {
+    if (offset === undefined) return undefined;
+    const p = lines.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  const first = doc.errors[0];
+  if (!first) return { doc, at };
+  const { offset, message, hint } = describeYamlError(doc, source, first);
+  return { doc, at, syntax: { at: at(offset)!, message, hint } };
+}
 
 /** A YAML syntax error, placed where it can be fixed: an unclosed quote or bracket at its opening. */
-export function describeYamlError(
+function describeYamlError(
   doc: Document,
   source: string,
   error: YAMLError,

@@ -7,10 +7,10 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import { ConfigError, isChartroomError } from '../errors.ts';
 import { fieldPosition } from '../config/load.ts';
-import { describeYamlError } from '../config/yaml-errors.ts';
+import { parseLocated } from '../config/yaml-errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import { credentialFile, CREDENTIALS_DIR, hostAllowed, registryHost } from './resolve.ts';
 import { loadIdentities, type Env } from './sops/age-identities.ts';
@@ -45,17 +45,9 @@ export async function checkCredentials(
   for (const name of names) {
     const file = path.posix.join(CREDENTIALS_DIR, name);
     const text = await readFile(path.join(root, file), 'utf8');
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-    const at = (offset: number | undefined) => {
-      if (offset === undefined) return undefined;
-      const p = lines.linePos(offset);
-      return { line: p.line, column: p.col };
-    };
-    const firstError = doc.errors[0];
-    if (firstError) {
-      const syntax = describeYamlError(doc, text, firstError);
-      errors.push(new ConfigError(file, at(syntax.offset), `YAML syntax: ${syntax.message}`, syntax.hint));
+    const { doc, at, syntax } = parseLocated(text);
+    if (syntax) {
+      errors.push(new ConfigError(file, syntax.at, `YAML syntax: ${syntax.message}`, syntax.hint));
       continue;
     }
     if (!isMap(doc.contents)) {

@@ -8,8 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
-import { describeYamlError } from '../config/yaml-errors.ts';
+import { parseLocated } from '../config/yaml-errors.ts';
 import { ChartroomError } from '../errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import type { Redactor } from './redact.ts';
@@ -62,15 +61,11 @@ export function createCredentialResolver(options: {
           );
         }
       } else {
-        const lines = new LineCounter();
-        const parsed = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-        const first = parsed.errors[0];
-        if (first) {
-          const syntax = describeYamlError(parsed, text, first);
-          const at = lines.linePos(syntax.offset);
+        const { doc: parsed, syntax } = parseLocated(text);
+        if (syntax) {
           throw new ChartroomError(
             'CredentialUnavailable',
-            `registry ${registry.name}: ${file}:${at.line}:${at.col} does not parse: ${syntax.message}`,
+            `registry ${registry.name}: ${file}:${syntax.at.line}:${syntax.at.column} does not parse: ${syntax.message}`,
             { hint: syntax.hint },
           );
         }

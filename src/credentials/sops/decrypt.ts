@@ -7,8 +7,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Decrypter, armor } from 'age-encryption';
-import { LineCounter, parseDocument, type Document } from 'yaml';
-import { describeYamlError } from '../../config/yaml-errors.ts';
+import { type Document } from 'yaml';
+import { parseLocated } from '../../config/yaml-errors.ts';
 import { ChartroomError } from '../../errors.ts';
 import { decryptValue, macBytes, type SopsScalar } from './value.ts';
 import { aadOf, leaves, type EncryptionRules } from './tree.ts';
@@ -30,14 +30,11 @@ export interface SopsMetadata extends EncryptionRules {
 }
 
 export function parseSopsDocument(text: string, file: string): { doc: Document; meta: SopsMetadata } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
-  if (doc.errors.length > 0) {
-    const syntax = describeYamlError(doc, text, doc.errors[0]!);
-    const at = lines.linePos(syntax.offset);
+  const { doc, syntax } = parseLocated(text);
+  if (syntax) {
     throw new ChartroomError(
       'SopsInvalid',
-      `${file}:${at.line}:${at.col} does not parse: ${syntax.message}`,
+      `${file}:${syntax.at.line}:${syntax.at.column} does not parse: ${syntax.message}`,
       {
         hint: `${syntax.hint}; or restore the file from git history`,
       },
