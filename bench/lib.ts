@@ -74,13 +74,16 @@ export const ratio = (a: number, b: number) => round(a / b, 2);
 export const n = (value: number) => value.toLocaleString('en');
 export const mib = (bytes: number) => round(bytes / 2 ** 20, 1);
 
-export async function treeBytes(dir: string): Promise<{ bytes: number; files: number }> {
+/** Bytes and files under a folder, and how many of the files are HTML pages. */
+export async function treeBytes(dir: string): Promise<{ bytes: number; files: number; html: number }> {
   let bytes = 0;
   let files = 0;
+  let html = 0;
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
     files++;
+    if (entry.name.endsWith('.html')) html++;
   }
-  return { bytes, files };
+  return { bytes, files, html };
 }

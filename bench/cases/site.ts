@@ -4,14 +4,15 @@
  * Pagefind through `buildSite`. Reports build time and output size at several sizes, to show
  * growth is about linear.
  */
-import { link, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { load } from 'js-yaml';
+import { link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setChartVersion } from '../../src/chart/pack.ts';
 import { buildSite } from '../../src/cli/commands/site.ts';
 import type { CatalogChart, CatalogRegistry, CatalogVersion } from '../../src/catalog/types.ts';
 import { fixtureCharts, missingFixtures } from '../data/fixtures.ts';
-import type { BenchContext, CaseResult } from '../lib.ts';
+import { mib, treeBytes, type BenchContext, type CaseResult } from '../lib.ts';
 
 const VERSIONS_PER_CHART = 10;
 const REGISTRIES = 4;
@@ -24,17 +25,6 @@ interface SizeResult {
   pages: number;
   outputMiB: number;
   catalogMiB: number;
-}
-
-async function treeSize(dir: string): Promise<{ bytes: number; html: number }> {
-  let bytes = 0;
-  let html = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
-    if (entry.name.endsWith('.html')) html++;
-  }
-  return { bytes, html };
 }
 
 /**
@@ -73,10 +63,7 @@ export async function generateCatalog(
     const files = sources[i % fixtures.length]!;
     const registry = `bench-${i % REGISTRIES}`;
     const name = `${fixture.name}-${i}`;
-    const meta = (await import('js-yaml')).load(await readFile(files['Chart.yaml']!, 'utf8')) as Record<
-      string,
-      unknown
-    >;
+    const meta = load(await readFile(files['Chart.yaml']!, 'utf8')) as Record<string, unknown>;
     const versions: CatalogVersion[] = [];
     for (let v = VERSIONS_PER_CHART - 1; v >= 0; v--) {
       const version = `1.${v}.0`;
@@ -145,16 +132,16 @@ async function measure(count: number): Promise<SizeResult> {
   const root = await mkdtemp(path.join(tmpdir(), `chartroom-bench-site-${count}-`));
   try {
     await generateCatalog(root, count);
-    const catalog = await treeSize(path.join(root, 'catalog'));
+    const catalog = await treeBytes(path.join(root, 'catalog'));
     const built = await buildSite({ root });
-    const output = await treeSize(built.outDir);
+    const output = await treeBytes(built.outDir);
     return {
       charts: count,
       versions: count * VERSIONS_PER_CHART,
       buildMs: built.ms,
       pages: output.html,
-      outputMiB: Math.round((output.bytes / 1024 / 1024) * 10) / 10,
-      catalogMiB: Math.round((catalog.bytes / 1024 / 1024) * 10) / 10,
+      outputMiB: mib(output.bytes),
+      catalogMiB: mib(catalog.bytes),
     };
   } finally {
     await rm(root, { recursive: true, force: true });
