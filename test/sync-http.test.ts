@@ -2,10 +2,9 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogChart, CatalogRegistry } from '../src/catalog/types.ts';
-import { createHelmSource } from '../src/sources/helm/index.ts';
-import { helmRegistrySource } from '../src/sync/helm-adapter.ts';
+import { sourceFor as realSourceFor } from '../src/sources/index.ts';
+import type { ListResult } from '../src/sources/types.ts';
 import { createSync, type SyncDependencies } from '../src/sync/run.ts';
-import type { ListResult } from '../src/sync/source.ts';
 import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
 import { writeOwnChart, type OwnChart } from './helpers/own-charts.ts';
 import { serveCharts, type ServedRepository } from './helpers/serve.ts';
@@ -133,8 +132,8 @@ describe('sync of an HTTP chart repository', () => {
 
   it('reads again only the charts whose part of the index changed, and keeps the others whole', async () => {
     const listings: ListResult[] = [];
-    const sourceFor: SyncDependencies['sourceFor'] = (registry, credential, http) => {
-      const source = helmRegistrySource(createHelmSource({ http }), registry, credential, http);
+    const sourceFor: SyncDependencies['sourceFor'] = (definition, http) => {
+      const source = realSourceFor(definition, http);
       return {
         ...source,
         list: async (validators, hints) => {

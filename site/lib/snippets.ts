@@ -1,5 +1,6 @@
 /** Install snippets for one chart version: helm, Flux and Argo CD, in the registry's own form. */
 import type { CatalogRegistry } from '../../src/catalog/types.ts';
+import { parseOciReference } from '../../src/sources/oci/reference.ts';
 
 export interface Snippet {
   id: string;
@@ -13,19 +14,20 @@ const q = (value: string) => JSON.stringify(value);
 export function installSnippets(registry: CatalogRegistry, chart: string, version: string): Snippet[] {
   const oci = registry.kind === 'oci';
   const base = registry.url.replace(/\/+$/, '');
+  // host and path of an OCI registry: what `helm registry login` and Argo CD's repoURL take
+  const ref = oci ? parseOciReference(registry.url) : undefined;
   const ociRef = `${base}/${chart}`;
   const secret = `${registry.name}-auth`;
   const privateNote = registry.private;
   const snippets: Snippet[] = [];
 
-  if (oci) {
-    const host = base.slice('oci://'.length).split('/')[0] ?? '';
+  if (ref) {
     snippets.push({
       id: 'helm-oci',
       title: 'helm install (OCI)',
       language: 'shell',
       code: [
-        ...(privateNote ? [`helm registry login ${host} --username <username> --password-stdin`] : []),
+        ...(privateNote ? [`helm registry login ${ref.host} --username <username> --password-stdin`] : []),
         `helm install ${chart} ${ociRef} --version ${version}`,
       ].join('\n'),
     });
@@ -100,7 +102,7 @@ export function installSnippets(registry: CatalogRegistry, chart: string, versio
     code: [...fluxSource, '---', ...release].join('\n'),
   });
 
-  const repoURL = oci ? base.slice('oci://'.length) : base;
+  const repoURL = ref ? [ref.host, ref.namespace].filter(Boolean).join('/') : base;
   const application = [
     'apiVersion: argoproj.io/v1alpha1',
     'kind: Application',

@@ -1,40 +1,16 @@
+/**
+ * Registry kinds: which protocol a registry file's URL names, and the refusals of URLs that name
+ * neither. OCI references themselves are parsed in sources/oci/reference.ts.
+ */
 import { ChartroomError } from '../errors.ts';
+import { shownUrl } from '../http/safe-url.ts';
+import { invalidReference, isOciUrl, parseOciReference } from '../sources/oci/reference.ts';
 
 export type RegistryKind = 'http' | 'oci';
 
-export interface OciReference {
-  /** host[:port] as written */
-  host: string;
-  /** the namespace path under the host, '' for the registry root */
-  namespace: string;
-}
-
-// Distribution's reference grammar for a path component.
-const OCI_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
-const OCI_HOST =
-  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-fA-F:]+\](?::\d{1,5})?$/;
-
-/**
- * The URL as an error may show it: a user:password@ part and a query string (tokens live there)
- * are masked, since a registry file's mistakes end up in CI logs.
- */
-export function shownUrl(url: string): string {
-  return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@')
-    .replace(/\?[^#]*/, '?…')
-    .replace(/#.*/, '#…');
-}
-
-function invalid(url: string, why: string): ChartroomError {
-  return new ChartroomError(
-    'URLInvalid',
-    `invalid reference format: "${shownUrl(url)}" ${why}; use https://host/path for a chart repository or oci://host[:port]/namespace for an OCI registry`,
-  );
-}
-
 /** Detects a registry's kind from its URL, refusing anything that is neither (the words are Docker's and Helm's). */
 export function detectKind(url: string, insecure: boolean): RegistryKind {
-  if (url.startsWith('oci://')) {
+  if (isOciUrl(url)) {
     parseOciReference(url);
     return 'oci';
   }
@@ -42,7 +18,7 @@ export function detectKind(url: string, insecure: boolean): RegistryKind {
   try {
     parsed = new URL(url);
   } catch {
-    throw invalid(url, 'is not a URL');
+    throw invalidReference(url, 'is not a URL');
   }
   if (parsed.protocol === 'https:') {
     // fall through
@@ -54,26 +30,14 @@ export function detectKind(url: string, insecure: boolean): RegistryKind {
       );
     }
   } else {
-    throw invalid(url, `has scheme "${parsed.protocol.replace(/:$/, '')}"`);
+    throw invalidReference(url, `has scheme "${parsed.protocol.replace(/:$/, '')}"`);
   }
   if (parsed.username || parsed.password) {
-    throw invalid(url, 'carries credentials in the URL; put them in a credential file (credential: NAME)');
+    throw invalidReference(
+      url,
+      'carries credentials in the URL; put them in a credential file (credential: NAME)',
+    );
   }
-  if (parsed.search || parsed.hash) throw invalid(url, 'has a query or fragment');
+  if (parsed.search || parsed.hash) throw invalidReference(url, 'has a query or fragment');
   return 'http';
-}
-
-export function parseOciReference(url: string): OciReference {
-  const rest = url.slice('oci://'.length).replace(/\/+$/, '');
-  const slash = rest.indexOf('/');
-  const host = slash === -1 ? rest : rest.slice(0, slash);
-  const namespace = slash === -1 ? '' : rest.slice(slash + 1);
-  if (host.includes('@')) {
-    throw invalid(url, 'carries credentials in the URL; put them in a credential file (credential: NAME)');
-  }
-  if (!OCI_HOST.test(host)) throw invalid(url, `has an invalid host "${host.replace(/[?#].*/, '…')}"`);
-  if (namespace !== '' && !namespace.split('/').every((c) => OCI_COMPONENT.test(c))) {
-    throw invalid(url, 'has a namespace that is not lowercase letters, digits and separators');
-  }
-  return { host, namespace };
 }

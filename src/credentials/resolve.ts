@@ -11,10 +11,11 @@ import path from 'node:path';
 import { parseLocated } from '../config/yaml-errors.ts';
 import { ChartroomError } from '../errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
+import type { Credential } from '../http/basic-auth.ts';
+import { parseOciReference } from '../sources/oci/reference.ts';
 import type { Redactor } from './redact.ts';
 import { loadIdentities, type Env, type Identities } from './sops/age-identities.ts';
 import { decryptSops } from './sops/decrypt.ts';
-import type { Credential } from './types.ts';
 
 export type { Env };
 
@@ -144,7 +145,7 @@ export function hostAllowed(hosts: readonly string[], host: string): boolean {
 }
 
 export function registryHost(registry: RegistryDefinition): string {
-  if (registry.kind === 'oci') return registry.url.slice('oci://'.length).split('/')[0]!;
+  if (registry.kind === 'oci') return parseOciReference(registry.url).host;
   return new URL(registry.url).host;
 }
 

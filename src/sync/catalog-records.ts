@@ -6,7 +6,7 @@ import type { ChartVersionMeta } from '../chart/metadata.ts';
 import { latestOf } from '../chart/version.ts';
 import type { CatalogChart, CatalogRegistry, CatalogVersion } from '../catalog/types.ts';
 import type { RegistryDefinition } from '../config/types.ts';
-import type { FetchedVersion } from './source.ts';
+import type { FetchedVersion } from '../sources/types.ts';
 
 export function registryDoc(registry: RegistryDefinition, fields: Partial<CatalogRegistry>): CatalogRegistry {
   const doc: CatalogRegistry = {

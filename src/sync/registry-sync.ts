@@ -10,11 +10,17 @@ import type { CatalogStore } from '../catalog/store.ts';
 import type { CatalogChart, CatalogVersion, FailedVersion, Republished } from '../catalog/types.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import { describeError } from '../errors.ts';
-import type { IndexProblem } from '../sources/helm/index-parse.ts';
 import { retryDelayMs } from './backoff.ts';
 import { chartRecord, registryDoc, versionRecord } from './catalog-records.ts';
 import { createFilters } from './filters.ts';
-import type { ChartError, FetchedVersion, ListHints, RegistrySource, Validators } from './source.ts';
+import type {
+  ChartError,
+  FetchedVersion,
+  IndexProblem,
+  ListHints,
+  RegistrySource,
+  Validators,
+} from '../sources/types.ts';
 
 export interface VersionRef {
   chart: string;

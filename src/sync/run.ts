@@ -11,18 +11,16 @@ import type { RegistryDefinition } from '../config/types.ts';
 import { createCatalogStore, CATALOG_DIR } from '../catalog/store.ts';
 import { createRedactor, type Redactor } from '../credentials/redact.ts';
 import { createCredentialResolver, type Env } from '../credentials/resolve.ts';
-import type { Credential } from '../credentials/types.ts';
 import { ChartroomError, ConfigErrors, describeError, UsageError } from '../errors.ts';
 import { createCatalogGit, type CatalogGit } from '../git/repo.ts';
 import { createHttpClient, type HttpClient } from '../http/client.ts';
-import { createHelmSource } from '../sources/helm/index.ts';
-import { helmRegistrySource } from './helm-adapter.ts';
-import { ociRegistrySource } from './oci-adapter.ts';
+import type { Credential } from '../http/basic-auth.ts';
+import { sourceFor } from '../sources/index.ts';
+import type { RegistrySource, SourceDefinition } from '../sources/types.ts';
 import { acquireLock } from './lock.ts';
 import { commitMessage } from './message.ts';
 import { registryDoc } from './catalog-records.ts';
 import { emptyReport, syncRegistry, type RegistryReport } from './registry-sync.ts';
-import type { RegistrySource } from './source.ts';
 import { inShard, type Shard } from './shard.ts';
 import { readState, writeState, type SyncState } from './state.ts';
 
@@ -67,11 +65,7 @@ export interface SyncDependencies {
   redactor?: Redactor;
   onProgress?: (event: { registry: string; phase: 'start' | 'done'; report?: RegistryReport }) => void;
   /** a registry's source; tests and the benchmark may substitute one */
-  sourceFor?: (
-    registry: RegistryDefinition,
-    credential: Credential | undefined,
-    http: HttpClient,
-  ) => RegistrySource;
+  sourceFor?: (definition: SourceDefinition, http: HttpClient) => RegistrySource;
 }
 
 export function createSync(deps: SyncDependencies) {
@@ -148,7 +142,10 @@ export function createSync(deps: SyncDependencies) {
             const credential = registry.credential ? await credentials.resolve(registry) : undefined;
             if (registry.caFile)
               client = createHttpClient({ ca: await readFile(path.resolve(root, registry.caFile), 'utf8') });
-            const source = (deps.sourceFor ?? defaultSource)(registry, credential, client ?? http);
+            const source = (deps.sourceFor ?? sourceFor)(
+              sourceDefinition(registry, credential),
+              client ?? http,
+            );
             const sameDefinition = previous?.definition === definition;
             const result = await syncRegistry({
               registry,
@@ -245,13 +242,13 @@ function redactError(error: { code: string; message: string }, redactor: Redacto
   return { code: error.code, message: redactor.redact(error.message) };
 }
 
-function defaultSource(
+/** What a source is given of a registry: the protocol-neutral part of its definition, and its credential. */
+function sourceDefinition(
   registry: RegistryDefinition,
   credential: Credential | undefined,
-  http: HttpClient,
-): RegistrySource {
-  if (registry.kind === 'oci') return ociRegistrySource(registry, credential, http);
-  return helmRegistrySource(createHelmSource({ http }), registry, credential, http);
+): SourceDefinition {
+  const { name, url, charts, insecure, passCredentials } = registry;
+  return { name, url, charts, insecure, passCredentials, credential };
 }
 
 function isDue(

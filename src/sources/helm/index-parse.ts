@@ -21,13 +21,8 @@ import {
   type ChartVersionMeta,
 } from '../../chart/metadata.ts';
 import { parseChartVersion } from '../../chart/version.ts';
+import type { IndexProblem } from '../types.ts';
 import { splitIndexByChart, type IndexChunks } from './index-chunks.ts';
-
-export interface IndexProblem {
-  chart?: string;
-  version?: string;
-  message: string;
-}
 
 export interface ParsedIndex {
   versions: ChartVersionMeta[];

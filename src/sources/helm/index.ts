@@ -1,44 +1,30 @@
 /**
- * HTTP chart repositories: the conditional index fetch and chart downloads. Protocol only: what
- * is new, and what to do with it, is the sync's business.
+ * HTTP chart repositories as a source (see ../types.ts): the conditional index fetch and chart
+ * downloads. Protocol only: what is new, and what to do with it, is the sync's business.
  */
+import { DEFAULT_ARCHIVE_LIMITS } from '../../chart/limits.ts';
+import type { ChartVersionMeta } from '../../chart/metadata.ts';
 import { ChartroomError } from '../../errors.ts';
+import { basicAuthHeader } from '../../http/basic-auth.ts';
 import type { HttpClient, HttpResponse, RequestAuth } from '../../http/client.ts';
 import { safeUrl } from '../../http/safe-url.ts';
-import { basicAuthHeader, type Credential } from '../../credentials/types.ts';
-import type { ChartVersionMeta } from '../../chart/metadata.ts';
-import { parseHelmIndex, type ParsedIndex } from './index-parse.ts';
+import { verifiedVersion } from '../archive.ts';
+import type { ListResult, RegistrySource, SourceDefinition, Validators } from '../types.ts';
+import { parseHelmIndex } from './index-parse.ts';
 
-export interface Validators {
-  etag?: string | undefined;
-  lastModified?: string | undefined;
-}
+/** Fetches a chart the index lists by oci:// reference only (a chart mirrored into an OCI registry). */
+export type OciChartFetcher = (reference: string) => Promise<{ archive: Buffer; manifestDigest: string }>;
 
-export type IndexResult =
-  { notModified: true } | { notModified: false; index: ParsedIndex; validators: Validators; bytes: number };
-
-export interface HelmRepository {
-  name: string;
-  url: string;
-  credential?: Credential | undefined;
-  passCredentials?: boolean;
-}
-
-export interface HelmSourceOptions {
-  http: HttpClient;
-  /** refuse an index over this size (default 100 MiB) */
-  maxIndexBytes?: number;
-  maxArchiveBytes?: number;
-}
-
+/** Refuse an index over this size. */
 export const DEFAULT_MAX_INDEX_BYTES = 100 * 1024 * 1024;
 
-export function createHelmSource(options: HelmSourceOptions) {
-  const { http } = options;
-  const maxIndexBytes = options.maxIndexBytes ?? DEFAULT_MAX_INDEX_BYTES;
-  const maxArchiveBytes = options.maxArchiveBytes ?? 100 * 1024 * 1024;
-
-  function authFor(repo: HelmRepository, target?: string): RequestAuth | undefined {
+/** An HTTP chart repository as a RegistrySource: the index is the listing, a version is its archive. */
+export function createHelmSource(
+  repo: SourceDefinition,
+  http: HttpClient,
+  fetchOciChart: OciChartFetcher,
+): RegistrySource {
+  function authFor(target?: string): RequestAuth | undefined {
     if (!repo.credential) return undefined;
     const origins = [new URL(repo.url).origin];
     // Helm's --pass-credentials: without it, chart URLs on other hosts get no credential.
@@ -46,53 +32,54 @@ export function createHelmSource(options: HelmSourceOptions) {
     return { header: basicAuthHeader(repo.credential), origins };
   }
 
-  return {
-    /** `known`: chart digests from the last parse, whose unchanged charts are not parsed again */
-    async fetchIndex(
-      repo: HelmRepository,
-      validators: Validators,
-      known?: Record<string, string>,
-    ): Promise<IndexResult> {
-      const url = indexUrl(repo.url);
-      const headers: Record<string, string> = {
-        accept: 'application/yaml, application/json;q=0.9, */*;q=0.8',
-      };
-      if (validators.etag) headers['if-none-match'] = validators.etag;
-      if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
-      const response = await http.get(url, {
-        headers,
-        auth: authFor(repo),
-        maxBytes: maxIndexBytes,
-        decompress: true,
-        what: 'index',
-      });
-      if (response.status === 304) return { notModified: true };
-      expectOk(response, repo.name, 'index');
-      return {
-        notModified: false,
-        index: parseHelmIndex(response.body, repo.url, { known }),
-        validators: { etag: response.headers.etag, lastModified: response.headers['last-modified'] },
-        bytes: response.body.length,
-      };
-    },
+  /** `known`: chart digests from the last parse, whose unchanged charts are not parsed again */
+  async function fetchIndex(validators: Validators, known?: Record<string, string>): Promise<ListResult> {
+    const url = indexUrl(repo.url);
+    const headers: Record<string, string> = {
+      accept: 'application/yaml, application/json;q=0.9, */*;q=0.8',
+    };
+    if (validators.etag) headers['if-none-match'] = validators.etag;
+    if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
+    const response = await http.get(url, {
+      headers,
+      auth: authFor(),
+      maxBytes: DEFAULT_MAX_INDEX_BYTES,
+      decompress: true,
+      what: 'index',
+    });
+    if (response.status === 304) return { notModified: true };
+    expectOk(response, repo.name, 'index');
+    return {
+      notModified: false,
+      ...parseHelmIndex(response.body, repo.url, { known }),
+      validators: { etag: response.headers.etag, lastModified: response.headers['last-modified'] },
+    };
+  }
 
-    async fetchArchive(repo: HelmRepository, meta: ChartVersionMeta): Promise<Buffer> {
-      const url = meta.urls.find((u) => !u.startsWith('oci://'));
-      if (!url)
-        throw new ChartroomError('NoURL', `${meta.chart} ${meta.version}: no http(s) URL in the index`);
-      const response = await http.get(url, {
-        headers: { accept: 'application/gzip, application/octet-stream, */*;q=0.5' },
-        auth: authFor(repo, url),
-        maxBytes: maxArchiveBytes,
-        what: 'chart archive',
-      });
-      expectOk(response, repo.name, `${meta.chart} ${meta.version}`);
-      return response.body;
+  async function fetchArchive(meta: ChartVersionMeta): Promise<Buffer> {
+    const url = meta.urls.find((u) => !u.startsWith('oci://'));
+    if (!url) throw new ChartroomError('NoURL', `${meta.chart} ${meta.version}: no http(s) URL in the index`);
+    const response = await http.get(url, {
+      headers: { accept: 'application/gzip, application/octet-stream, */*;q=0.5' },
+      auth: authFor(url),
+      maxBytes: DEFAULT_ARCHIVE_LIMITS.maxArchiveBytes,
+      what: 'chart archive',
+    });
+    expectOk(response, repo.name, `${meta.chart} ${meta.version}`);
+    return response.body;
+  }
+
+  return {
+    list: (validators, hints) => fetchIndex(validators, hints?.charts),
+    async fetchVersion(meta) {
+      // An index may list oci:// URLs (charts mirrored into a registry): those go through the OCI client.
+      const download = meta.urls.every((u) => u.startsWith('oci://'))
+        ? await fetchOciChart(meta.urls[0]!)
+        : { archive: await fetchArchive(meta) };
+      return verifiedVersion(repo.name, meta, { ...download, digest: meta.digest });
     },
   };
 }
-
-export type HelmSource = ReturnType<typeof createHelmSource>;
 
 export function indexUrl(repoUrl: string): string {
   return new URL('index.yaml', repoUrl.endsWith('/') ? repoUrl : `${repoUrl}/`).href;

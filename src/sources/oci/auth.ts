@@ -9,7 +9,7 @@
 import { ChartroomError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { safeUrl } from '../../http/safe-url.ts';
-import { basicAuthHeader, type Credential } from '../../credentials/types.ts';
+import { basicAuthHeader, type Credential } from '../../http/basic-auth.ts';
 import type { Challenge } from './challenge.ts';
 
 export interface OciAuth {

@@ -9,7 +9,7 @@ import { ChartroomError } from '../../errors.ts';
 import type { HttpClient, HttpResponse } from '../../http/client.ts';
 import { safeUrl } from '../../http/safe-url.ts';
 import { sha256Digest } from '../../chart/digest.ts';
-import type { Credential } from '../../credentials/types.ts';
+import type { Credential } from '../../http/basic-auth.ts';
 import { createOciAuth } from './auth.ts';
 import { parseChallenge } from './challenge.ts';
 

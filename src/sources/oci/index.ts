@@ -4,38 +4,23 @@
  * metadata and files come from its manifest, config blob and chart layer when it is fetched.
  */
 import pLimit from 'p-limit';
+import { DEFAULT_ARCHIVE_LIMITS } from '../../chart/limits.ts';
 import type { ChartVersionMeta } from '../../chart/metadata.ts';
 import { CHART_NAME } from '../../chart/metadata.ts';
 import { parseChartVersion } from '../../chart/version.ts';
-import { readChartArchive } from '../../chart/archive.ts';
-import { parseOciReference } from '../../config/reference.ts';
-import type { Credential } from '../../credentials/types.ts';
 import { ChartroomError, describeError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
+import { verifiedVersion } from '../archive.ts';
+import type { ChartError, RegistrySource, SourceDefinition } from '../types.ts';
 import { createOciClient, type OciClient } from './client.ts';
+import { parseOciChartReference, parseOciReference } from './reference.ts';
 import { parseHelmConfig, parseHelmManifest, tagToVersion, versionToTag } from './schema.ts';
 
-export interface OciRegistry {
-  name: string;
-  url: string;
-  charts: string[] | undefined;
-  insecure: boolean;
-  credential: Credential | undefined;
-}
+/** Chart.yaml as JSON: far smaller than this in any chart. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
-export interface OciListing {
-  versions: ChartVersionMeta[];
-  chartErrors: Array<{ chart: string; code: string; message: string }>;
-}
-
-export interface OciVersion {
-  digest: string;
-  manifestDigest: string;
-  files: Map<string, Buffer>;
-  meta: Partial<ChartVersionMeta>;
-}
-
-export function createOciSource(registry: OciRegistry, http: HttpClient) {
+/** An OCI registry as a RegistrySource. OCI has no conditional listing: tags requests are the cheap check. */
+export function createOciSource(registry: SourceDefinition, http: HttpClient): RegistrySource {
   const ref = parseOciReference(registry.url);
   const client = createOciClient({
     http,
@@ -66,11 +51,11 @@ export function createOciSource(registry: OciRegistry, http: HttpClient) {
   }
 
   return {
-    async list(): Promise<OciListing> {
+    async list() {
       const charts = registry.charts ?? (await discover());
       const limit = pLimit(8);
       const versions: ChartVersionMeta[] = [];
-      const chartErrors: OciListing['chartErrors'] = [];
+      const chartErrors: ChartError[] = [];
       const listChart = (chart: string) =>
         limit(async () => {
           try {
@@ -110,21 +95,20 @@ export function createOciSource(registry: OciRegistry, http: HttpClient) {
           throw new ChartroomError(first.code, first.message);
       }
       chartErrors.sort((a, b) => (a.chart < b.chart ? -1 : 1));
-      return { versions, chartErrors };
+      return { notModified: false, versions, problems: [], chartErrors, validators: {} };
     },
 
-    async fetchVersion(meta: ChartVersionMeta): Promise<OciVersion> {
+    async fetchVersion(meta) {
       const repo = repoOf(meta.chart);
       const what = `${registry.name}/${meta.chart} ${meta.version}`;
       const { manifest, helm, layer } = await pullChartLayer(client, repo, versionToTag(meta.version), what);
-      const config = parseHelmConfig(await client.blob(repo, helm.config.digest, 1024 * 1024), what);
-      const { files } = await readChartArchive(layer, { name: meta.chart, version: meta.version });
-      return {
+      const config = parseHelmConfig(await client.blob(repo, helm.config.digest, MAX_CONFIG_BYTES), what);
+      return verifiedVersion(registry.name, meta, {
+        archive: layer,
         digest: helm.layer.digest,
         manifestDigest: manifest.digest,
-        files,
         meta: { ...config, ...(helm.created ? { created: helm.created } : {}) },
-      };
+      });
     },
   };
 }
@@ -133,32 +117,27 @@ export function createOciSource(registry: OciRegistry, http: HttpClient) {
 async function pullChartLayer(client: OciClient, repo: string, tag: string, what: string) {
   const manifest = await client.manifest(repo, tag);
   const helm = parseHelmManifest(manifest.json, what);
-  return { manifest, helm, layer: await client.blob(repo, helm.layer.digest, 100 * 1024 * 1024) };
+  const layer = await client.blob(repo, helm.layer.digest, DEFAULT_ARCHIVE_LIMITS.maxArchiveBytes);
+  return { manifest, helm, layer };
 }
 
 /**
- * The chart layer behind an `oci://host/repository:tag` reference, as a Helm index may list for a
- * version. The credential is only offered when the reference is on the repository's own host.
+ * The chart layer behind an `oci://host/repository:tag` reference, as the index of an HTTP chart
+ * repository may list for a version. The repository's credential is only offered when the
+ * reference is on the repository's own host.
  */
 export async function fetchOciChart(
   reference: string,
-  options: {
-    http: HttpClient;
-    registry: string;
-    insecure: boolean;
-    credential: Credential | undefined;
-    ownHost: string;
-  },
+  repository: SourceDefinition,
+  http: HttpClient,
 ): Promise<{ archive: Buffer; manifestDigest: string }> {
-  const match = /^oci:\/\/([^/]+)\/(.+):([^:/]+)$/.exec(reference);
-  if (!match) throw new ChartroomError('URLInvalid', `invalid reference format: ${reference}`);
-  const [, host, repo, tag] = match as unknown as [string, string, string, string];
+  const { host, repository: repo, tag } = parseOciChartReference(reference);
   const client = createOciClient({
-    http: options.http,
-    registry: options.registry,
+    http,
+    registry: repository.name,
     host,
-    insecure: options.insecure,
-    credential: host === options.ownHost ? options.credential : undefined,
+    insecure: repository.insecure,
+    credential: host === new URL(repository.url).host ? repository.credential : undefined,
   });
   const { manifest, layer } = await pullChartLayer(client, repo, tag, reference);
   return { archive: layer, manifestDigest: manifest.digest };

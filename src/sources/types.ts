@@ -1,0 +1,77 @@
+/**
+ * The port: what the sync needs from a registry, whatever its protocol, and what a source is
+ * given. sources/helm and sources/oci implement it; sources/index.ts picks one for a registry.
+ * Nothing here names a protocol, the registry files or the credential files.
+ */
+import type { ChartVersionMeta } from '../chart/metadata.ts';
+import type { Credential } from '../http/basic-auth.ts';
+
+/** A registry as its source sees it: the sync maps a registry definition and its credential to this. */
+export interface SourceDefinition {
+  /** the registry's name in chartroom, for messages */
+  name: string;
+  /** https://… for a chart repository, oci://host[:port][/namespace] for an OCI registry */
+  url: string;
+  /** the chart repositories of an OCI registry; undefined: discover them (/v2/_catalog) */
+  charts: string[] | undefined;
+  /** plain http to the registry is allowed */
+  insecure: boolean;
+  /** Helm's --pass-credentials: the credential also goes to chart URLs on other hosts */
+  passCredentials: boolean;
+  credential: Credential | undefined;
+}
+
+/** What the last listing answered, for a conditional request (HTTP ETag / Last-Modified). */
+export interface Validators {
+  etag?: string | undefined;
+  lastModified?: string | undefined;
+}
+
+/** One entry of a listing that was dropped, and why: the rest of the listing stands. */
+export interface IndexProblem {
+  chart?: string;
+  version?: string;
+  message: string;
+}
+
+export type ListResult =
+  | { notModified: true }
+  | {
+      notModified: false;
+      versions: ChartVersionMeta[];
+      problems: IndexProblem[];
+      /** charts that could not be listed this run: their catalog part is left as it is */
+      chartErrors?: ChartError[];
+      validators: Validators;
+      /** per-chart digests of the listing, to pass back next time (see ListHints) */
+      chartDigests?: Record<string, string>;
+      /** charts whose listing is unchanged since `ListHints.charts`: not in `versions`, keep as they are */
+      unchanged?: string[];
+    };
+
+/** What the last listing left, so the source can skip work. */
+export interface ListHints {
+  /** chart -> digest of its part of the last listing, for charts the catalog holds in full */
+  charts?: Record<string, string>;
+}
+
+export interface ChartError {
+  chart: string;
+  code: string;
+  message: string;
+}
+
+export interface FetchedVersion {
+  /** "sha256:<hex>" of the chart archive, verified */
+  digest: string;
+  manifestDigest?: string;
+  files: Map<string, Buffer>;
+  /** metadata known only once fetched (OCI config blob and manifest annotations) */
+  meta?: Partial<ChartVersionMeta>;
+}
+
+export interface RegistrySource {
+  list(validators: Validators, hints?: ListHints): Promise<ListResult>;
+  /** one version's archive, its digest verified and its files read (see archive.ts) */
+  fetchVersion(meta: ChartVersionMeta): Promise<FetchedVersion>;
+}
