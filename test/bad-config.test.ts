@@ -17,8 +17,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartroom, type CliResult } from './helpers/cli.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
-import { serveCharts, type ServedRepository } from './helpers/serve.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
 interface Case {
   /** the row label, as docs/reliability.md cites it */

@@ -7,8 +7,8 @@ import { reportProblems } from './helpers/catalog-check.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
 
 const chartroom = (args: string[], cwd?: string) => run(args, cwd ? { cwd } : {});
-import { serveCharts, type ServedRepository } from './helpers/serve.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
 let repo: TempRepo;
 let served: ServedRepository;

@@ -10,11 +10,11 @@ import { execFileSync } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newAgeKey } from './helpers/age.ts';
+import { newAgeKey } from '../testkit/age.ts';
 import { chartroom, type CliResult } from './helpers/cli.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
-import { serveCharts, type ServedRepository } from './helpers/serve.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 import { readTexts } from './helpers/tree.ts';
 
 const SECRET = 'Cr3dential-N3ver-Printed';

@@ -13,12 +13,12 @@ import { decryptSops as sopsAgeDecrypt } from 'sops-age';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packChartDir } from '../src/chart/pack.ts';
 import { chartroom } from './helpers/cli.ts';
-import { ageCli, newAgeKey } from './helpers/age.ts';
-import { pushChart } from './helpers/oci-push.ts';
-import { startRegistry } from './helpers/oci-registry.ts';
+import { ageCli, newAgeKey } from '../testkit/age.ts';
+import { pushChart } from '../testkit/oci-push.ts';
+import { startRegistry } from '../testkit/oci-registry.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
-import { serveCharts, type ServedRepository } from './helpers/serve.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 import { readTexts } from './helpers/tree.ts';
 
 const SECRET = 'tok3n-Very-S3cret/+=';

@@ -15,11 +15,11 @@ import { startChartRepoServer, type ChartRepoServer } from '../src/demo/chart-re
 import { createHttpClient, type HttpClient } from '../src/http/client.ts';
 import { DEFAULT_MAX_INDEX_BYTES } from '../src/sources/helm/index.ts';
 import { createSync } from '../src/sync/run.ts';
-import { laughs } from './helpers/alias-bomb.ts';
+import { laughs } from '../testkit/alias-bomb.ts';
 import { catalogProblems } from './helpers/catalog-check.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
-import { serveCharts, type ServedRepository } from './helpers/serve.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
 let repo: TempRepo;
 let served: ServedRepository;

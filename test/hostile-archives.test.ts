@@ -18,8 +18,8 @@ import type { CatalogChart, CatalogRegistry } from '../src/catalog/types.ts';
 import { createSync } from '../src/sync/run.ts';
 import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
 import { writeOwnChart, type OwnChart } from './helpers/own-charts.ts';
-import { serveCharts, type ServedRepository } from './helpers/serve.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 import { listTree } from './helpers/tree.ts';
 
 const MiB = 1024 * 1024;

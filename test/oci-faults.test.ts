@@ -14,10 +14,10 @@ import { createHttpClient } from '../src/http/client.ts';
 import { createSync } from '../src/sync/run.ts';
 import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
 import { startFaultFront, type FaultFront, type FrontFault } from './helpers/fault-front.ts';
-import { pushChart } from './helpers/oci-push.ts';
-import { startRegistry, type TestRegistry } from './helpers/oci-registry.ts';
+import { pushChart } from '../testkit/oci-push.ts';
+import { startRegistry, type TestRegistry } from '../testkit/oci-registry.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
 let registry: TestRegistry;
 let front: FaultFront;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { expect, it } from 'vitest';
 import { createHttpClient } from '../src/http/client.ts';
 import { createSync } from '../src/sync/run.ts';
-import { createTempRepo } from './helpers/temp-repo.ts';
+import { createTempRepo } from '../testkit/temp-repo.ts';
 
 it('429 with a Retry-After past the cap fails the registry with toomanyrequests', async () => {
   const server = createServer((_req, res) => {

@@ -8,10 +8,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { packChartDir } from '../src/chart/pack.ts';
 import { createSync } from '../src/sync/run.ts';
-import { pushChart } from './helpers/oci-push.ts';
-import { freePort, startRegistry, type TestRegistry } from './helpers/oci-registry.ts';
+import { pushChart } from '../testkit/oci-push.ts';
+import { freePort, startRegistry, type TestRegistry } from '../testkit/oci-registry.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
 let registry: TestRegistry;
 let repo: TempRepo;

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { CatalogRegistry } from '../src/catalog/types.ts';
 import { createSync } from '../src/sync/run.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
-import { serveCharts, type ServedRepository } from './helpers/serve.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
 let repo: TempRepo;
 let served: ServedRepository;

@@ -8,8 +8,8 @@ import { createSync } from '../src/sync/run.ts';
 import { inShard } from '../src/sync/shard.ts';
 import { catalogProblems } from './helpers/catalog-check.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
-import { serveCharts, type ServedRepository } from './helpers/serve.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
 let repo: TempRepo;
 let served: ServedRepository;

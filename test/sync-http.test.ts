@@ -7,8 +7,8 @@ import type { ListResult } from '../src/sources/types.ts';
 import { createSync, type SyncDependencies } from '../src/sync/run.ts';
 import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
 import { writeOwnChart, type OwnChart } from './helpers/own-charts.ts';
-import { serveCharts, type ServedRepository } from './helpers/serve.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
 let repo: TempRepo;
 let served: ServedRepository;

@@ -9,11 +9,11 @@ import { packChartDir } from '../src/chart/pack.ts';
 import type { CatalogChart, CatalogRegistry } from '../src/catalog/types.ts';
 import { createSync } from '../src/sync/run.ts';
 import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
-import { pushChart } from './helpers/oci-push.ts';
-import { startRegistry, type RegistryAuth, type TestRegistry } from './helpers/oci-registry.ts';
+import { pushChart } from '../testkit/oci-push.ts';
+import { startRegistry, type RegistryAuth, type TestRegistry } from '../testkit/oci-registry.ts';
 import { writeOwnChart, type OwnChart } from './helpers/own-charts.ts';
 import { recordingHttp } from './helpers/recording-http.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
 const readJson = async <T>(root: string, ...parts: string[]) =>
   JSON.parse(await readFile(path.join(root, 'catalog', ...parts), 'utf8')) as T;

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { catalogProblems } from './helpers/catalog-check.ts';
 import { writeOwnChart, type OwnChart } from './helpers/own-charts.ts';
-import { serveCharts, type ServedRepository } from './helpers/serve.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
 const BIN = fileURLToPath(new URL('../bin/chartroom.js', import.meta.url));
 let repo: TempRepo;

@@ -13,8 +13,8 @@ import { simpleGit } from 'simple-git';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeOwnChart } from './helpers/own-charts.ts';
-import { serveCharts, type ServedRepository } from './helpers/serve.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
 const BIN = fileURLToPath(new URL('../bin/chartroom.js', import.meta.url));
 const WORKFLOWS = fileURLToPath(new URL('../.github/workflows/', import.meta.url));

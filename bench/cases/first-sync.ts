@@ -7,8 +7,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
-import { createTempRepo } from '../../test/helpers/temp-repo.ts';
-import { serveCharts } from '../../test/helpers/serve.ts';
+import { createTempRepo } from '../../testkit/temp-repo.ts';
+import { serveCharts } from '../../testkit/serve.ts';
 import { fixtureCharts } from '../data/fixtures.ts';
 import {
   median,

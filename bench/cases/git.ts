@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { createCatalogGit } from '../../src/git/repo.ts';
-import { createTempRepo } from '../../test/helpers/temp-repo.ts';
+import { createTempRepo } from '../../testkit/temp-repo.ts';
 import { n, ratio, run, summarise, timed, treeBytes, type BenchContext, type CaseResult } from '../lib.ts';
 import { generateCatalog } from './site.ts';
 

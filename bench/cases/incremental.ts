@@ -10,7 +10,7 @@ import path from 'node:path';
 import { sha256Digest } from '../../src/chart/digest.ts';
 import { compareNewestFirst } from '../../src/chart/version.ts';
 import { startChartRepoServer } from '../../src/demo/chart-repo-server.ts';
-import { createTempRepo } from '../../test/helpers/temp-repo.ts';
+import { createTempRepo } from '../../testkit/temp-repo.ts';
 import { bigIndex, helmYaml, type Entry } from '../data/big-index.ts';
 import { argoIndexFile } from '../data/fixtures.ts';
 import { tinyChart } from '../data/tiny-charts.ts';

@@ -7,9 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { packChartDir } from '../../src/chart/pack.ts';
-import { pushChart } from '../../test/helpers/oci-push.ts';
-import { startRegistry } from '../../test/helpers/oci-registry.ts';
-import { createTempRepo } from '../../test/helpers/temp-repo.ts';
+import { pushChart } from '../../testkit/oci-push.ts';
+import { startRegistry } from '../../testkit/oci-registry.ts';
+import { createTempRepo } from '../../testkit/temp-repo.ts';
 import { fixtureCharts } from '../data/fixtures.ts';
 import {
   n,

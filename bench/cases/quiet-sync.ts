@@ -8,9 +8,9 @@ import pLimit from 'p-limit';
 import { sha256Digest } from '../../src/chart/digest.ts';
 import { startChartRepoServer } from '../../src/demo/chart-repo-server.ts';
 import { renderIndex } from '../../src/demo/repository.ts';
-import { pushChart } from '../../test/helpers/oci-push.ts';
-import { startRegistry } from '../../test/helpers/oci-registry.ts';
-import { createTempRepo } from '../../test/helpers/temp-repo.ts';
+import { pushChart } from '../../testkit/oci-push.ts';
+import { startRegistry } from '../../testkit/oci-registry.ts';
+import { createTempRepo } from '../../testkit/temp-repo.ts';
 import { tinyChart } from '../data/tiny-charts.ts';
 import { n, summarise, worker, type BenchContext, type CaseResult, type Sample } from '../lib.ts';
 

@@ -9,8 +9,7 @@ import { link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setChartVersion } from '../../src/chart/pack.ts';
-import { buildSite } from '../../src/cli/commands/site.ts';
-import type { CatalogChart, CatalogRegistry, CatalogVersion } from '../../src/catalog/types.ts';
+import { buildSite, type CatalogChart, type CatalogRegistry, type CatalogVersion } from '../../src/index.ts';
 import { fixtureCharts, missingFixtures } from '../data/fixtures.ts';
 import { mib, treeBytes, type BenchContext, type CaseResult } from '../lib.ts';
 

@@ -1,6 +1,6 @@
 // One `chartroom sync` in a fresh process: wall time (including the commit), peak RSS, requests sent.
 import { createHttpClient } from '../../src/http/client.ts';
-import { createSync } from '../../src/sync/run.ts';
+import { createSync } from '../../src/index.ts';
 
 const root = process.argv[2]!;
 const http = createHttpClient();

@@ -158,7 +158,7 @@ export function newestVersions(charts: SiteChart[], count: number): FeedEntry[] 
     .slice(0, count);
 }
 
-// --- files of one version: content-addressed, each distinct file read into the store once ---
+// --- files of one version: content-addressed, each distinct file read once ---
 //
 // Versions of a chart mostly share their README, values and schema. Each distinct file is stored
 // once by its hash, rendered at most once, and written to the site once under content/<hash>…;
@@ -172,13 +172,13 @@ const FILE: Record<ContentKind, string> = {
   schema: 'values.schema.json',
 };
 
-interface Stored {
+interface ContentFile {
   kind: ContentKind;
   text: string;
   rendered?: string;
   table?: SchemaTable;
 }
-const store = new Map<string, Stored>();
+const contents = new Map<string, ContentFile>();
 const byPath = new Map<string, Promise<string | undefined>>();
 
 export interface VersionContent {
@@ -199,7 +199,7 @@ function hashOf(
     hit = readVersionFile(chart, version, FILE[kind]).then((text) => {
       if (text === undefined) return undefined;
       const hash = createHash('sha256').update(text).digest('hex').slice(0, 20);
-      if (!store.has(hash)) store.set(hash, { kind, text });
+      if (!contents.has(hash)) contents.set(hash, { kind, text });
       return hash;
     });
     byPath.set(key, hit);
@@ -214,28 +214,28 @@ export async function versionContent(chart: SiteChart, version: CatalogVersion):
   return { ...(readme ? { readme } : {}), ...(values ? { values } : {}), ...(schema ? { schema } : {}) };
 }
 
-function stored(hash: string): Stored {
-  const hit = store.get(hash);
-  if (!hit) throw new ChartroomError('Internal', `no content ${hash} in the site's store`);
+function contentFile(hash: string): ContentFile {
+  const hit = contents.get(hash);
+  if (!hit) throw new ChartroomError('Internal', `no content ${hash} among the site's contents`);
   return hit;
 }
 
 /** The sanitised README or highlighted values.yaml, rendered once per distinct file. */
 export function renderedContent(hash: string): string {
-  const item = stored(hash);
+  const item = contentFile(hash);
   item.rendered ??= item.kind === 'readme' ? renderMarkdown(item.text) : highlightYaml(item.text);
   return item.rendered;
 }
 
 export function schemaTableOf(hash: string): SchemaTable {
-  const item = stored(hash);
+  const item = contentFile(hash);
   item.table ??= schemaTable(item.text);
   return item.table;
 }
 
 /** Raw files (for the browser) and rendered fragments (for version pages), by name under content/. */
 export function contentName(hash: string, form: 'raw' | 'html'): string {
-  const kind = stored(hash).kind;
+  const kind = contentFile(hash).kind;
   return form === 'raw' ? `${hash}.${EXTENSION[kind]}` : `${hash}.${kind}.html.txt`;
 }
 
@@ -296,7 +296,7 @@ export async function contentPaths() {
     }
   }
   return [...hashes].flatMap((hash) => {
-    const kind = stored(hash).kind;
+    const kind = contentFile(hash).kind;
     const forms: Array<'raw' | 'html'> =
       kind === 'readme' ? ['html'] : kind === 'values' ? ['raw', 'html'] : ['raw'];
     return forms.map((form) => ({ params: { name: contentName(hash, form) }, props: { hash, form } }));
@@ -305,5 +305,5 @@ export async function contentPaths() {
 
 /** The body of one content file. */
 export function contentBody(hash: string, form: 'raw' | 'html'): string {
-  return form === 'raw' ? stored(hash).text : renderedContent(hash);
+  return form === 'raw' ? contentFile(hash).text : renderedContent(hash);
 }

@@ -1,3 +1,7 @@
+/**
+ * The CLI entry: `--root`, the command's dispatch, usage, and how each kind of error is printed
+ * and which exit code it gets.
+ */
 import path from 'node:path';
 import { ConfigError, ConfigErrors, isChartroomError, UsageError } from '../errors.ts';
 import { credentialCommand, CREDENTIAL_USAGE } from './commands/credential.ts';

@@ -1,3 +1,7 @@
+/**
+ * Loads `registries/*.yaml`: each file parsed with positions, checked against the schema, turned
+ * into a RegistryDefinition.
+ */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -7,16 +11,16 @@ import { isNode, visit, type Document } from 'yaml';
 import { ChartroomError, ConfigError } from '../errors.ts';
 import { parseInterval } from './duration.ts';
 import { FIELD_HELP, mostUseful, schemaError } from './schema-errors.ts';
-import { parseLocated, type Position } from './yaml-errors.ts';
+import { parseLocated, type LocatedYaml, type Position } from './yaml-errors.ts';
 import { detectKind } from './reference.ts';
 import { DEFAULTS, type RegistryDefinition } from './types.ts';
 
 const require = createRequire(import.meta.url);
 const registrySchema = require('../../schemas/registry.schema.json') as object;
 
-// The `yaml` package (not js-yaml) for registry files: it keeps source positions, so every
-// error can name file:line:col, and it refuses duplicate keys. Registry files are tiny, so
-// its speed does not matter here (indexes use a faster parser, see sources/helm).
+// The published schema (schemas/registry.schema.json, which editors check against too) is the
+// first check of a parsed file; strict mode refuses a schema keyword ajv does not know, and
+// allErrors lets mostUseful pick the error worth showing.
 const ajv = new Ajv({ allErrors: true, strict: true });
 const validateSchema = ajv.compile(registrySchema);
 
@@ -119,13 +123,24 @@ export function parseRegistryFile(file: string, source: string): RegistryDefinit
       'rename the file to lowercase letters, digits and dashes, starting with a letter or digit (e.g. registries/bitnami.yaml)',
     );
   }
-  const { doc, at, syntax } = parseLocated(source);
+  const located = parseLocated(source);
+  const { doc, at, syntax } = located;
   if (syntax) throw new ConfigError(file, syntax.at, `YAML syntax: ${syntax.message}`, syntax.hint);
-  let data: unknown;
+  const raw = schemaChecked(file, located, mapping(file, located, plainData(file, located)));
+  const pos = (key: string) => positionOf(doc, at, { instancePath: `/${key}` });
+  const registry = definition(file, name, raw, pos);
+  positions.set(registry, new Map(Object.keys(raw).map((key) => [key, pos(key)])));
+  return registry;
+}
+
+/**
+ * The document as plain data; aliases to no anchor, or that expand without bound, are refused, not
+ * thrown through.
+ */
+function plainData(file: string, { doc, at }: LocatedYaml): unknown {
   try {
-    data = doc.toJS({ maxAliasCount: 50 });
+    return doc.toJS({ maxAliasCount: 50 });
   } catch (error) {
-    // an alias to no anchor, or aliases that expand without bound: refused, not thrown through
     const alias = firstAlias(doc);
     const unresolved = /Unresolved alias/.test((error as Error).message);
     throw new ConfigError(
@@ -137,39 +152,54 @@ export function parseRegistryFile(file: string, source: string): RegistryDefinit
       'write the values out instead of using & anchors and * aliases',
     );
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    const start = doc.contents && isNode(doc.contents) ? doc.contents.range?.[0] : undefined;
-    const what =
-      data === null || data === undefined
-        ? 'the file is empty'
-        : Array.isArray(data)
-          ? 'the file is a list'
-          : 'the file is a single value';
-    throw new ConfigError(
-      file,
-      at(start) ?? { line: 1, column: 1 },
-      `${what}: a registry file must be a mapping with at least \`url:\``,
-      Array.isArray(data)
-        ? 'write the fields as key: value lines starting in column 1, without "- " (e.g. url: https://charts.example.org)'
-        : 'write the fields as key: value lines, at least url: https://… (a chart repository) or url: oci://host/namespace (an OCI registry)',
-    );
-  }
-  if (!validateSchema(data)) {
-    const error = mostUseful(validateSchema.errors ?? []);
-    const described = schemaError(error, data);
-    throw new ConfigError(
-      file,
-      positionOf(doc, at, described.at ?? error),
-      described.message,
-      described.hint,
-    );
-  }
-  const raw = data as Record<string, unknown>;
-  const pos = (key: string) => positionOf(doc, at, { instancePath: `/${key}` });
-  const str = (key: string) => raw[key] as string | undefined;
-  const insecure = raw.insecure === true;
+}
 
-  const url = str('url')!;
+/** The data when it is a mapping; an empty file, a list or a single value is refused with what to write. */
+function mapping(file: string, { doc, at }: LocatedYaml, data: unknown): Record<string, unknown> {
+  if (data !== null && typeof data === 'object' && !Array.isArray(data))
+    return data as Record<string, unknown>;
+  const start = doc.contents && isNode(doc.contents) ? doc.contents.range?.[0] : undefined;
+  const what =
+    data === null || data === undefined
+      ? 'the file is empty'
+      : Array.isArray(data)
+        ? 'the file is a list'
+        : 'the file is a single value';
+  throw new ConfigError(
+    file,
+    at(start) ?? { line: 1, column: 1 },
+    `${what}: a registry file must be a mapping with at least \`url:\``,
+    Array.isArray(data)
+      ? 'write the fields as key: value lines starting in column 1, without "- " (e.g. url: https://charts.example.org)'
+      : 'write the fields as key: value lines, at least url: https://… (a chart repository) or url: oci://host/namespace (an OCI registry)',
+  );
+}
+
+/** The mapping when the schema accepts it; else the most useful schema error, placed at its field. */
+function schemaChecked(
+  file: string,
+  { doc, at }: LocatedYaml,
+  data: Record<string, unknown>,
+): Record<string, unknown> {
+  if (validateSchema(data)) return data;
+  const error = mostUseful(validateSchema.errors ?? []);
+  const described = schemaError(error, data);
+  throw new ConfigError(file, positionOf(doc, at, described.at ?? error), described.message, described.hint);
+}
+
+/**
+ * The definition from schema-checked fields: the URL's kind, the interval and the versions range are
+ * checked here.
+ */
+function definition(
+  file: string,
+  name: string,
+  raw: Record<string, unknown>,
+  pos: (key: string) => Position,
+): RegistryDefinition {
+  const field = (key: string) => raw[key] as string | undefined;
+  const insecure = raw.insecure === true;
+  const url = field('url')!;
   let kind;
   try {
     kind = detectKind(url, insecure);
@@ -189,7 +219,7 @@ export function parseRegistryFile(file: string, source: string): RegistryDefinit
       );
     }
   }
-  const versions = str('versions');
+  const versions = field('versions');
   if (versions !== undefined && semver.validRange(versions, { loose: true }) === null) {
     throw new ConfigError(
       file,
@@ -198,13 +228,13 @@ export function parseRegistryFile(file: string, source: string): RegistryDefinit
       'write a range such as ">=1.0.0" or "^2.3"',
     );
   }
-  const registry: RegistryDefinition = {
+  return {
     name,
     file,
     url,
     kind,
-    description: str('description'),
-    credential: str('credential'),
+    description: field('description'),
+    credential: field('credential'),
     intervalMs,
     charts: raw.charts as string[] | undefined,
     exclude: (raw.exclude as string[] | undefined) ?? [],
@@ -213,11 +243,9 @@ export function parseRegistryFile(file: string, source: string): RegistryDefinit
     keep: (raw.keep as number | 'all' | undefined) ?? DEFAULTS.keep,
     maxAttempts: (raw.maxAttempts as number | undefined) ?? DEFAULTS.maxAttempts,
     insecure,
-    caFile: str('caFile'),
+    caFile: field('caFile'),
     passCredentials: raw.passCredentials === true,
   };
-  positions.set(registry, new Map(Object.keys(raw).map((key) => [key, pos(key)])));
-  return registry;
 }
 
 function firstAlias(doc: Document): { name: string; offset: number } | undefined {

@@ -1,6 +1,9 @@
 /**
  * YAML syntax errors said where they can be fixed (an unclosed quote or bracket at its opening,
  * not at the end of the file) and what to do. Registry files and credential files share it.
+ * The `yaml` package (not js-yaml) reads them: it keeps source positions, so every error can name
+ * file:line:col, and it refuses duplicate keys. These files are tiny, so its speed does not matter
+ * here (indexes use a faster parser, see sources/helm).
  */
 import {
   isCollection,

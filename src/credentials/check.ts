@@ -10,10 +10,10 @@ import path from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { ConfigError, isChartroomError } from '../errors.ts';
 import { fieldPosition } from '../config/load.ts';
-import { parseLocated } from '../config/yaml-errors.ts';
+import { parseLocated, type LocatedYaml } from '../config/yaml-errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import { credentialFile, CREDENTIALS_DIR, hostAllowed, registryHost } from './resolve.ts';
-import { loadIdentities, type Env } from './sops/age-identities.ts';
+import { loadIdentities, type Env, type Identities } from './sops/age-identities.ts';
 import { creationRuleFor } from './sops/config.ts';
 import { decryptSops, parseSopsDocument } from './sops/decrypt.ts';
 import { leaves } from './sops/tree.ts';
@@ -22,6 +22,13 @@ import { isEncrypted } from './sops/value.ts';
 export interface CredentialCheck {
   errors: ConfigError[];
   notes: string[];
+}
+
+/** One credential file's text, where it is, and where its problems are collected. */
+interface CheckedFile extends LocatedYaml {
+  file: string;
+  text: string;
+  errors: ConfigError[];
 }
 
 export async function checkCredentials(
@@ -45,105 +52,9 @@ export async function checkCredentials(
   for (const name of names) {
     const file = path.posix.join(CREDENTIALS_DIR, name);
     const text = await readFile(path.join(root, file), 'utf8');
-    const { doc, at, syntax } = parseLocated(text);
-    if (syntax) {
-      errors.push(new ConfigError(file, syntax.at, `YAML syntax: ${syntax.message}`, syntax.hint));
-      continue;
-    }
-    if (!isMap(doc.contents)) {
-      errors.push(
-        new ConfigError(
-          file,
-          at(doc.contents?.range?.[0]) ?? { line: 1, column: 1 },
-          'not a YAML mapping with hosts, username and password',
-        ),
-      );
-      continue;
-    }
-    const hosts = doc.get('hosts', true);
-    const hostList = (hosts as { toJSON?: () => unknown } | undefined)?.toJSON?.();
-    if (!Array.isArray(hostList) || hostList.some((h) => typeof h !== 'string' || isEncrypted(h))) {
-      errors.push(
-        new ConfigError(
-          file,
-          undefined,
-          'hosts must be an unencrypted list of the registry hosts this credential may be sent to',
-        ),
-      );
-    } else {
-      hostsByFile.set(file, hostList as string[]);
-    }
-    if (doc.has('sops')) {
-      let meta;
-      try {
-        meta = parseSopsDocument(text, file).meta;
-      } catch (error) {
-        errors.push(new ConfigError(file, undefined, (error as Error).message));
-        continue;
-      }
-      for (const leaf of leaves(doc.contents, meta)) {
-        if (leaf.encrypted && leaf.node.value !== '' && !isEncrypted(leaf.node.value)) {
-          errors.push(
-            new ConfigError(
-              file,
-              at(leaf.node.range?.[0]),
-              `${leaf.path.join('.')} is a plaintext value in a SOPS file`,
-              'encrypt the file again with sops or chartroom credential add',
-            ),
-          );
-        }
-      }
-      try {
-        const rule = await creationRuleFor(root, file);
-        const want = [...rule.recipients].sort().join(', ');
-        const have = [...meta.recipients].sort().join(', ');
-        if (want !== have) {
-          errors.push(
-            new ConfigError(
-              file,
-              undefined,
-              `encrypted to ${have || 'no age recipients'}, but .sops.yaml names ${want}`,
-              'run chartroom credential rotate (with a key that can decrypt it)',
-            ),
-          );
-        }
-      } catch (error) {
-        errors.push(new ConfigError(file, undefined, (error as Error).message));
-      }
-      if (identities) {
-        try {
-          await decryptSops(text, file, identities);
-          decrypted++;
-        } catch (error) {
-          errors.push(
-            new ConfigError(
-              file,
-              undefined,
-              isChartroomError(error)
-                ? error.message
-                    .replace(`${file} is refused: `, 'refused: ')
-                    .replace(`${file}: `, '')
-                    .replace(`${file} `, '')
-                : String(error),
-            ),
-          );
-        }
-      }
-    } else {
-      for (const field of ['username', 'password']) {
-        const node = doc.get(field, true);
-        if (isScalar(node) && typeof node.value === 'string' && node.value !== '') {
-          errors.push(
-            new ConfigError(
-              file,
-              at(node.range?.[0]),
-              `${field} is a plaintext secret`,
-              `encrypt it (chartroom credential add) or write ${field}: {env: VARIABLE}`,
-            ),
-          );
-        }
-      }
-    }
+    const checked = await checkFile(root, { file, text, errors, ...parseLocated(text) }, identities);
+    if (checked.hosts) hostsByFile.set(file, checked.hosts);
+    if (checked.decrypted) decrypted++;
   }
   if (names.length > 0) {
     notes.push(
@@ -152,32 +63,162 @@ export async function checkCredentials(
         : 'no age key in the environment: SOPS files checked for structure and recipients, not decrypted',
     );
   }
+  for (const registry of registries) checkBinding(registry, names, hostsByFile, errors);
+  return { errors, notes };
+}
 
-  for (const registry of registries) {
-    if (!registry.credential) continue;
-    const file = credentialFile(registry.credential);
-    if (!names.includes(`${registry.credential}.yaml`)) {
+/** A credential file on its own: YAML, hosts, and then as a SOPS file or as a plain one. */
+async function checkFile(
+  root: string,
+  checked: CheckedFile,
+  identities: Identities | undefined,
+): Promise<{ hosts?: string[]; decrypted?: boolean }> {
+  const { file, doc, at, syntax, errors } = checked;
+  if (syntax) {
+    errors.push(new ConfigError(file, syntax.at, `YAML syntax: ${syntax.message}`, syntax.hint));
+    return {};
+  }
+  if (!isMap(doc.contents)) {
+    errors.push(
+      new ConfigError(
+        file,
+        at(doc.contents?.range?.[0]) ?? { line: 1, column: 1 },
+        'not a YAML mapping with hosts, username and password',
+      ),
+    );
+    return {};
+  }
+  const hosts = doc.get('hosts', true);
+  const hostList = (hosts as { toJSON?: () => unknown } | undefined)?.toJSON?.();
+  const valid = Array.isArray(hostList) && !hostList.some((h) => typeof h !== 'string' || isEncrypted(h));
+  if (!valid) {
+    errors.push(
+      new ConfigError(
+        file,
+        undefined,
+        'hosts must be an unencrypted list of the registry hosts this credential may be sent to',
+      ),
+    );
+  }
+  const result = valid ? { hosts: hostList as string[] } : {};
+  if (!doc.has('sops')) {
+    checkPlainFile(checked);
+    return result;
+  }
+  return { ...result, decrypted: await checkSopsFile(root, checked, identities) };
+}
+
+/**
+ * A SOPS file: no plaintext where sops encrypts, the recipients .sops.yaml names, and with a key, its
+ * MAC.
+ */
+async function checkSopsFile(
+  root: string,
+  { file, text, doc, at, errors }: CheckedFile,
+  identities: Identities | undefined,
+): Promise<boolean> {
+  let meta;
+  try {
+    meta = parseSopsDocument(text, file).meta;
+  } catch (error) {
+    errors.push(new ConfigError(file, undefined, (error as Error).message));
+    return false;
+  }
+  for (const leaf of leaves(doc.contents, meta)) {
+    if (leaf.encrypted && leaf.node.value !== '' && !isEncrypted(leaf.node.value)) {
       errors.push(
         new ConfigError(
-          registry.file,
-          fieldPosition(registry, 'credential'),
-          `credential "${registry.credential}" names ${file}, which does not exist`,
-          `create it with chartroom credential add ${registry.credential} --host ${registryHost(registry)}`,
-        ),
-      );
-      continue;
-    }
-    const hosts = hostsByFile.get(file);
-    if (hosts && !hostAllowed(hosts, registryHost(registry))) {
-      errors.push(
-        new ConfigError(
-          registry.file,
-          fieldPosition(registry, 'credential'),
-          `credential ${file} may not be used for host ${registryHost(registry)} (its hosts: ${hosts.join(', ') || 'none'})`,
-          "add the host to the credential's hosts, or use another credential",
+          file,
+          at(leaf.node.range?.[0]),
+          `${leaf.path.join('.')} is a plaintext value in a SOPS file`,
+          'encrypt the file again with sops or chartroom credential add',
         ),
       );
     }
   }
-  return { errors, notes };
+  try {
+    const rule = await creationRuleFor(root, file);
+    const want = [...rule.recipients].sort().join(', ');
+    const have = [...meta.recipients].sort().join(', ');
+    if (want !== have) {
+      errors.push(
+        new ConfigError(
+          file,
+          undefined,
+          `encrypted to ${have || 'no age recipients'}, but .sops.yaml names ${want}`,
+          'run chartroom credential rotate (with a key that can decrypt it)',
+        ),
+      );
+    }
+  } catch (error) {
+    errors.push(new ConfigError(file, undefined, (error as Error).message));
+  }
+  if (!identities) return false;
+  try {
+    await decryptSops(text, file, identities);
+    return true;
+  } catch (error) {
+    errors.push(new ConfigError(file, undefined, withoutFileName(error, file)));
+    return false;
+  }
+}
+
+/** A decryption error's message without the file name, which the ConfigError puts first. */
+function withoutFileName(error: unknown, file: string): string {
+  return isChartroomError(error)
+    ? error.message
+        .replace(`${file} is refused: `, 'refused: ')
+        .replace(`${file}: `, '')
+        .replace(`${file} `, '')
+    : String(error);
+}
+
+/** A plain credential file: username and password must be environment references, not values. */
+function checkPlainFile({ file, doc, at, errors }: CheckedFile): void {
+  for (const field of ['username', 'password']) {
+    const node = doc.get(field, true);
+    if (isScalar(node) && typeof node.value === 'string' && node.value !== '') {
+      errors.push(
+        new ConfigError(
+          file,
+          at(node.range?.[0]),
+          `${field} is a plaintext secret`,
+          `encrypt it (chartroom credential add) or write ${field}: {env: VARIABLE}`,
+        ),
+      );
+    }
+  }
+}
+
+/** A registry's `credential:` names a file that exists and whose hosts list the registry's host. */
+function checkBinding(
+  registry: RegistryDefinition,
+  names: string[],
+  hostsByFile: Map<string, string[]>,
+  errors: ConfigError[],
+): void {
+  if (!registry.credential) return;
+  const file = credentialFile(registry.credential);
+  if (!names.includes(`${registry.credential}.yaml`)) {
+    errors.push(
+      new ConfigError(
+        registry.file,
+        fieldPosition(registry, 'credential'),
+        `credential "${registry.credential}" names ${file}, which does not exist`,
+        `create it with chartroom credential add ${registry.credential} --host ${registryHost(registry)}`,
+      ),
+    );
+    return;
+  }
+  const hosts = hostsByFile.get(file);
+  if (hosts && !hostAllowed(hosts, registryHost(registry))) {
+    errors.push(
+      new ConfigError(
+        registry.file,
+        fieldPosition(registry, 'credential'),
+        `credential ${file} may not be used for host ${registryHost(registry)} (its hosts: ${hosts.join(', ') || 'none'})`,
+        "add the host to the credential's hosts, or use another credential",
+      ),
+    );
+  }
 }

@@ -50,38 +50,8 @@ export async function startChartRepoServer(
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push({ method: req.method ?? 'GET', path, headers: req.headers });
     if (state.fault?.(req, res)) return;
-    if (state.basicAuth) {
-      const expected = `Basic ${Buffer.from(`${state.basicAuth.username}:${state.basicAuth.password}`).toString('base64')}`;
-      if (req.headers.authorization !== expected) {
-        res
-          .writeHead(401, { 'www-authenticate': 'Basic realm="charts"', 'content-type': 'text/plain' })
-          .end('unauthorized\n');
-        return;
-      }
-    }
-    const file = files.get(path);
-    if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-      return;
-    }
-    const headers = {
-      etag: file.etag,
-      'last-modified': file.lastModified,
-      'content-type': path.endsWith('.yaml') ? 'application/yaml' : 'application/gzip',
-    };
-    // RFC 9110: If-None-Match wins over If-Modified-Since when both are sent.
-    const inm = req.headers['if-none-match'];
-    const ims = req.headers['if-modified-since'];
-    const notModified =
-      inm !== undefined
-        ? inm.split(',').some((t) => t.trim() === file.etag)
-        : ims !== undefined && Date.parse(ims) >= Date.parse(file.lastModified);
-    if (notModified) {
-      res.writeHead(304, headers).end();
-      return;
-    }
-    res.writeHead(200, { ...headers, 'content-length': String(file.body.length) });
-    res.end(req.method === 'HEAD' ? undefined : file.body);
+    if (state.basicAuth && !authorized(req, res, state.basicAuth)) return;
+    serveFile(req, res, path, files.get(path));
   });
   await new Promise<void>((resolve) =>
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
@@ -122,4 +92,49 @@ export async function startChartRepoServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/** Answers 401 unless the request carries the Basic credentials. */
+function authorized(
+  req: IncomingMessage,
+  res: ServerResponse,
+  auth: NonNullable<ChartRepoServer['basicAuth']>,
+): boolean {
+  const expected = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  if (req.headers.authorization === expected) return true;
+  res
+    .writeHead(401, { 'www-authenticate': 'Basic realm="charts"', 'content-type': 'text/plain' })
+    .end('unauthorized\n');
+  return false;
+}
+
+/** GET or HEAD of a file, with conditional requests as a static file server answers them. */
+function serveFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  file: StoredFile | undefined,
+): void {
+  if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    return;
+  }
+  const headers = {
+    etag: file.etag,
+    'last-modified': file.lastModified,
+    'content-type': path.endsWith('.yaml') ? 'application/yaml' : 'application/gzip',
+  };
+  // RFC 9110: If-None-Match wins over If-Modified-Since when both are sent.
+  const inm = req.headers['if-none-match'];
+  const ims = req.headers['if-modified-since'];
+  const notModified =
+    inm !== undefined
+      ? inm.split(',').some((t) => t.trim() === file.etag)
+      : ims !== undefined && Date.parse(ims) >= Date.parse(file.lastModified);
+  if (notModified) {
+    res.writeHead(304, headers).end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'content-length': String(file.body.length) });
+  res.end(req.method === 'HEAD' ? undefined : file.body);
 }

@@ -5,7 +5,7 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { splitIndexByChart } from '../../src/sources/helm/index-chunks.ts';
 import { parseHelmIndex } from '../../src/sources/helm/index-parse.ts';
-import { fixturesDir } from './fixtures.ts';
+import { fixturesDir } from '../../testkit/fixtures.ts';
 
 const file = path.join(fixturesDir(), 'index', 'argo-helm.index.yaml');
 const body = readFileSync(file);

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogChart, CatalogRegistry } from '../../src/catalog/types.ts';
 import { createSync } from '../../src/sync/run.ts';
 import { catalogProblems } from '../helpers/catalog-check.ts';
-import { serveCharts, type ServedRepository } from '../helpers/serve.ts';
-import { createTempRepo, type TempRepo } from '../helpers/temp-repo.ts';
-import { fixtureCharts, type FixtureChart } from './fixtures.ts';
+import { serveCharts, type ServedRepository } from '../../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../../testkit/temp-repo.ts';
+import { fixtureCharts, type FixtureChart } from '../../testkit/fixtures.ts';
 
 const charts = fixtureCharts();
 const versionsOf = (chart: FixtureChart) => ['0.0.1', '0.0.2', chart.version];

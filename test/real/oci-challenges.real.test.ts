@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseChallenge } from '../../src/sources/oci/challenge.ts';
-import { fixturesDir } from './fixtures.ts';
+import { fixturesDir } from '../../testkit/fixtures.ts';
 
 const readme = readFileSync(path.join(fixturesDir(), 'oci', 'README.md'), 'utf8');
 const rows = [...readme.matchAll(/^\| ([^|]+) \| `((?:Bearer|Basic) [^`]+)`[^|]*\|/gm)].map((m) => ({

@@ -10,11 +10,11 @@ import { packChartDir } from '../../src/chart/pack.ts';
 import type { CatalogChart } from '../../src/catalog/types.ts';
 import { createSync } from '../../src/sync/run.ts';
 import { catalogProblems } from '../helpers/catalog-check.ts';
-import { pushChart } from '../helpers/oci-push.ts';
-import { startRegistry, type RegistryAuth, type TestRegistry } from '../helpers/oci-registry.ts';
+import { pushChart } from '../../testkit/oci-push.ts';
+import { startRegistry, type RegistryAuth, type TestRegistry } from '../../testkit/oci-registry.ts';
 import { recordingHttp } from '../helpers/recording-http.ts';
-import { createTempRepo, type TempRepo } from '../helpers/temp-repo.ts';
-import { fixtureCharts } from './fixtures.ts';
+import { createTempRepo, type TempRepo } from '../../testkit/temp-repo.ts';
+import { fixtureCharts } from '../../testkit/fixtures.ts';
 
 const charts = fixtureCharts();
 const versionsOf = (version: string) => ['0.0.1', '0.0.2+build.7', version];

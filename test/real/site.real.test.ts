@@ -16,7 +16,7 @@ import {
   watchPage,
   type BuiltSite,
 } from '../site/browser.ts';
-import { fixtureCharts } from './fixtures.ts';
+import { fixtureCharts } from '../../testkit/fixtures.ts';
 import type { Dom, DomElement } from '../site/dom.ts';
 
 let site: BuiltSite;

@@ -10,7 +10,7 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parseIdentities } from '../../src/credentials/sops/age-identities.ts';
 import { decryptSops } from '../../src/credentials/sops/decrypt.ts';
-import { fixturesDir } from './fixtures.ts';
+import { fixturesDir } from '../../testkit/fixtures.ts';
 
 const dir = path.join(fixturesDir(), 'sops');
 const read = (p: string) => readFileSync(path.join(dir, p), 'utf8');

@@ -9,12 +9,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildSite } from '../../src/cli/commands/site.ts';
+import { buildSite } from '../../src/site-build/build.ts';
 import type { ChartSource } from '../../src/demo/repository.ts';
-import { serveSite, type SiteServer } from '../../src/site-serve.ts';
+import { serveSite, type SiteServer } from '../../src/site-build/serve.ts';
 import { createSync } from '../../src/sync/run.ts';
-import { serveCharts, type ServedRepository } from '../helpers/serve.ts';
-import { createTempRepo, type TempRepo } from '../helpers/temp-repo.ts';
+import { serveCharts, type ServedRepository } from '../../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../../testkit/temp-repo.ts';
 import type { Dom, DomElement } from './dom.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import type { Output } from '../../src/cli/output.ts';
 import { writeOwnChart } from '../helpers/own-charts.ts';
-import { createTempRepo } from '../helpers/temp-repo.ts';
+import { createTempRepo } from '../../testkit/temp-repo.ts';
 import { buildCatalogSite, launchChromium, search, type BuiltSite } from './browser.ts';
 import type { Dom } from './dom.ts';
 

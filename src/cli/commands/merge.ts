@@ -1,3 +1,4 @@
+/** `chartroom merge DIR...`: arguments and the closing line; the work is src/sync/merge.ts. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.ts';
 import { mergeShards } from '../../sync/merge.ts';

@@ -1,69 +1,32 @@
+/**
+ * `chartroom status`: the registries' status as a table or JSON; the data is src/sync/status.ts.
+ */
 import { parseArgs } from 'node:util';
-import { createCatalogStore } from '../../catalog/store.ts';
-import { formatInterval } from '../../config/duration.ts';
-import { loadRegistries } from '../../config/load.ts';
-import { ConfigErrors } from '../../errors.ts';
-import { readState } from '../../sync/state.ts';
+import { registryStatuses, type RegistryStatus } from '../../sync/status.ts';
 import type { Output } from '../output.ts';
 
 export const STATUS_USAGE = 'chartroom status [--json]';
 
-export interface RegistryStatus {
-  name: string;
-  kind: 'http' | 'oci';
-  url: string;
-  interval: string;
-  lastCheck: string | null;
-  lastChange: string | null;
-  charts: number;
-  versions: number;
-  error: { code: string; message: string } | null;
-  failedVersions: Array<{
-    chart: string;
-    version: string;
-    code: string;
-    attempts: number;
-    nextRetry: string;
-    gaveUp: boolean;
-  }>;
-}
-
-/** Per registry: kind, URL, interval, last check (state file), last change, errors and failed versions (catalog). */
 export async function statusCommand(root: string, args: string[], output: Output): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true });
-  const { registries, errors } = await loadRegistries(root);
-  if (errors.length > 0) throw new ConfigErrors(errors);
-  const store = createCatalogStore(root);
-  const state = await readState(root);
-  const rows: RegistryStatus[] = [];
-  for (const registry of registries) {
-    const doc = await store.readRegistry(registry.name);
-    rows.push({
-      name: registry.name,
-      kind: registry.kind,
-      url: registry.url,
-      interval: formatInterval(registry.intervalMs),
-      lastCheck: state.registries[registry.name]?.lastCheck ?? null,
-      lastChange: doc?.lastChange ?? null,
-      charts: doc?.charts ?? 0,
-      versions: doc?.versions ?? 0,
-      error: doc?.error ?? null,
-      failedVersions: (doc?.failedVersions ?? []).map(
-        ({ chart, version, code, attempts, nextRetry, gaveUp }) => ({
-          chart,
-          version,
-          code,
-          attempts,
-          nextRetry,
-          gaveUp,
-        }),
-      ),
-    });
-  }
+  const rows = await registryStatuses(root);
   if (values.json) {
     output.out(JSON.stringify({ registries: rows }, null, 2));
     return 0;
   }
+  printTable(rows, output);
+  for (const r of rows) {
+    if (r.error) output.out(`\n${r.name} (${r.url}): ${r.error.message}`);
+    for (const f of r.failedVersions) {
+      output.out(
+        `${r.name}/${f.chart} ${f.version}: ${f.code}, ${f.attempts} attempt(s), ${f.gaveUp ? 'given up (sync --retry-failed)' : `next retry ${f.nextRetry}`}`,
+      );
+    }
+  }
+  return 0;
+}
+
+function printTable(rows: RegistryStatus[], output: Output): void {
   const table = [
     ['REGISTRY', 'KIND', 'INTERVAL', 'LAST CHECK', 'LAST CHANGE', 'CHARTS', 'VERSIONS', 'STATUS'],
     ...rows.map((r) => [
@@ -89,13 +52,4 @@ export async function statusCommand(root: string, args: string[], output: Output
         .join('  ')
         .trimEnd(),
     );
-  for (const r of rows) {
-    if (r.error) output.out(`\n${r.name} (${r.url}): ${r.error.message}`);
-    for (const f of r.failedVersions) {
-      output.out(
-        `${r.name}/${f.chart} ${f.version}: ${f.code}, ${f.attempts} attempt(s), ${f.gaveUp ? 'given up (sync --retry-failed)' : `next retry ${f.nextRetry}`}`,
-      );
-    }
-  }
-  return 0;
 }

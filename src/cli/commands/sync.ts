@@ -1,3 +1,7 @@
+/**
+ * `chartroom sync`: arguments, progress lines per registry, the summary or the --json report,
+ * and GitHub Actions output.
+ */
 import { parseArgs } from 'node:util';
 import { createRedactor } from '../../credentials/redact.ts';
 import { createSync, type SyncReport } from '../../sync/run.ts';

@@ -1,3 +1,7 @@
+/**
+ * `chartroom validate`: every problem in the registry and credential files, printed, and exit 2
+ * when there is one.
+ */
 import { parseArgs } from 'node:util';
 import { loadRegistries } from '../../config/load.ts';
 import { formatInterval } from '../../config/duration.ts';

@@ -1,3 +1,7 @@
+/**
+ * `chartroom watch`: a line per run that synced something, until SIGINT or SIGTERM; the loop is
+ * src/sync/watch.ts.
+ */
 import { parseArgs } from 'node:util';
 import { createRedactor } from '../../credentials/redact.ts';
 import { createSync } from '../../sync/run.ts';

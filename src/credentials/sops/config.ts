@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ChartroomError } from '../../errors.ts';
-import type { EncryptionRules } from './tree.ts';
+import { rulesFrom, type EncryptionRules } from './tree.ts';
 
 export interface CreationRule extends EncryptionRules {
   recipients: string[];
@@ -34,14 +34,7 @@ export async function creationRuleFor(root: string, file: string): Promise<Creat
     if (typeof rule.path_regex === 'string' && !new RegExp(rule.path_regex).test(rel)) continue;
     const recipients = ageRecipients(rule);
     if (recipients.length === 0) continue;
-    const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-    return {
-      recipients,
-      unencryptedSuffix: str(rule.unencrypted_suffix),
-      encryptedSuffix: str(rule.encrypted_suffix),
-      unencryptedRegex: str(rule.unencrypted_regex),
-      encryptedRegex: str(rule.encrypted_regex),
-    };
+    return { recipients, ...rulesFrom(rule) };
   }
   throw new ChartroomError(
     'SopsConfigInvalid',

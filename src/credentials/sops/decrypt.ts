@@ -11,7 +11,7 @@ import { type Document } from 'yaml';
 import { parseLocated } from '../../config/yaml-errors.ts';
 import { ChartroomError } from '../../errors.ts';
 import { decryptValue, macBytes, type SopsScalar } from './value.ts';
-import { aadOf, leaves, type EncryptionRules } from './tree.ts';
+import { aadOf, leaves, rulesFrom, type EncryptionRules } from './tree.ts';
 import type { Identities } from './age-identities.ts';
 
 // sha256("sops"): prefixes the MAC when mac_only_encrypted is set, so the two kinds never collide
@@ -48,7 +48,6 @@ export function parseSopsDocument(text: string, file: string): { doc: Document; 
     });
   }
   const age = Array.isArray(raw.age) ? (raw.age as Array<Record<string, unknown>>) : [];
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   if (typeof raw.mac !== 'string' || typeof raw.lastmodified !== 'string') {
     throw new ChartroomError(
       'SopsInvalid',
@@ -63,11 +62,8 @@ export function parseSopsDocument(text: string, file: string): { doc: Document; 
       lastModified: raw.lastmodified,
       mac: raw.mac,
       macOnlyEncrypted: raw.mac_only_encrypted === true,
-      version: str(raw.version),
-      unencryptedSuffix: str(raw.unencrypted_suffix),
-      encryptedSuffix: str(raw.encrypted_suffix),
-      unencryptedRegex: str(raw.unencrypted_regex),
-      encryptedRegex: str(raw.encrypted_regex),
+      version: typeof raw.version === 'string' && raw.version !== '' ? raw.version : undefined,
+      ...rulesFrom(raw),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newAgeKey } from '../../../test/helpers/age.ts';
+import { newAgeKey } from '../../../testkit/age.ts';
 import { decryptSops } from './decrypt.ts';
 import { encryptSops } from './encrypt.ts';
 

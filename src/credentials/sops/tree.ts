@@ -15,6 +15,20 @@ export interface EncryptionRules {
   encryptedRegex?: string | undefined;
 }
 
+/**
+ * The rules as sops writes them, in .sops.yaml's creation rules and in a file's metadata; an empty
+ * string is no rule.
+ */
+export function rulesFrom(raw: Record<string, unknown>): EncryptionRules {
+  const rule = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  return {
+    unencryptedSuffix: rule(raw.unencrypted_suffix),
+    encryptedSuffix: rule(raw.encrypted_suffix),
+    unencryptedRegex: rule(raw.unencrypted_regex),
+    encryptedRegex: rule(raw.encrypted_regex),
+  };
+}
+
 export interface Leaf {
   node: Scalar;
   path: string[];

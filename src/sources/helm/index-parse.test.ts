@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { laughs } from '../../../test/helpers/alias-bomb.ts';
+import { laughs } from '../../../testkit/alias-bomb.ts';
 import { parseHelmIndex } from './index-parse.ts';
 
 const digest = 'ab'.repeat(32);

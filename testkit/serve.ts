@@ -1,11 +1,15 @@
-import { startChartRepoServer, type ChartRepoServer } from '../../src/demo/chart-repo-server.ts';
+/**
+ * A real chart repository on loopback for tests and the benchmark: the demo server with packed charts
+ * under /charts/.
+ */
+import { startChartRepoServer, type ChartRepoServer } from '../src/demo/chart-repo-server.ts';
 import {
   buildRepository,
   renderIndex,
   type BuildOptions,
   type BuiltRepository,
   type ChartSource,
-} from '../../src/demo/repository.ts';
+} from '../src/demo/repository.ts';
 
 /** A real chart repository on a loopback port, serving packed charts under /charts/. */
 export interface ServedRepository {

@@ -7,7 +7,7 @@ import { load } from 'js-yaml';
 export function fixturesDir(): string {
   return process.env.CHARTROOM_FIXTURES
     ? path.resolve(process.env.CHARTROOM_FIXTURES)
-    : fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
+    : fileURLToPath(new URL('../../shared/fixtures/', import.meta.url));
 }
 
 export function missingFixtures(): string | undefined {

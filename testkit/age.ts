@@ -1,3 +1,4 @@
+/** age keys for tests: a fresh key pair, and Debian's `age` CLI as an independent reader. */
 import { execFileSync } from 'node:child_process';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 

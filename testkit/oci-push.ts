@@ -1,7 +1,8 @@
-import { pushChartArchive, type PushOptions } from '../../src/demo/oci-push.ts';
+/** Pushes charts as Helm OCI artifacts to a test distribution registry (testkit/oci-registry.ts). */
+import { pushChartArchive, type PushOptions } from '../src/demo/oci-push.ts';
 import type { TestRegistry } from './oci-registry.ts';
 
-export { HELM_CONFIG, HELM_LAYER } from '../../src/demo/oci-push.ts';
+export { HELM_CONFIG, HELM_LAYER } from '../src/demo/oci-push.ts';
 
 /** Pushes a chart to a test registry with a credential that may push there. */
 export async function pushChart(

@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, randomUUID, sign, X509Certificate } from 'node:crypto';
-import { freePort, startDistribution } from '../../src/demo/distribution.ts';
+import { freePort, startDistribution } from '../src/demo/distribution.ts';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer as createHttpServer, type Server } from 'node:http';

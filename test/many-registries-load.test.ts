@@ -17,7 +17,7 @@ import { createHttpClient } from '../src/http/client.ts';
 import { createSync } from '../src/sync/run.ts';
 import { catalogProblems } from './helpers/catalog-check.ts';
 import { serveManyRepos, type ManyRepos, type PathFault } from './helpers/many-repos.ts';
-import { createTempRepo, type TempRepo } from './helpers/temp-repo.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
 const REGISTRIES = 200;
 const CHARTS = 20;

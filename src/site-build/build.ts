@@ -1,0 +1,103 @@
+/**
+ * `chartroom site build`: runs Astro (configured by astro.config.mjs at the package root) over
+ * the catalog/ of a chartroom repository, in a child process, and moves the result to the output
+ * folder. Astro's Pagefind step fails the build when indexing fails.
+ */
+import { spawn } from 'node:child_process';
+import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { ChartroomError } from '../errors.ts';
+import { astroBin, astroConfigFrom, checkCatalog, normaliseBase, siteEnv, workDir } from './astro.ts';
+
+export interface SiteBuildOptions {
+  /** the chartroom repository whose catalog/ is read */
+  root: string;
+  /** default: dist/ under the root */
+  out?: string;
+  /** a sub-path to serve under (GitHub Pages project sites); default CHARTROOM_BASE, else / */
+  base?: string;
+  /** each line Astro prints; default: nothing is printed, and the lines are in a failure's message */
+  onLine?: (line: string, stream: 'out' | 'err') => void;
+}
+
+export interface SiteBuildResult {
+  outDir: string;
+  ms: number;
+}
+
+/** The lines Astro printed last, for a failure's message when they were not shown. */
+const TAIL_LINES = 200;
+
+export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildResult> {
+  const root = path.resolve(options.root);
+  checkCatalog(root);
+  const outDir = path.resolve(options.out ?? path.join(root, 'dist'));
+  const base = normaliseBase(options.base ?? process.env.CHARTROOM_BASE);
+  const started = performance.now();
+  const tail: string[] = [];
+  // Astro's root is the build's own folder (its generated .astro/ goes there, not into the checkout);
+  // the config and site/ stay in the package
+  const work = await workDir();
+  // Astro moves its prerendered assets into the output folder with rename(), which fails (EXDEV)
+  // across filesystems: it builds inside its own folder, and the result is moved out after.
+  const built = path.join(work, 'dist');
+  const child = spawn(
+    process.execPath,
+    [astroBin(), 'build', '--root', work, '--config', astroConfigFrom(work)],
+    {
+      cwd: work,
+      env: siteEnv(root, built, base),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const onLine = (line: string, stream: 'out' | 'err') => {
+    tail.push(line);
+    if (tail.length > TAIL_LINES) tail.shift();
+    options.onLine?.(line, stream);
+  };
+  eachLine(child.stdout, (line) => onLine(line, 'out'));
+  eachLine(child.stderr, (line) => onLine(line, 'err'));
+  let code: number;
+  try {
+    code = await new Promise<number>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (status) => resolve(status ?? 1));
+    });
+    if (code === 0) await moveDir(built, outDir);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  if (code !== 0) {
+    throw new ChartroomError(
+      'SiteBuildFailed',
+      `the site build failed (astro build exited with ${code})${options.onLine ? '' : `:\n${tail.slice(-40).join('\n')}`}`,
+      {
+        hint: 'the lines above say which page or step failed; the Pagefind step fails the build when indexing fails',
+      },
+    );
+  }
+  return { outDir, ms: Math.round(performance.now() - started) };
+}
+
+/** Calls `onLine` with each complete line of a child's output stream. */
+function eachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop() ?? '';
+    for (const line of parts) onLine(line);
+  });
+}
+
+/** Replaces `to` with `from`: a rename on one filesystem, a copy across two. */
+async function moveDir(from: string, to: string): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  await mkdir(path.dirname(to), { recursive: true });
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await cp(from, to, { recursive: true });
+  }
+}

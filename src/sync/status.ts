@@ -1,0 +1,63 @@
+/**
+ * `chartroom status`'s data: per registry, its kind, URL and interval (registry file), its last
+ * check (state file), and its last change, counts, error and failed versions (catalog).
+ */
+import { createCatalogStore } from '../catalog/store.ts';
+import { formatInterval } from '../config/duration.ts';
+import { loadRegistries } from '../config/load.ts';
+import { ConfigErrors } from '../errors.ts';
+import { readState } from './state.ts';
+
+export interface RegistryStatus {
+  name: string;
+  kind: 'http' | 'oci';
+  url: string;
+  interval: string;
+  lastCheck: string | null;
+  lastChange: string | null;
+  charts: number;
+  versions: number;
+  error: { code: string; message: string } | null;
+  failedVersions: Array<{
+    chart: string;
+    version: string;
+    code: string;
+    attempts: number;
+    nextRetry: string;
+    gaveUp: boolean;
+  }>;
+}
+
+/** Throws ConfigErrors when a registry file is invalid, as a sync would. */
+export async function registryStatuses(root: string): Promise<RegistryStatus[]> {
+  const { registries, errors } = await loadRegistries(root);
+  if (errors.length > 0) throw new ConfigErrors(errors);
+  const store = createCatalogStore(root);
+  const state = await readState(root);
+  const rows: RegistryStatus[] = [];
+  for (const registry of registries) {
+    const doc = await store.readRegistry(registry.name);
+    rows.push({
+      name: registry.name,
+      kind: registry.kind,
+      url: registry.url,
+      interval: formatInterval(registry.intervalMs),
+      lastCheck: state.registries[registry.name]?.lastCheck ?? null,
+      lastChange: doc?.lastChange ?? null,
+      charts: doc?.charts ?? 0,
+      versions: doc?.versions ?? 0,
+      error: doc?.error ?? null,
+      failedVersions: (doc?.failedVersions ?? []).map(
+        ({ chart, version, code, attempts, nextRetry, gaveUp }) => ({
+          chart,
+          version,
+          code,
+          attempts,
+          nextRetry,
+          gaveUp,
+        }),
+      ),
+    });
+  }
+  return rows;
+}
