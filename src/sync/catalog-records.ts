@@ -49,13 +49,13 @@ export function chartRecord(
   registry: string,
   chart: string,
   versions: CatalogVersion[],
-  up: Map<string, ChartVersionMeta>,
+  metaOf: (version: string) => ChartVersionMeta | undefined,
   old: CatalogChart | undefined,
 ): CatalogChart {
   const current = versions.filter((v) => !v.removed);
   const latest = latestOf((current.length > 0 ? current : versions).map((v) => v.version));
   // OCI listings know only tags: chart-level fields then stay as the last full fetch left them
-  const found = latest === undefined ? undefined : up.get(latest);
+  const found = latest === undefined ? undefined : metaOf(latest);
   const meta = found?.partial ? undefined : found;
   const doc: CatalogChart = {
     name: chart,

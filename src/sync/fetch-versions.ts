@@ -1,0 +1,74 @@
+/**
+ * The downloads of a registry's plan: every chart's fetch tasks under one concurrency limit, each
+ * version's files written as soon as it is fetched (chart.json lists them only later, see
+ * write-charts.ts). A version that fails is an outcome like any other; it never stops the rest.
+ */
+import type { LimitFunction } from 'p-limit';
+import type { CatalogStore } from '../catalog/store.ts';
+import type { ChartPlan, FetchTask } from './plan.ts';
+import type { FetchedVersion, RegistrySource } from '../sources/types.ts';
+
+/** What fetching one version came to; its files are already written. */
+export type Fetched =
+  | (Omit<FetchedVersion, 'files'> & { fileNames: string[] })
+  | { republishedAs: string; previousDigest: string }
+  | { error: { code: string; message: string } };
+
+export interface FetchDeps {
+  registry: string;
+  source: RegistrySource;
+  store: CatalogStore;
+  limit: LimitFunction;
+  /** turns an error into the code and (redacted) message recorded for the version */
+  describe: (error: unknown) => { code: string; message: string };
+}
+
+const WRITES_WAITING = 8;
+
+/**
+ * Fetches every planned version. Returns, per chart of `charts`, the outcome of each of its fetch
+ * tasks, in the same order.
+ *
+ * Each version's files are written beside the downloads: a download slot is free again once its
+ * files are handed over, and at most WRITES_WAITING versions wait for the disk, so memory stays
+ * bounded and a slow disk slows the downloads rather than filling memory.
+ */
+export async function fetchVersions(charts: readonly ChartPlan[], deps: FetchDeps): Promise<Fetched[][]> {
+  const outcomes: Fetched[][] = [];
+  const writing = new Set<Promise<void>>();
+
+  async function fetchOne(chart: ChartPlan, { meta, refill }: FetchTask, done: (outcome: Fetched) => void) {
+    try {
+      const result = await deps.source.fetchVersion(meta);
+      const before = chart.records.get(meta.version);
+      // a listed version whose archive changed since it was recorded: flagged, its files not taken
+      if (refill && before?.digest && before.digest !== result.digest) {
+        done({ republishedAs: result.digest, previousDigest: before.digest });
+        return;
+      }
+      while (writing.size >= WRITES_WAITING) await Promise.race(writing);
+      const { files, ...rest } = result;
+      const write: Promise<void> = deps.store
+        .writeVersionFiles(deps.registry, meta.chart, meta.version, files)
+        .then(
+          () => done({ ...rest, fileNames: [...files.keys()].sort() }),
+          (error: unknown) => done({ error: deps.describe(error) }),
+        )
+        .finally(() => writing.delete(write));
+      writing.add(write);
+    } catch (error) {
+      done({ error: deps.describe(error) });
+    }
+  }
+
+  const jobs = charts.flatMap((chart) => {
+    const chartOutcomes = new Array<Fetched>(chart.fetch.length);
+    outcomes.push(chartOutcomes);
+    return chart.fetch.map((task, j) =>
+      deps.limit(() => fetchOne(chart, task, (outcome) => void (chartOutcomes[j] = outcome))),
+    );
+  });
+  await Promise.all(jobs);
+  await Promise.all(writing);
+  return outcomes;
+}

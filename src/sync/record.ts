@@ -1,0 +1,141 @@
+/**
+ * What a registry's sync comes to once its charts are written: the failed versions (with their
+ * backoff), the republished flags, the counts, the registry document to write and the run's
+ * report. Pure: the caller writes the document.
+ */
+import { compareNewestFirst } from '../chart/version.ts';
+import type { CatalogChart, CatalogRegistry, FailedVersion, Republished } from '../catalog/types.ts';
+import type { RegistryDefinition } from '../config/types.ts';
+import { retryDelayMs } from './backoff.ts';
+import { registryDoc } from './catalog-records.ts';
+import type { Fetched } from './fetch-versions.ts';
+import { versionKey, type RegistryPlan } from './plan.ts';
+import type { RegistryReport, VersionRef } from './registry-sync.ts';
+import type { ChartError, IndexProblem } from '../sources/types.ts';
+
+export interface RecordInput {
+  registry: RegistryDefinition;
+  /** the registry document the last sync wrote */
+  previous: CatalogRegistry | undefined;
+  plan: RegistryPlan;
+  /** per chart of the plan, the outcome of each fetch task (fetchVersions) */
+  fetched: readonly Fetched[][];
+  /** the chart documents written in this run (writeCharts) */
+  written: readonly CatalogChart[];
+  /** what the listing found wrong with single entries */
+  problems: readonly IndexProblem[];
+  /** charts that could not be listed, their messages redacted */
+  chartErrors: ChartError[];
+  now: Date;
+}
+
+/**
+ * An error that settles its version at once: never retried, recorded as a problem of the listing,
+ * not a failure of the run. Today: not a chart (an image or a signature under a semver tag).
+ */
+export function givenUpAtOnce(code: string): boolean {
+  return code === 'NotAHelmChart';
+}
+
+export function recordSync(input: RecordInput): { report: RegistryReport; doc: CatalogRegistry } {
+  const { registry, plan } = input;
+  const failures = new Map(plan.failures.map((f) => [versionKey(f.chart, f.version), f]));
+  const republished = new Map(plan.republished.map((r) => [versionKey(r.chart, r.version), r]));
+  const report: RegistryReport = {
+    name: registry.name,
+    kind: registry.kind,
+    status: 'synced',
+    added: [...plan.added],
+    removed: plan.removed,
+    dropped: plan.dropped,
+    republished: [],
+    failed: [],
+    waiting: plan.waiting,
+    problems: [...input.problems],
+    chartErrors: input.chartErrors,
+  };
+  recordOutcomes(input, report, failures, republished);
+  const republishedList = [...republished.values()].sort(byChartNewestFirst);
+  const flaggedBefore = new Set(
+    (input.previous?.republished ?? []).map((r) => versionKey(r.chart, r.version)),
+  );
+  report.republished = republishedList.filter((r) => !flaggedBefore.has(versionKey(r.chart, r.version)));
+  const doc = registryDoc(registry, {
+    ...counts([...plan.kept, ...input.written]),
+    failedVersions: [...failures.values()].sort(byChartNewestFirst),
+    republished: republishedList,
+    chartErrors: report.chartErrors,
+  });
+  return { report, doc };
+}
+
+/** Adds each fetch's outcome: a failure (or a problem, when given up at once), a flag, or a new version. */
+function recordOutcomes(
+  { registry, plan, fetched, now }: RecordInput,
+  report: RegistryReport,
+  failures: Map<string, FailedVersion>,
+  republished: Map<string, Republished>,
+): void {
+  for (const [i, { chart, fetch }] of plan.charts.entries()) {
+    for (const [j, { meta, refill }] of fetch.entries()) {
+      const outcome = fetched[i]?.[j];
+      if (!outcome) continue;
+      const ref = { chart, version: meta.version };
+      const k = versionKey(chart, meta.version);
+      if ('error' in outcome) {
+        const failure = nextFailure(failures.get(k), ref, outcome.error, registry.maxAttempts, now);
+        failures.set(k, failure);
+        const { attempts, gaveUp } = failure;
+        if (givenUpAtOnce(failure.code)) report.problems.push({ ...ref, message: failure.message });
+        else report.failed.push({ ...ref, ...outcome.error, attempts, gaveUp });
+        continue;
+      }
+      failures.delete(k);
+      if ('republishedAs' in outcome)
+        republished.set(k, { ...ref, digest: outcome.republishedAs, previousDigest: outcome.previousDigest });
+      else if (!refill) report.added.push(ref);
+    }
+  }
+}
+
+/** A version's failure record after one more failed attempt, with the time of its next retry. */
+function nextFailure(
+  before: FailedVersion | undefined,
+  { chart, version }: VersionRef,
+  error: { code: string; message: string },
+  maxAttempts: number,
+  now: Date,
+): FailedVersion {
+  const attempts = (before?.attempts ?? 0) + 1;
+  const nowIso = now.toISOString();
+  return {
+    chart,
+    version,
+    ...error,
+    attempts,
+    firstFailure: before?.firstFailure ?? nowIso,
+    lastFailure: nowIso,
+    nextRetry: new Date(now.getTime() + retryDelayMs(chart, version, attempts)).toISOString(),
+    gaveUp: givenUpAtOnce(error.code) || attempts >= maxAttempts,
+  };
+}
+
+/** The registry document's totals over the charts it lists. */
+function counts(
+  charts: readonly CatalogChart[],
+): Pick<CatalogRegistry, 'charts' | 'versions' | 'lastChange'> {
+  let versions = 0;
+  let lastChange: string | undefined;
+  for (const chart of charts) {
+    versions += chart.versions.length;
+    for (const v of chart.versions) if (!lastChange || v.created > lastChange) lastChange = v.created;
+  }
+  return { charts: charts.length, versions, ...(lastChange ? { lastChange } : {}) };
+}
+
+function byChartNewestFirst(
+  a: Pick<Republished, 'chart' | 'version'>,
+  b: Pick<Republished, 'chart' | 'version'>,
+) {
+  return a.chart === b.chart ? compareNewestFirst(a.version, b.version) : a.chart < b.chart ? -1 : 1;
+}
