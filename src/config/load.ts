@@ -174,7 +174,7 @@ export function parseRegistryFile(file: string, source: string): RegistryDefinit
   try {
     kind = detectKind(url, insecure);
   } catch (error) {
-    throw new ConfigError(file, pos('url'), (error as Error).message, FIELD_HELP.url.hint);
+    throw new ConfigError(file, pos('url'), (error as Error).message, FIELD_HELP.url.hint, error);
   }
   let intervalMs: number = DEFAULTS.intervalMs;
   if (raw.interval !== undefined) {
@@ -186,6 +186,7 @@ export function parseRegistryFile(file: string, source: string): RegistryDefinit
         pos('interval'),
         (error as ChartroomError).message,
         FIELD_HELP.interval.hint,
+        error,
       );
     }
   }

@@ -8,7 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar } from 'yaml';
-import { ConfigError, isChartroomError } from '../errors.ts';
+import { ConfigError, hintOf, isChartroomError } from '../errors.ts';
 import { fieldPosition } from '../config/load.ts';
 import { parseLocated } from '../config/yaml-errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
@@ -78,7 +78,7 @@ export async function checkCredentials(
       try {
         meta = parseSopsDocument(text, file).meta;
       } catch (error) {
-        errors.push(new ConfigError(file, undefined, (error as Error).message));
+        errors.push(new ConfigError(file, undefined, (error as Error).message, hintOf(error), error));
         continue;
       }
       for (const leaf of leaves(doc.contents, meta)) {
@@ -108,7 +108,7 @@ export async function checkCredentials(
           );
         }
       } catch (error) {
-        errors.push(new ConfigError(file, undefined, (error as Error).message));
+        errors.push(new ConfigError(file, undefined, (error as Error).message, hintOf(error), error));
       }
       if (identities) {
         try {
@@ -125,6 +125,8 @@ export async function checkCredentials(
                     .replace(`${file}: `, '')
                     .replace(`${file} `, '')
                 : String(error),
+              hintOf(error),
+              error,
             ),
           );
         }
