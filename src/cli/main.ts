@@ -3,7 +3,8 @@
  * and which exit code it gets.
  */
 import path from 'node:path';
-import { ConfigError, ConfigErrors, isChartroomError, UsageError } from '../errors.ts';
+import { exitCodeOf } from '../error-catalogue.ts';
+import { ConfigErrors, isChartroomError, UsageError } from '../errors.ts';
 import { credentialCommand, CREDENTIAL_USAGE } from './commands/credential.ts';
 import { demoCommand, DEMO_USAGE } from './commands/demo.ts';
 import { mergeCommand, MERGE_USAGE } from './commands/merge.ts';
@@ -101,7 +102,7 @@ function report(error: unknown, output: Output): number {
     output.err(`error: ${error.message}`);
     if (error.hint) output.err(`  hint: ${error.hint}`);
     // bad configuration is exit 2, whatever command met it
-    return error.code === 'NotARepository' || error instanceof ConfigError ? 2 : 1;
+    return exitCodeOf(error.code);
   }
   output.err(`error: ${(error as Error).stack ?? String(error)}`);
   return 1;

@@ -204,7 +204,7 @@ function definition(
   try {
     kind = detectKind(url, insecure);
   } catch (error) {
-    throw new ConfigError(file, pos('url'), (error as Error).message, FIELD_HELP.url.hint);
+    throw new ConfigError(file, pos('url'), (error as Error).message, FIELD_HELP.url.hint, error);
   }
   let intervalMs: number = DEFAULTS.intervalMs;
   if (raw.interval !== undefined) {
@@ -216,6 +216,7 @@ function definition(
         pos('interval'),
         (error as ChartroomError).message,
         FIELD_HELP.interval.hint,
+        error,
       );
     }
   }

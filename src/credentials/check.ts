@@ -8,7 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar } from 'yaml';
-import { ConfigError, isChartroomError } from '../errors.ts';
+import { ConfigError, hintOf, isChartroomError } from '../errors.ts';
 import { fieldPosition } from '../config/load.ts';
 import { parseLocated, type LocatedYaml } from '../config/yaml-errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
@@ -121,7 +121,7 @@ async function checkSopsFile(
   try {
     meta = parseSopsDocument(text, file).meta;
   } catch (error) {
-    errors.push(new ConfigError(file, undefined, (error as Error).message));
+    errors.push(new ConfigError(file, undefined, (error as Error).message, hintOf(error), error));
     return false;
   }
   for (const leaf of leaves(doc.contents, meta)) {
@@ -151,14 +151,14 @@ async function checkSopsFile(
       );
     }
   } catch (error) {
-    errors.push(new ConfigError(file, undefined, (error as Error).message));
+    errors.push(new ConfigError(file, undefined, (error as Error).message, hintOf(error), error));
   }
   if (!identities) return false;
   try {
     await decryptSops(text, file, identities);
     return true;
   } catch (error) {
-    errors.push(new ConfigError(file, undefined, withoutFileName(error, file)));
+    errors.push(new ConfigError(file, undefined, withoutFileName(error, file), hintOf(error), error));
     return false;
   }
 }

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseLocated } from '../config/yaml-errors.ts';
-import { ChartroomError } from '../errors.ts';
+import { ChartroomError, hintOf, isChartroomError } from '../errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import type { Credential } from '../http/basic-auth.ts';
 import { parseOciReference } from '../sources/oci/reference.ts';
@@ -54,11 +54,11 @@ export function createCredentialResolver(options: {
         try {
           doc = await decryptSops(text, file, await identities);
         } catch (error) {
-          const e = error as ChartroomError;
+          // the same error, said of this registry: its code and hint kept, the original as cause
           throw new ChartroomError(
-            e.code ?? 'CredentialUnavailable',
-            `registry ${registry.name}: ${e.message}`,
-            e.hint ? { hint: e.hint } : {},
+            isChartroomError(error) ? error.code : 'CredentialUnavailable',
+            `registry ${registry.name}: ${(error as Error).message}`,
+            { hint: hintOf(error), cause: error },
           );
         }
       } else {

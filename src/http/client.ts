@@ -6,6 +6,7 @@
  */
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { retriedInRequest } from '../error-catalogue.ts';
 import { ChartroomError } from '../errors.ts';
 import { safeUrl } from './safe-url.ts';
 
@@ -134,8 +135,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       try {
         response = await once(url, opts, auth);
       } catch (error) {
-        const retryable =
-          error instanceof ChartroomError && (error.code === 'Timeout' || error.code === 'ConnectionFailed');
+        const retryable = error instanceof ChartroomError && retriedInRequest(error.code);
         if (!retryable || attempt >= retries) throw error;
         await sleep(backoffMs(attempt));
         continue;

@@ -5,6 +5,7 @@
  * by the HTTP client without the registry's Authorization header (it only goes to the registry's
  * origin).
  */
+import { meansNoCatalog } from '../../error-catalogue.ts';
 import { ChartroomError } from '../../errors.ts';
 import type { HttpClient, HttpResponse } from '../../http/client.ts';
 import { safeUrl } from '../../http/safe-url.ts';
@@ -151,11 +152,7 @@ export function createOciClient(options: OciClientOptions) {
           'repositories',
         );
       } catch (error) {
-        if (
-          error instanceof ChartroomError &&
-          ['NotFound', 'NameUnknown', 'AuthenticationFailed', 'HTTPError'].includes(error.code)
-        )
-          return undefined;
+        if (error instanceof ChartroomError && meansNoCatalog(error.code)) return undefined;
         throw error;
       }
     },

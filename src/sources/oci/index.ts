@@ -8,6 +8,7 @@ import { DEFAULT_ARCHIVE_LIMITS } from '../../chart/limits.ts';
 import type { ChartVersionMeta } from '../../chart/metadata.ts';
 import { CHART_NAME } from '../../chart/metadata.ts';
 import { parseChartVersion } from '../../chart/version.ts';
+import { failsChartOnly } from '../../error-catalogue.ts';
 import { ChartroomError, describeError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { verifiedVersion } from '../archive.ts';
@@ -56,6 +57,7 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
       const limit = pLimit(8);
       const versions: ChartVersionMeta[] = [];
       const chartErrors: ChartError[] = [];
+      const thrown: unknown[] = [];
       const listChart = (chart: string) =>
         limit(async () => {
           try {
@@ -83,16 +85,15 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
           } catch (error) {
             // one chart's failure (a typo under charts:, a 404) leaves the others and its own catalog alone
             chartErrors.push({ chart, ...describeError(error) });
+            thrown.push(error);
           }
         });
       // The first repository alone learns the registry's challenge; the rest then authenticate up front.
       if (charts[0] !== undefined) await listChart(charts[0]);
       await Promise.all(charts.slice(1).map(listChart));
       if (chartErrors.length === charts.length && chartErrors[0]) {
-        // nothing listed at all: the registry as a whole failed (auth, network)
-        const first = chartErrors[0];
-        if (!['NameUnknown', 'ManifestUnknown'].includes(first.code))
-          throw new ChartroomError(first.code, first.message);
+        // nothing listed at all: the registry as a whole failed (auth, network); rethrown with its hint and cause
+        if (!failsChartOnly(chartErrors[0].code)) throw thrown[0];
       }
       chartErrors.sort((a, b) => (a.chart < b.chart ? -1 : 1));
       return { notModified: false, versions, problems: [], chartErrors, validators: {} };
