@@ -16,6 +16,7 @@ export { loadRegistries, parseRegistryFile, type LoadResult } from './config/loa
 export { DEFAULTS, type RegistryDefinition } from './config/types.ts';
 
 export { CATALOG_DIR, createCatalogStore, type CatalogStore } from './catalog/store.ts';
+export { parseCatalogFile, readCatalogFile, type CatalogFileKind } from './catalog/read.ts';
 export {
   FORMAT_VERSION,
   type CatalogChart,
@@ -25,6 +26,16 @@ export {
   type Republished,
 } from './catalog/types.ts';
 
+export { sourceFor } from './sources/index.ts';
+export type {
+  FetchedVersion,
+  ListHints,
+  ListResult,
+  RegistrySource,
+  SourceDefinition,
+  Validators,
+} from './sources/types.ts';
+
 export {
   ChartroomError,
   ConfigError,
@@ -33,5 +44,6 @@ export {
   isChartroomError,
   UsageError,
 } from './errors.ts';
+export { ERROR_CATALOGUE, ERROR_CODES, errorEntry, type ErrorCode } from './error-catalogue.ts';
 
 export { buildSite, type SiteBuildOptions, type SiteBuildResult } from './site-build/build.ts';

@@ -12,6 +12,12 @@ describe("the package's public names", () => {
       [
         'CATALOG_DIR',
         'ChartroomError',
+        'ERROR_CATALOGUE',
+        'ERROR_CODES',
+        'errorEntry',
+        'parseCatalogFile',
+        'readCatalogFile',
+        'sourceFor',
         'ConfigError',
         'ConfigErrors',
         'DEFAULTS',
@@ -31,6 +37,8 @@ describe("the package's public names", () => {
       'createSync',
       'loadRegistries',
       'createCatalogStore',
+      'readCatalogFile',
+      'sourceFor',
       'buildSite',
       'isChartroomError',
     ])

@@ -1,5 +1,5 @@
 /** Atom feeds of new versions. */
-import { newestVersions, type SiteChart } from './catalog.ts';
+import { newestVersions, type SiteChart } from './data.ts';
 import { routes } from './paths.ts';
 
 const escape = (text: string) =>

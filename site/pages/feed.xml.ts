@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { loadSite } from '../lib/catalog.ts';
+import { loadSite } from '../lib/build.ts';
 import { atomFeed } from '../lib/feed.ts';
 import { routes } from '../lib/paths.ts';
 

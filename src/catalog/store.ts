@@ -5,16 +5,17 @@
  * the chart.json that stops listing them. So at any instant every chart.json parses and every
  * version it lists with files has whole files; what a killed run leaves (scratch files, folders
  * no chart.json lists) is removed by `cleanup()` at the start of the next run.
- * Writes compare bytes first: a run that changes nothing changes no byte.
+ * Writes compare bytes first: a run that changes nothing changes no byte. Every read goes
+ * through read.ts, so a file that does not match its schema stops the run (CatalogInvalid).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { writeFile as writeFileCallback } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ChartroomError } from '../errors.ts';
 import { failpoint } from '../failpoint.ts';
 import { stableStringify } from './json.ts';
+import { readCatalogFile } from './read.ts';
 import { FORMAT_VERSION, type CatalogChart, type CatalogRegistry } from './types.ts';
 
 export const CATALOG_DIR = 'catalog';
@@ -48,23 +49,6 @@ export function createCatalogStore(root: string): CatalogStore {
   const dir = path.join(root, CATALOG_DIR);
   const scratch = path.join(root, '.chartroom', 'tmp');
   const chartDir = (registry: string, chart: string) => path.join(dir, 'charts', registry, chart);
-
-  async function readJson<T>(file: string): Promise<T | undefined> {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    try {
-      return JSON.parse(text) as T;
-    } catch (error) {
-      throw new ChartroomError('CatalogInvalid', `${path.relative(root, file)} does not parse: ${(error as Error).message}`, {
-        hint: 'restore it from git (git checkout -- catalog/) and sync again',
-      });
-    }
-  }
 
   /** Atomically replaces a file when its content differs. Returns whether it wrote. */
   async function writeIfChanged(file: string, content: string | Buffer): Promise<boolean> {
@@ -110,7 +94,7 @@ export function createCatalogStore(root: string): CatalogStore {
       await rm(scratch, { recursive: true, force: true });
       for (const registry of await listDirs(path.join(dir, 'charts'))) {
         for (const chart of await listDirs(path.join(dir, 'charts', registry))) {
-          const doc = await readJson<CatalogChart>(path.join(chartDir(registry, chart), 'chart.json'));
+          const doc = await readCatalogFile(root, path.join(chartDir(registry, chart), 'chart.json'), 'chart');
           const withFiles = new Set(doc?.versions.filter((v) => v.files.length > 0).map((v) => v.version) ?? []);
           if (!doc) {
             await rm(chartDir(registry, chart), { recursive: true, force: true });
@@ -136,7 +120,7 @@ export function createCatalogStore(root: string): CatalogStore {
     },
 
     readRegistry(registry) {
-      return readJson<CatalogRegistry>(path.join(dir, 'registries', `${registry}.json`));
+      return readCatalogFile(root, path.join(dir, 'registries', `${registry}.json`), 'registry');
     },
 
     writeRegistry(doc) {
@@ -146,7 +130,7 @@ export function createCatalogStore(root: string): CatalogStore {
     async readCharts(registry) {
       const charts = new Map<string, CatalogChart>();
       for (const chart of await listDirs(path.join(dir, 'charts', registry))) {
-        const doc = await readJson<CatalogChart>(path.join(chartDir(registry, chart), 'chart.json'));
+        const doc = await readCatalogFile(root, path.join(chartDir(registry, chart), 'chart.json'), 'chart');
         if (doc) charts.set(chart, doc);
       }
       return charts;

@@ -1,10 +1,22 @@
 /**
  * The catalog format (formatVersion 1). These field names are a published contract (see
- * schemas/catalog-*.schema.json): add fields, never rename.
+ * schemas/catalog-*.schema.json): add fields, never rename. This folder imports no other part of
+ * chartroom (except errors and failpoints), so these types stand alone.
  */
-import type { Maintainer } from '../chart/metadata.ts';
 
 export const FORMAT_VERSION = 1;
+
+/** catalog/catalog.json */
+export interface CatalogFormat {
+  formatVersion: typeof FORMAT_VERSION;
+}
+
+/** As Chart.yaml gives it; chart/metadata.ts has the same shape for what it reads. */
+export interface CatalogMaintainer {
+  name?: string;
+  email?: string;
+  url?: string;
+}
 
 export interface CatalogVersion {
   version: string;
@@ -30,7 +42,7 @@ export interface CatalogChart {
   home?: string;
   sources: string[];
   keywords: string[];
-  maintainers: Maintainer[];
+  maintainers: CatalogMaintainer[];
   deprecated: boolean;
   latest?: string;
   updated?: string;

@@ -58,10 +58,13 @@ export function maintainers(value: unknown): Maintainer[] {
   return out;
 }
 
-/** Normalises a timestamp to ISO 8601 (Helm writes RFC 3339 with nanoseconds); undefined when unparsable. */
+/**
+ * Normalises a timestamp to RFC 3339, as the catalog's schemas require (Helm writes it with
+ * nanoseconds); undefined when unparsable, or outside the years 0000 to 9999, which RFC 3339
+ * cannot write (toISOString gives `+010000-01-01T…`, a catalog file its schema refuses).
+ */
 export function isoTime(value: unknown): string | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
-  if (typeof value !== 'string') return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : NaN;
+  const iso = Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  return iso !== undefined && /^\d{4}-/.test(iso) ? iso : undefined;
 }

@@ -6,6 +6,7 @@
 import { compareNewestFirst } from '../chart/version.ts';
 import type { CatalogChart, CatalogRegistry, FailedVersion, Republished } from '../catalog/types.ts';
 import type { RegistryDefinition } from '../config/types.ts';
+import { givenUpAtOnce } from '../error-catalogue.ts';
 import { retryDelayMs } from './backoff.ts';
 import { registryDoc } from './catalog-records.ts';
 import type { Fetched } from './fetch-versions.ts';
@@ -27,14 +28,6 @@ export interface RecordInput {
   /** charts that could not be listed, their messages redacted */
   chartErrors: ChartError[];
   now: Date;
-}
-
-/**
- * An error that settles its version at once: never retried, recorded as a problem of the listing,
- * not a failure of the run. Today: not a chart (an image or a signature under a semver tag).
- */
-export function givenUpAtOnce(code: string): boolean {
-  return code === 'NotAHelmChart';
 }
 
 export function recordSync(input: RecordInput): { report: RegistryReport; doc: CatalogRegistry } {

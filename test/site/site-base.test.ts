@@ -2,7 +2,7 @@
  * `chartroom site build --base /catalog/` (GitHub Pages project sites): every link, the search
  * index, the raw files and the feeds live under the sub-path. Also: the CLI's errors.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,36 @@ describe('chartroom site', () => {
       expect(await main(['--root', repo.root, 'site', 'build'], output)).toBe(1);
       expect(output.lines.join('\n')).toMatch(/no catalog in .*catalog\.json does not exist/);
       expect(output.lines.join('\n')).toContain('run `chartroom sync` first');
+    } finally {
+      await repo.cleanup();
+    }
+  });
+
+  it('fails the build on a catalog file that fails its schema, naming the file', async () => {
+    const repo = await createTempRepo();
+    try {
+      const catalog = path.join(repo.root, 'catalog');
+      await mkdir(path.join(catalog, 'charts', 'own', 'alpha'), { recursive: true });
+      await writeFile(path.join(catalog, 'catalog.json'), '{"formatVersion": 1}\n');
+      const chart = {
+        name: 'alpha',
+        registry: 'own',
+        sources: [],
+        keywords: [],
+        maintainers: [],
+        deprecated: false,
+      };
+      await writeFile(
+        path.join(catalog, 'charts', 'own', 'alpha', 'chart.json'),
+        JSON.stringify({ ...chart, versions: {} }),
+      );
+      const output = capture();
+      expect(await main(['--root', repo.root, 'site', 'build'], output)).toBe(1);
+      const text = output.lines.join('\n');
+      expect(text).toContain(
+        'catalog/charts/own/alpha/chart.json does not match its schema (schemas/catalog-chart.schema.json): versions must be array',
+      );
+      expect(text).toContain('error: the site build failed');
     } finally {
       await repo.cleanup();
     }

@@ -1,9 +1,10 @@
 import type { APIRoute } from 'astro';
-import { loadSite, registryPaths, type CatalogRegistry } from '../../../lib/catalog.ts';
+import { loadSite, staticPaths } from '../../../lib/build.ts';
+import type { CatalogRegistry } from '../../../lib/data.ts';
 import { atomFeed } from '../../../lib/feed.ts';
 import { routes } from '../../../lib/paths.ts';
 
-export const getStaticPaths = registryPaths;
+export const getStaticPaths = () => staticPaths('registries');
 
 export const GET: APIRoute = async ({ props }) => {
   const { registry } = props as { registry: CatalogRegistry };

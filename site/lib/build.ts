@@ -1,0 +1,51 @@
+/**
+ * What one build shares: the catalog read once (data.ts), the content cache (content.ts) and the
+ * routes computed once (static-paths.ts). Pages and components reach them through the three
+ * functions here.
+ *
+ * Astro evaluates each page module on its own and hands pages nothing in common (no build
+ * context; `Astro.locals` is per request), so state shared between pages has to live in a
+ * module. This is the one such object; it is created on first use, from CHARTROOM_ROOT.
+ */
+import { createContentCache, type ContentCache } from './content.ts';
+import { readSite, versionFileReader, type Site } from './data.ts';
+import { catalogRoot } from './paths.ts';
+import { computeStaticPaths, type StaticPaths } from './static-paths.ts';
+
+interface Build {
+  root: string;
+  site?: Promise<Site>;
+  content: ContentCache;
+  paths?: Promise<StaticPaths>;
+}
+
+let build: Build | undefined;
+
+function current(): Build {
+  if (!build) {
+    const root = catalogRoot();
+    build = { root, content: createContentCache(versionFileReader(root)) };
+  }
+  return build;
+}
+
+/** The catalog, read once per build. */
+export function loadSite(): Promise<Site> {
+  const shared = current();
+  shared.site ??= readSite(shared.root);
+  return shared.site;
+}
+
+/** Each distinct README, values.yaml and schema, read and rendered once per build. */
+export function siteContent(): ContentCache {
+  return current().content;
+}
+
+/** One page's `getStaticPaths`: every route is computed once, on the first call. */
+export async function staticPaths<K extends keyof StaticPaths>(page: K): Promise<StaticPaths[K]> {
+  const shared = current();
+  shared.paths ??= loadSite().then((site) => computeStaticPaths(site, shared.content));
+  // a new array each call: Astro keys each route's paths on the array it gets (it sets a
+  // `keyed` map on it), and a registry's page and its feed take the same list
+  return (await shared.paths)[page].slice() as StaticPaths[K];
+}

@@ -1,0 +1,183 @@
+/**
+ * The site's data layer: the only code that reads catalog/ (see the top-level README, "The
+ * catalog format"). Its JSON files go through chartroom's one catalog reader, which checks each
+ * against its schema; a bad file fails the build with CatalogInvalid, naming the file. What it
+ * returns is plain data: build.ts holds the one copy a build shares.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readCatalogFile } from '../../src/catalog/read.ts';
+import type { CatalogChart, CatalogRegistry, CatalogVersion } from '../../src/catalog/types.ts';
+import { ChartroomError } from '../../src/errors.ts';
+
+export type { CatalogChart, CatalogRegistry, CatalogVersion };
+
+export interface SiteChart extends CatalogChart {
+  registryDoc: CatalogRegistry;
+  /** the latest version's entry */
+  latestEntry: CatalogVersion | undefined;
+  /** versions whose files are kept, newest first: each has a version page */
+  kept: CatalogVersion[];
+  /** the version the chart page shows: latest when its files are kept, else the newest kept */
+  shown: CatalogVersion | undefined;
+}
+
+export interface Site {
+  root: string;
+  registries: CatalogRegistry[];
+  charts: SiteChart[];
+  chartsOf: (registry: string) => SiteChart[];
+  /** keyword -> number of charts, most used first */
+  keywords: Array<[string, number]>;
+}
+
+/** A chart version's kept file, by the chart it belongs to. */
+export type VersionFileReader = (
+  chart: Pick<SiteChart, 'registry' | 'name'>,
+  version: CatalogVersion,
+  file: string,
+) => Promise<string | undefined>;
+
+const HINT = 'the site reads catalog/ as written by `chartroom sync`; run a sync first';
+
+/** Reads the whole catalog of the repository at `root`: every registry and chart file, once. */
+export async function readSite(root: string): Promise<Site> {
+  await checkFormat(root);
+  const registries = await readRegistries(root);
+  const byName = new Map(registries.map((r) => [r.name, r]));
+  const charts: SiteChart[] = [];
+  for (const registry of await list(path.join(root, 'catalog', 'charts'))) {
+    let registryDoc = byName.get(registry);
+    if (!registryDoc) {
+      registryDoc = stubRegistry(registry);
+      byName.set(registry, registryDoc);
+      registries.push(registryDoc);
+    }
+    for (const doc of await readCharts(root, registry)) charts.push(siteChart(doc, registry, registryDoc));
+  }
+  const grouped = new Map<string, SiteChart[]>();
+  for (const chart of charts) grouped.set(chart.registry, [...(grouped.get(chart.registry) ?? []), chart]);
+  return {
+    root,
+    registries: registries.sort((a, b) => a.name.localeCompare(b.name)),
+    charts,
+    chartsOf: (registry) => grouped.get(registry) ?? [],
+    keywords: keywordCounts(charts),
+  };
+}
+
+/** Reads one kept file of a version (README.md, values.yaml, values.schema.json); undefined when it is not kept. */
+export function versionFileReader(root: string): VersionFileReader {
+  return async (chart, version, file) => {
+    if (!version.files.includes(file)) return undefined;
+    return readFile(
+      path.join(root, 'catalog', 'charts', chart.registry, chart.name, version.version, file),
+      'utf8',
+    );
+  };
+}
+
+async function checkFormat(root: string): Promise<void> {
+  const file = path.join(root, 'catalog', 'catalog.json');
+  if ((await readCatalogFile(root, file, 'catalog')) === undefined) {
+    throw new ChartroomError(
+      'CatalogMissing',
+      `no catalog at ${path.dirname(file)}: ${file} does not exist`,
+      {
+        hint: 'set CHARTROOM_ROOT (or --root) to a chartroom repository that has been synced',
+      },
+    );
+  }
+}
+
+async function readRegistries(root: string): Promise<CatalogRegistry[]> {
+  const dir = path.join(root, 'catalog', 'registries');
+  let files: string[] = [];
+  try {
+    files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const docs = await Promise.all(files.map((f) => readCatalogFile(root, path.join(dir, f), 'registry')));
+  return docs.filter((doc): doc is CatalogRegistry => doc !== undefined);
+}
+
+async function readCharts(root: string, registry: string): Promise<CatalogChart[]> {
+  const dir = path.join(root, 'catalog', 'charts', registry);
+  return Promise.all(
+    (await list(dir)).map(async (name) => {
+      const file = path.join(dir, name, 'chart.json');
+      const doc = await readCatalogFile(root, file, 'chart');
+      if (!doc)
+        throw new ChartroomError('CatalogInvalid', `${path.relative(root, file)} does not exist`, {
+          hint: HINT,
+        });
+      return doc;
+    }),
+  );
+}
+
+// charts without their registry file (a partial catalog): still shown, under a stub
+function stubRegistry(name: string): CatalogRegistry {
+  return {
+    name,
+    url: '',
+    kind: 'http',
+    private: false,
+    charts: 0,
+    versions: 0,
+    failedVersions: [],
+    republished: [],
+  };
+}
+
+function siteChart(doc: CatalogChart, registry: string, registryDoc: CatalogRegistry): SiteChart {
+  const kept = doc.versions.filter((v) => v.files.length > 0);
+  const latestEntry = doc.versions.find((v) => v.version === doc.latest) ?? doc.versions[0];
+  const shown = latestEntry && latestEntry.files.length > 0 ? latestEntry : kept[0];
+  return { ...doc, registry, registryDoc, latestEntry, kept, shown };
+}
+
+function keywordCounts(charts: SiteChart[]): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const chart of charts)
+    for (const k of new Set(chart.keywords)) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+async function list(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** Charts by the time of their latest version, newest first. */
+export function recentlyUpdated(charts: SiteChart[], count: number): SiteChart[] {
+  return charts
+    .filter((c) => c.updated)
+    .sort((a, b) => (b.updated ?? '').localeCompare(a.updated ?? '') || a.name.localeCompare(b.name))
+    .slice(0, count);
+}
+
+export interface FeedEntry {
+  chart: SiteChart;
+  version: CatalogVersion;
+}
+
+/** The newest versions (by created), across the given charts. */
+export function newestVersions(charts: SiteChart[], count: number): FeedEntry[] {
+  const entries: FeedEntry[] = [];
+  for (const chart of charts) for (const version of chart.versions) entries.push({ chart, version });
+  return entries
+    .sort(
+      (a, b) =>
+        b.version.created.localeCompare(a.version.created) || a.chart.name.localeCompare(b.chart.name),
+    )
+    .slice(0, count);
+}
