@@ -20,7 +20,7 @@ const LAYERS = {
   http: [...ERRORS],
   git: [...ERRORS, 'failpoint.ts'],
   sources: ['http', 'chart', ...ERRORS],
-  config: ['sources', ...ERRORS],
+  config: ['sources', 'http', ...ERRORS],
   credentials: ['config', 'sources', 'http', ...ERRORS],
   sync: ['config', 'credentials', 'sources', 'chart', 'catalog', 'git', 'http', ...ERRORS, 'failpoint.ts'],
   'site-build': ['catalog', 'config', ...ERRORS],

@@ -41,7 +41,7 @@ describe('the layering lint', () => {
     ['src/catalog/x.ts', '../sync/run.ts'],
     ['src/chart/x.ts', '../catalog/store.ts'],
     ['src/sources/helm/x.ts', '../../sync/run.ts'],
-    ['src/config/x.ts', '../credentials/types.ts'],
+    ['src/config/x.ts', '../credentials/resolve.ts'],
     ['src/sync/x.ts', '../cli/main.ts'],
     ['src/demo/x.ts', '../cli/output.ts'],
     ['src/site-build/x.ts', '../sync/run.ts'],

@@ -34,13 +34,25 @@ export async function readChartArchive(
   expected: { name: string; version: string },
   limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
 ): Promise<ChartFiles> {
+  const tarball = await gunzipArchive(archive, expected, limits);
+  const { files, entries, top } = await readKeptEntries(tarball, expected, limits);
   const { name, version } = expected;
-  let tarball: Buffer;
+  if (entries === 0)
+    throw new ChartroomError('ArchiveInvalid', `${name} ${version}: the chart archive is empty`);
+  checkKeptFiles(files, expected, top);
+  return { files };
+}
+
+async function gunzipArchive(
+  archive: Buffer,
+  { name, version }: { name: string; version: string },
+  limits: ArchiveLimits,
+): Promise<Buffer> {
   try {
     // The +1 MiB leaves room for tar headers and padding around the entries' own cap.
     // async, on zlib's thread pool, so archives decompress beside the downloads; in 256 KiB
     // steps rather than the default 16 KiB, each of which is a round trip to the pool
-    tarball = await gunzipAsync(archive, {
+    return await gunzipAsync(archive, {
       maxOutputLength: limits.maxDecompressedBytes + 1024 * 1024,
       chunkSize: 256 * 1024,
     });
@@ -57,39 +69,38 @@ export async function readChartArchive(
       `${name} ${version}: the chart archive is not gzip: ${(error as Error).message}`,
     );
   }
+}
 
+/**
+ * Walks every tar entry, refusing the archive on the first unsafe one (the failure is kept and
+ * thrown once the stream ends), and keeps the bytes of the files chartroom stores.
+ */
+async function readKeptEntries(
+  tarball: Buffer,
+  { name, version }: { name: string; version: string },
+  limits: ArchiveLimits,
+): Promise<{ files: Map<KeptFile, Buffer>; entries: number; top: string | undefined }> {
   const files = new Map<KeptFile, Buffer>();
   let total = 0;
   let entries = 0;
   let top: string | undefined;
   let failure: ChartroomError | undefined;
+  const fail = (why: string) => void (failure ??= refuse(name, version, why));
 
   await new Promise<void>((resolve, reject) => {
     const parser = new Parser({ strict: true, maxMetaEntrySize: 1024 * 1024 });
-    const fail = (error: ChartroomError) => {
-      failure ??= error;
-    };
     parser.on('entry', (entry: ReadEntry) => {
       entries++;
       const problem = checkEntry(entry, limits);
-      if (problem) fail(refuse(name, version, problem));
+      if (problem) fail(problem);
       total += entry.size;
-      if (total > limits.maxDecompressedBytes) {
-        fail(
-          refuse(
-            name,
-            version,
-            `its entries add up to more than ${limits.maxDecompressedBytes / 1048576} MiB`,
-          ),
-        );
-      }
-      if (entries > limits.maxEntries)
-        fail(refuse(name, version, `it has more than ${limits.maxEntries} entries`));
+      if (total > limits.maxDecompressedBytes)
+        fail(`its entries add up to more than ${limits.maxDecompressedBytes / 1048576} MiB`);
+      if (entries > limits.maxEntries) fail(`it has more than ${limits.maxEntries} entries`);
       const parts = entry.path.replace(/\/+$/, '').split('/');
       if (parts[0] && !problem) {
         if (top === undefined) top = parts[0];
-        else if (top !== parts[0])
-          fail(refuse(name, version, `entries sit under two top folders ("${top}" and "${parts[0]}")`));
+        else if (top !== parts[0]) fail(`entries sit under two top folders ("${top}" and "${parts[0]}")`);
       }
       const file = parts.length === 2 ? (parts[1] as KeptFile) : undefined;
       if (!failure && file && KEPT_FILES.includes(file) && FILE_TYPES.has(entry.type)) {
@@ -102,7 +113,7 @@ export async function readChartArchive(
     });
     parser.on('warn', (code: string, message: string) => {
       if (code !== 'TAR_ENTRY_INFO')
-        fail(new ChartroomError('ArchiveInvalid', `${name} ${version}: damaged tar: ${message}`));
+        failure ??= new ChartroomError('ArchiveInvalid', `${name} ${version}: damaged tar: ${message}`);
     });
     parser.on('error', (error: Error) =>
       reject(new ChartroomError('ArchiveInvalid', `${name} ${version}: damaged tar: ${error.message}`)),
@@ -111,9 +122,15 @@ export async function readChartArchive(
     parser.end(tarball);
   });
   if (failure) throw failure;
-  if (entries === 0)
-    throw new ChartroomError('ArchiveInvalid', `${name} ${version}: the chart archive is empty`);
+  return { files, entries, top };
+}
 
+/** Chart.yaml is there and names the expected chart and version; a schema, if any, is JSON. */
+function checkKeptFiles(
+  files: Map<KeptFile, Buffer>,
+  { name, version }: { name: string; version: string },
+  top: string | undefined,
+): void {
   const chartYaml = files.get('Chart.yaml');
   if (!chartYaml) {
     throw new ChartroomError(
@@ -126,17 +143,15 @@ export async function readChartArchive(
   }
   checkChartYaml(chartYaml, name, version);
   const schema = files.get('values.schema.json');
-  if (schema) {
-    try {
-      JSON.parse(schema.toString('utf8'));
-    } catch (error) {
-      throw new ChartroomError(
-        'ChartInvalid',
-        `${name} ${version}: values.schema.json is not JSON: ${(error as Error).message}`,
-      );
-    }
+  if (!schema) return;
+  try {
+    JSON.parse(schema.toString('utf8'));
+  } catch (error) {
+    throw new ChartroomError(
+      'ChartInvalid',
+      `${name} ${version}: values.schema.json is not JSON: ${(error as Error).message}`,
+    );
   }
-  return { files };
 }
 
 function checkEntry(entry: ReadEntry, limits: ArchiveLimits): string | undefined {

@@ -5,11 +5,12 @@
  * one more version and syncs again, showing the commit each run makes; then builds the chart
  * browser for that catalog. Each step is told through `say`, one line at a time.
  */
-import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { readCatalogFile } from '../catalog/read.ts';
 import { buildSite } from '../site-build/build.ts';
 import { createSync } from '../sync/run.ts';
 import { startChartRepoServer, type ChartRepoServer } from './chart-repo-server.ts';
@@ -157,15 +158,14 @@ async function describeCatalog(root: string, git: SimpleGit, say: (line: string)
   say('');
   say('git log:');
   for (const entry of log.all) say(`  ${entry.hash.slice(0, 8)} ${entry.message}`);
-  const registry = JSON.parse(
-    await readFile(path.join(root, 'catalog', 'registries', 'demo.json'), 'utf8'),
-  ) as {
-    charts: number;
-    versions: number;
-  };
+  const registry = await readCatalogFile(
+    root,
+    path.join(root, 'catalog', 'registries', 'demo.json'),
+    'registry',
+  );
   say('');
   say(
-    `chartroom demo: registry demo has ${registry.charts} charts and ${registry.versions} versions in ${path.join(root, 'catalog')}`,
+    `chartroom demo: registry demo has ${registry?.charts ?? 0} charts and ${registry?.versions ?? 0} versions in ${path.join(root, 'catalog')}`,
   );
   say(`chartroom demo: try: cat ${path.join(root, 'catalog', 'charts', 'demo', 'hello-web', 'chart.json')}`);
 }
