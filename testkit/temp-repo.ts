@@ -23,7 +23,11 @@ export async function createTempRepo(): Promise<TempRepo> {
   await mkdir(root);
   const git = simpleGit(root);
   await git.init(['--initial-branch=main']);
-  await git.addConfig('user.name', 'test').addConfig('user.email', 'test@example.invalid');
+  // no automatic gc: a detached `git gc --auto` after a big commit races the cleanup's rm
+  await git
+    .addConfig('user.name', 'test')
+    .addConfig('user.email', 'test@example.invalid')
+    .addConfig('gc.auto', '0');
   await writeFile(path.join(root, '.gitignore'), '.chartroom/\n');
   await git.add('.gitignore').commit('init');
   await git.addRemote('origin', remote);
@@ -43,6 +47,6 @@ export async function createTempRepo(): Promise<TempRepo> {
     async removeRegistry(name) {
       await rm(path.join(root, 'registries', `${name}.yaml`));
     },
-    cleanup: () => rm(base, { recursive: true, force: true }),
+    cleanup: () => rm(base, { recursive: true, force: true, maxRetries: 3 }),
   };
 }
