@@ -4,8 +4,8 @@
  * workflow under templates/ (those name the Action `chartroom-dev/chartroom@…`, run here as this
  * checkout's action.yml). A scheduled workflow must commit, rebase on a concurrent push with a
  * dirty lockfile, push, build and deploy when it finds new versions; make no commit and skip the
- * build and deploy on a quiet run; and deploy on a manual run. A workflow edit that breaks the
- * steps breaks this test.
+ * build and deploy on a quiet run; build and deploy again when chartroom.yaml changed; and deploy
+ * on a manual run. A workflow edit that breaks the steps breaks this test.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -117,6 +117,17 @@ describe.each(scheduled)('%s', (file) => {
     expect(served.count()).toBe(0);
     expect(remoteLog(repo.remote)).toEqual(before);
     expect(ctx.ran.some((s) => /build site|pages|deploy\//.test(s))).toBe(false);
+  });
+
+  it('a changed chartroom.yaml makes the next scheduled run build and deploy, without a catalog commit', async () => {
+    await writeFile(path.join(repo.root, 'chartroom.yaml'), 'site:\n  title: Charts of the test\n');
+    await repo.git.add('chartroom.yaml').commit('settings');
+    await repo.git.pull('origin', 'main', { '--rebase': null });
+    await repo.git.push('origin', 'main');
+    const before = remoteLog(repo.remote);
+    const ctx = await run();
+    expect(remoteLog(repo.remote)).toEqual(before);
+    expect(ctx.ran).toEqual(expect.arrayContaining(['sync/build site', 'deploy/actions/deploy-pages@v4']));
   });
 
   it('a manual run builds and deploys although the site is not stale', async () => {
