@@ -18,6 +18,10 @@ export interface CatalogGit {
   push(options?: { remote?: string; attempts?: number }): Promise<void>;
 }
 
+// --autostash: files outside catalog/ that the run left dirty (a lockfile npm rewrote, an
+// untracked report) are put aside for the rebase and put back after it
+const PULL_REBASE = ['pull', '--rebase', '--autostash', '--quiet'];
+
 const IDENTITY = { name: 'chartroom', email: 'chartroom@users.noreply.github.com' };
 
 export function createCatalogGit(root: string): CatalogGit {
@@ -83,7 +87,7 @@ export function createCatalogGit(root: string): CatalogGit {
             });
           }
           try {
-            await git.raw([...(await identityArgs()), 'pull', '--rebase', '--quiet', remote, branch]);
+            await git.raw([...(await identityArgs()), ...PULL_REBASE, remote, branch]);
           } catch (rebaseError) {
             await git.raw(['rebase', '--abort']).catch(() => undefined);
             throw new ChartroomError(
