@@ -113,9 +113,7 @@ export function parseSettings(source: string): SettingsResult & { logoAt?: Posit
 /** `site:` when it is a mapping (a wrong type is the schema's error). */
 function siteOf(data: unknown): Partial<SiteSettings> {
   const site = (data as { site?: unknown }).site;
-  return site !== null && typeof site === 'object' && !Array.isArray(site)
-    ? (site as Partial<SiteSettings>)
-    : {};
+  return site !== null && typeof site === 'object' && !Array.isArray(site) ? site : {};
 }
 
 const byPlace = (a: ConfigError, b: ConfigError) =>
