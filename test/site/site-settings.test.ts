@@ -9,6 +9,8 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import type { Output } from '../../src/cli/output.ts';
 import { siteInputs } from '../../src/site-build/astro.ts';
 import { writeOwnChart } from '../helpers/own-charts.ts';
 import { createTempRepo } from '../../testkit/temp-repo.ts';
@@ -67,6 +69,11 @@ async function allText(dir: string): Promise<Map<string, string>> {
     out.set(path.relative(dir, file), bytes.toString('latin1'));
   }
   return out;
+}
+
+function capture(): Output & { lines: string[] } {
+  const lines: string[] = [];
+  return { tty: false, lines, out: (line) => lines.push(line), err: (line) => lines.push(line) };
 }
 
 const filesContaining = (texts: Map<string, string>, needle: string) =>
@@ -172,6 +179,20 @@ describe('chartroom.yaml on the built site', () => {
     expect(chart).not.toContain('id="values"');
     expect(texts.has('charts/vault/vaulted/1.0.0/index.html')).toBe(true);
     expect(texts.has('charts/vault/vaulted/compare/index.html')).toBe(false);
+
+    // through the CLI: the warning is printed; a bad chartroom.yaml stops the build with exit 2
+    const output = capture();
+    const out = path.join(site.repo.root, 'cli-dist');
+    expect(await main(['--root', site.repo.root, 'site', 'build', '--out', out], output)).toBe(0);
+    expect(output.lines).toContainEqual(
+      expect.stringMatching(/^warning: site\.url is not set in chartroom\.yaml/),
+    );
+    await writeFile(path.join(site.repo.root, 'chartroom.yaml'), 'site:\n  privateRegistries: some\n');
+    const bad = capture();
+    expect(await main(['--root', site.repo.root, 'site', 'build'], bad)).toBe(2);
+    expect(bad.lines.join('\n')).toContain(
+      'chartroom.yaml:2:22: site.privateRegistries must be full, metadata or hidden',
+    );
   }, 180_000);
 
   it('hidden: the private registry and its charts appear nowhere', async () => {
