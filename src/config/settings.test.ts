@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -105,6 +105,17 @@ describe('chartroom.yaml', () => {
     expect(errors.map((e) => e.message)).toEqual([
       'chartroom.yaml:2:9: site.logo "assets/missing.png" does not exist',
     ]);
+    const outside = await mkdtemp(path.join(tmpdir(), 'chartroom-outside-'));
+    try {
+      await writeFile(path.join(outside, 'secret.png'), 'not for the site');
+      await symlink(path.join(outside, 'secret.png'), path.join(root, 'logo.png'));
+      await writeFile(path.join(root, 'chartroom.yaml'), 'site:\n  logo: logo.png\n');
+      expect((await loadSettings(root)).errors.map((e) => e.message)).toEqual([
+        'chartroom.yaml:2:9: site.logo "logo.png" leads outside the repository (a symbolic link)',
+      ]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('places YAML syntax errors and refuses a file that is not a mapping', () => {

@@ -3,7 +3,7 @@
  * schemas/chartroom.schema.json (every problem of the file at once, each at file:line:col), then
  * the checks a schema cannot make (URLs, the logo's file). An absent file is every default.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
@@ -283,7 +283,16 @@ async function checkLogoFile(
   at: Position | undefined,
 ): Promise<ConfigError | undefined> {
   const info = await stat(path.join(root, logo)).catch(() => undefined);
-  if (info?.isFile()) return undefined;
+  if (info?.isFile()) {
+    // the file is copied into a public site: a symbolic link must not reach outside the repository
+    const [real, top] = await Promise.all([realpath(path.join(root, logo)), realpath(root)]);
+    if (real.startsWith(top + path.sep)) return undefined;
+    return configError(
+      at,
+      `site.logo "${logo}" leads outside the repository (a symbolic link)`,
+      FIELD_HINT.logo!,
+    );
+  }
   return configError(
     at,
     `site.logo "${logo}" ${info ? 'is not a file' : 'does not exist'}`,
