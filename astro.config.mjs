@@ -1,6 +1,8 @@
 // The chart browser: Astro pages in site/ over catalog/ alone, searched with Pagefind.
 // `chartroom site build` sets CHARTROOM_ROOT (the repository whose catalog/ is read),
-// CHARTROOM_OUT (default dist/ under that root) and CHARTROOM_BASE (a sub-path, for GitHub Pages).
+// CHARTROOM_OUT (default dist/ under that root), CHARTROOM_BASE (a sub-path, for GitHub Pages:
+// --base, else the environment's, else chartroom.yaml's) and CHARTROOM_SETTINGS (chartroom.yaml's
+// site: as JSON, read by site/lib/settings.ts).
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,28 @@ describe('the chartroom command', () => {
     expect(validate.code).toBe(2);
     expect(validate.stderr).toContain('registries/broken.yaml:3:7');
     await repo.removeRegistry('broken');
+  });
+
+  it('validate exits 2 with file:line:col for a bad chartroom.yaml, every problem at once', async () => {
+    await repo.writeRegistry('own', `url: ${served.url}\ninsecure: true\n`);
+    await writeFile(
+      path.join(repo.root, 'chartroom.yaml'),
+      'site:\n  titel: Acme\n  url: ftp://charts.example\n  privateRegistries: open\n',
+    );
+    const validate = await chartroom(['validate'], repo.root);
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toContain('chartroom.yaml:2:3: unknown field "titel": did you mean "title"?');
+    expect(validate.stderr).toContain('chartroom.yaml:3:8: site.url "ftp://charts.example" is not');
+    expect(validate.stderr).toContain(
+      'chartroom.yaml:4:22: site.privateRegistries must be full, metadata or hidden',
+    );
+    expect(validate.stderr).toContain('3 problems found');
+    await writeFile(path.join(repo.root, 'chartroom.yaml'), 'site:\n  title: Acme\n');
+    const ok = await chartroom(['validate'], repo.root);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('ok chartroom.yaml');
+    await rm(path.join(repo.root, 'chartroom.yaml'));
+    await repo.removeRegistry('own');
   });
 
   it('syncs with --root, prints what it committed, and exits 0', async () => {

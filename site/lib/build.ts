@@ -5,11 +5,13 @@
  *
  * Astro evaluates each page module on its own and hands pages nothing in common (no build
  * context; `Astro.locals` is per request), so state shared between pages has to live in a
- * module. This is the one such object; it is created on first use, from CHARTROOM_ROOT.
+ * module. This is the one such object; it is created on first use, from CHARTROOM_ROOT and the
+ * settings (CHARTROOM_SETTINGS).
  */
 import { createContentCache, type ContentCache } from './content.ts';
 import { readSite, versionFileReader, type Site } from './data.ts';
 import { catalogRoot } from './paths.ts';
+import { siteSettings } from './settings.ts';
 import { computeStaticPaths, type StaticPaths } from './static-paths.ts';
 
 interface Build {
@@ -32,7 +34,7 @@ function current(): Build {
 /** The catalog, read once per build. */
 export function loadSite(): Promise<Site> {
   const shared = current();
-  shared.site ??= readSite(shared.root);
+  shared.site ??= readSite(shared.root, siteSettings().privateRegistries);
   return shared.site;
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { readCatalogFile } from '../../src/catalog/read.ts';
 import type { CatalogChart, CatalogRegistry, CatalogVersion } from '../../src/catalog/types.ts';
 import { ChartroomError } from '../../src/errors.ts';
+import type { PrivateRegistries } from './settings.ts';
 
 export type { CatalogChart, CatalogRegistry, CatalogVersion };
 
@@ -20,6 +21,8 @@ export interface SiteChart extends CatalogChart {
   kept: CatalogVersion[];
   /** the version the chart page shows: latest when its files are kept, else the newest kept */
   shown: CatalogVersion | undefined;
+  /** a private registry's chart under site.privateRegistries: metadata: no README, values or schema */
+  contentHidden: boolean;
 }
 
 export interface Site {
@@ -33,27 +36,39 @@ export interface Site {
 
 /** A chart version's kept file, by the chart it belongs to. */
 export type VersionFileReader = (
-  chart: Pick<SiteChart, 'registry' | 'name'>,
+  chart: Pick<SiteChart, 'registry' | 'name' | 'contentHidden'>,
   version: CatalogVersion,
   file: string,
 ) => Promise<string | undefined>;
 
 const HINT = 'the site reads catalog/ as written by `chartroom sync`; run a sync first';
 
-/** Reads the whole catalog of the repository at `root`: every registry and chart file, once. */
-export async function readSite(root: string): Promise<Site> {
+/**
+ * Reads the whole catalog of the repository at `root`: every registry and chart file, once.
+ * Private registries (and their charts) are left out under `hidden`; under `metadata` their
+ * charts are marked so that no file of theirs is read.
+ */
+export async function readSite(
+  root: string,
+  privateRegistries: PrivateRegistries = 'metadata',
+): Promise<Site> {
   await checkFormat(root);
-  const registries = await readRegistries(root);
+  const all = await readRegistries(root);
+  const left = new Set(privateRegistries === 'hidden' ? all.filter((r) => r.private).map((r) => r.name) : []);
+  const registries = all.filter((r) => !left.has(r.name));
   const byName = new Map(registries.map((r) => [r.name, r]));
   const charts: SiteChart[] = [];
   for (const registry of await list(path.join(root, 'catalog', 'charts'))) {
+    if (left.has(registry)) continue;
     let registryDoc = byName.get(registry);
     if (!registryDoc) {
       registryDoc = stubRegistry(registry);
       byName.set(registry, registryDoc);
       registries.push(registryDoc);
     }
-    for (const doc of await readCharts(root, registry)) charts.push(siteChart(doc, registry, registryDoc));
+    const hidden = registryDoc.private && privateRegistries === 'metadata';
+    for (const doc of await readCharts(root, registry))
+      charts.push(siteChart(doc, registry, registryDoc, hidden));
   }
   const grouped = new Map<string, SiteChart[]>();
   for (const chart of charts) grouped.set(chart.registry, [...(grouped.get(chart.registry) ?? []), chart]);
@@ -66,10 +81,13 @@ export async function readSite(root: string): Promise<Site> {
   };
 }
 
-/** Reads one kept file of a version (README.md, values.yaml, values.schema.json); undefined when it is not kept. */
+/**
+ * Reads one kept file of a version (README.md, values.yaml, values.schema.json); undefined when it
+ * is not kept, or its content is hidden.
+ */
 export function versionFileReader(root: string): VersionFileReader {
   return async (chart, version, file) => {
-    if (!version.files.includes(file)) return undefined;
+    if (chart.contentHidden || !version.files.includes(file)) return undefined;
     return readFile(
       path.join(root, 'catalog', 'charts', chart.registry, chart.name, version.version, file),
       'utf8',
@@ -131,11 +149,16 @@ function stubRegistry(name: string): CatalogRegistry {
   };
 }
 
-function siteChart(doc: CatalogChart, registry: string, registryDoc: CatalogRegistry): SiteChart {
+function siteChart(
+  doc: CatalogChart,
+  registry: string,
+  registryDoc: CatalogRegistry,
+  contentHidden: boolean,
+): SiteChart {
   const kept = doc.versions.filter((v) => v.files.length > 0);
   const latestEntry = doc.versions.find((v) => v.version === doc.latest) ?? doc.versions[0];
   const shown = latestEntry && latestEntry.files.length > 0 ? latestEntry : kept[0];
-  return { ...doc, registry, registryDoc, latestEntry, kept, shown };
+  return { ...doc, registry, registryDoc, latestEntry, kept, shown, contentHidden };
 }
 
 function keywordCounts(charts: SiteChart[]): Array<[string, number]> {

@@ -36,7 +36,10 @@ export async function computeStaticPaths(site: Site, content: ContentCache): Pro
       })),
     ),
     compare: site.charts
-      .filter((chart) => chart.kept.filter((v) => v.files.includes('values.yaml')).length >= 2)
+      .filter(
+        (chart) =>
+          !chart.contentHidden && chart.kept.filter((v) => v.files.includes('values.yaml')).length >= 2,
+      )
       .map((chart) => ({ params: chartParams(chart), props: { chart } })),
     content: await contentPaths(site, content),
   };

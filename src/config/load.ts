@@ -262,7 +262,8 @@ function firstAlias(doc: Document): { name: string; offset: number } | undefined
   return unresolved ?? first;
 }
 
-function positionOf(
+/** Where a schema error's value (or, for an unknown field, its key) stands in the file. */
+export function positionOf(
   doc: Document,
   at: (offset: number | undefined) => Position | undefined,
   error: { instancePath: string; keyword?: string; params?: unknown },

@@ -155,15 +155,22 @@ function unknownField(extra: string): Described {
   };
 }
 
-/** The known field a near-miss was meant to be: same letters in another case or separator, an alias, or one or two typos away. */
-export function nearestField(extra: string): string | undefined {
+/**
+ * The known field a near-miss was meant to be: same letters in another case or separator, an alias,
+ * or one or two typos away. The fields are a registry file's unless others are given (chartroom.yaml's).
+ */
+export function nearestField(
+  extra: string,
+  fields: readonly string[] = REGISTRY_FIELDS,
+  aliases: Record<string, string> = ALIASES,
+): string | undefined {
   const squash = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
   const wanted = squash(extra);
-  const same = REGISTRY_FIELDS.find((f) => squash(f) === wanted);
+  const same = fields.find((f) => squash(f) === wanted);
   if (same) return same;
-  if (ALIASES[wanted]) return ALIASES[wanted];
+  if (aliases[wanted]) return aliases[wanted];
   let best: { field: string; distance: number } | undefined;
-  for (const field of REGISTRY_FIELDS) {
+  for (const field of fields) {
     const distance = editDistance(wanted, squash(field));
     if (!best || distance < best.distance) best = { field, distance };
   }
@@ -186,7 +193,8 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-function describeValue(value: unknown): string {
+/** A found value as an error names it: empty, a list, a mapping, the string "…", 3. */
+export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'empty';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';

@@ -7,14 +7,22 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ChartroomError } from '../errors.ts';
-import { astroBin, astroConfigFrom, checkCatalog, normaliseBase, siteEnv, workDir } from './astro.ts';
+import {
+  astroBin,
+  astroConfigFrom,
+  checkCatalog,
+  siteEnv,
+  siteInputs,
+  workDir,
+  type SiteInputs,
+} from './astro.ts';
 
 export interface SiteBuildOptions {
   /** the chartroom repository whose catalog/ is read */
   root: string;
   /** default: dist/ under the root */
   out?: string;
-  /** a sub-path to serve under (GitHub Pages project sites); default CHARTROOM_BASE, else / */
+  /** a sub-path to serve under (GitHub Pages project sites); default CHARTROOM_BASE, else chartroom.yaml's site.base, else / */
   base?: string;
   /** each line Astro prints; default: nothing is printed, and the lines are in a failure's message */
   onLine?: (line: string, stream: 'out' | 'err') => void;
@@ -23,7 +31,12 @@ export interface SiteBuildOptions {
 export interface SiteBuildResult {
   outDir: string;
   ms: number;
+  /** what the site lacks that the settings could give it (site.url unset) */
+  warnings: string[];
 }
+
+const NO_URL =
+  "site.url is not set in chartroom.yaml: the feeds' links are relative (their subtitle says so) and pages have no canonical URL; set it to the site's public URL";
 
 /** The lines Astro printed last, for a failure's message when they were not shown. */
 const TAIL_LINES = 200;
@@ -32,7 +45,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
   const root = path.resolve(options.root);
   checkCatalog(root);
   const outDir = path.resolve(options.out ?? path.join(root, 'dist'));
-  const base = normaliseBase(options.base ?? process.env.CHARTROOM_BASE);
+  const inputs = await siteInputs(root, options.base);
   const started = performance.now();
   const tail: string[] = [];
   // Astro's root is the build's own folder (its generated .astro/ goes there, not into the checkout);
@@ -46,7 +59,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
     [astroBin(), 'build', '--root', work, '--config', astroConfigFrom(work)],
     {
       cwd: work,
-      env: siteEnv(root, built, base),
+      env: siteEnv(root, built, inputs),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -63,7 +76,10 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
       child.on('error', reject);
       child.on('close', (status) => resolve(status ?? 1));
     });
-    if (code === 0) await moveDir(built, outDir);
+    if (code === 0) {
+      await copyLogo(root, built, inputs);
+      await moveDir(built, outDir);
+    }
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -76,7 +92,14 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
       },
     );
   }
-  return { outDir, ms: Math.round(performance.now() - started) };
+  const warnings = inputs.settings.site.url === undefined ? [NO_URL] : [];
+  return { outDir, ms: Math.round(performance.now() - started), warnings };
+}
+
+/** site.logo, when it is a repository file, copied to where the header shows it from. */
+async function copyLogo(root: string, built: string, { settings, logoFile }: SiteInputs): Promise<void> {
+  if (logoFile && settings.site.logo)
+    await cp(path.join(root, settings.site.logo), path.join(built, logoFile));
 }
 
 /** Calls `onLine` with each complete line of a child's output stream. */

@@ -46,13 +46,20 @@ export interface BuiltSite {
   /** the site's URL (with the base path) */
   url: string;
   buildMs: number;
+  /** what the build warned about (site.url unset) */
+  warnings: string[];
   close(): Promise<void>;
 }
 
 /** Serves each registry's charts, syncs them into a fresh catalog repository and builds the site. */
 export async function buildCatalogSite(
   registries: Registry[],
-  options: { base?: string; beforeBuild?: (root: string) => Promise<void> } = {},
+  options: {
+    base?: string;
+    /** the base to serve under when the build takes it from elsewhere (chartroom.yaml's site.base) */
+    serveBase?: string;
+    beforeBuild?: (root: string) => Promise<void>;
+  } = {},
 ): Promise<BuiltSite> {
   const repo = await createTempRepo();
   const served: ServedRepository[] = [];
@@ -72,13 +79,15 @@ export async function buildCatalogSite(
   }
   await options.beforeBuild?.(repo.root);
   const built = await buildSite({ root: repo.root, ...(options.base ? { base: options.base } : {}) });
-  const server = await serveSite(built.outDir, options.base ? { base: options.base } : {});
+  const serveBase = options.base ?? options.serveBase;
+  const server = await serveSite(built.outDir, serveBase ? { base: serveBase } : {});
   return {
     repo,
     outDir: built.outDir,
     server,
     url: server.url,
     buildMs: built.ms,
+    warnings: built.warnings,
     close: async () => {
       await server.close();
       await repo.cleanup();

@@ -27,6 +27,7 @@ export async function siteCommand(root: string, args: string[], output: Output):
       ...(values.base !== undefined ? { base: values.base } : {}),
       onLine: (line, stream) => (stream === 'out' ? output.out(line) : output.err(line)),
     });
+    for (const warning of result.warnings) output.err(`warning: ${warning}`);
     output.out(`chartroom site: built ${result.outDir} in ${(result.ms / 1000).toFixed(1)} s`);
     return 0;
   }

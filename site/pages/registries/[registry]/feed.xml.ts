@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { loadSite, staticPaths } from '../../../lib/build.ts';
 import type { CatalogRegistry } from '../../../lib/data.ts';
-import { atomFeed } from '../../../lib/feed.ts';
+import { atomFeed, feedTitle } from '../../../lib/feed.ts';
 import { routes } from '../../../lib/paths.ts';
 
 export const getStaticPaths = () => staticPaths('registries');
@@ -9,7 +9,7 @@ export const getStaticPaths = () => staticPaths('registries');
 export const GET: APIRoute = async ({ props }) => {
   const { registry } = props as { registry: CatalogRegistry };
   const body = atomFeed({
-    title: `New chart versions in ${registry.name}`,
+    title: feedTitle(`New chart versions in ${registry.name}`),
     id: `urn:chartroom:feed:${registry.name}`,
     self: routes.registryFeed(registry.name),
     charts: (await loadSite()).chartsOf(registry.name),
