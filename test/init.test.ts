@@ -102,6 +102,21 @@ describe('chartroom init', () => {
     expect(report.registries.filter((r) => r.status !== 'skipped')).toEqual([]);
   });
 
+  it('site build works before the first sync, and what it leaves is ignored', async () => {
+    const before = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    const result = await chartroom(['site', 'build'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(path.join(dir, 'dist', 'index.html'))).toBe(true);
+    expect(
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, encoding: 'utf8' }),
+    ).toBe(before);
+    await rm(path.join(dir, 'dist'), { recursive: true });
+    await rm(path.join(dir, '.chartroom'), { recursive: true, force: true });
+  });
+
   it('a second init lists what exists, exits 2 and changes nothing', async () => {
     const before = hashes(dir);
     const result = await chartroom(['init', dir], { cwd: temp });
