@@ -24,6 +24,7 @@ const LAYERS = {
   credentials: ['config', 'sources', 'http', ...ERRORS],
   sync: ['config', 'credentials', 'sources', 'chart', 'catalog', 'git', 'http', ...ERRORS, 'failpoint.ts'],
   'site-build': ['catalog', 'config', ...ERRORS],
+  init: ['catalog', ...ERRORS],
 };
 
 const layerZones = Object.entries(LAYERS).map(([layer, allowed]) => ({

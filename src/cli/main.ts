@@ -7,6 +7,7 @@ import { exitCodeOf } from '../error-catalogue.ts';
 import { ConfigErrors, isChartroomError, UsageError } from '../errors.ts';
 import { credentialCommand, CREDENTIAL_USAGE } from './commands/credential.ts';
 import { demoCommand, DEMO_USAGE } from './commands/demo.ts';
+import { initCommand, INIT_USAGE } from './commands/init.ts';
 import { mergeCommand, MERGE_USAGE } from './commands/merge.ts';
 import { registryCommand, REGISTRY_USAGE } from './commands/registry.ts';
 import { siteCommand, SITE_USAGE } from './commands/site.ts';
@@ -19,6 +20,7 @@ import { createOutput, type Output } from './output.ts';
 const USAGE = `usage: chartroom [--root DIR] <command>
 
 commands:
+  ${INIT_USAGE}
   ${SYNC_USAGE}
   ${VALIDATE_USAGE}
   ${MERGE_USAGE}
@@ -64,6 +66,8 @@ export async function main(argv: string[], output: Output = createOutput()): Pro
         return await credentialCommand(root, rest, output);
       case 'site':
         return await siteCommand(root, rest, output);
+      case 'init':
+        return await initCommand(root, rest, output);
       case 'demo':
         return await demoCommand(rest, output);
       case undefined:
