@@ -87,6 +87,7 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
+      'lib/',
       'dist/',
       'catalog/',
       '.chartroom/',

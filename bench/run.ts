@@ -7,9 +7,11 @@
  *   node bench/run.ts [--small] [--out DIR] [--only CASE,CASE]
  *
  * --small runs every case at tiny sizes, once (the test suite's check that the bench still runs).
+ * --only runs the cases named and keeps the other cases' figures from the results already in
+ * --out (results.json holds each case's section and targets for that), each with its date.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,7 @@ import { gitCommit } from './cases/git.ts';
 import { incremental } from './cases/incremental.ts';
 import { indexParse } from './cases/index-parse.ts';
 import { ociSync } from './cases/oci-sync.ts';
+import { packageCase } from './cases/package.ts';
 import { quietSync } from './cases/quiet-sync.ts';
 import { siteBuild } from './cases/site.ts';
 import { missingFixtures } from './data/fixtures.ts';
@@ -32,6 +35,7 @@ const CASES: Record<string, (ctx: BenchContext) => Promise<CaseResult>> = {
   'oci-sync': ociSync,
   git: gitCommit,
   site: siteBuild,
+  package: packageCase,
 };
 
 const { values } = parseArgs({
@@ -100,19 +104,47 @@ try {
 }
 
 const date = new Date().toISOString();
-const targets: Target[] = Object.values(results).flatMap((r) => r.targets);
+/** One case's figures as results.json keeps them, so a later --only run can carry them over. */
+interface Kept {
+  date: string;
+  json: Record<string, unknown>;
+  markdown: string;
+  targets: Target[];
+}
+const fresh: Record<string, Kept> = Object.fromEntries(
+  Object.entries(results).map(([name, r]) => [name, { date, ...r }]),
+);
+const keptFile = path.join(out, 'results.json');
+const earlier: Record<string, Kept> =
+  values.only && !small && existsSync(keptFile)
+    ? ((JSON.parse(await readFile(keptFile, 'utf8')) as { sections?: Record<string, Kept> }).sections ?? {})
+    : {};
+const sections: Record<string, Kept> = Object.fromEntries(
+  Object.keys(CASES).flatMap((name) => {
+    const section = fresh[name] ?? earlier[name];
+    return section ? [[name, section]] : [];
+  }),
+);
+const carried = Object.keys(sections).filter((name) => !fresh[name]);
+/** "a, b (date); c (date)": the carried-over cases by the run that measured them. */
+function carriedDates(): string {
+  const byDate = Map.groupBy(carried, (name) => sections[name]!.date);
+  return [...byDate].map(([when, names]) => `${names.join(', ')} (${when})`).join('; ');
+}
+const targets: Target[] = Object.values(sections).flatMap((r) => r.targets);
 const json = {
   date,
   small,
   runs: ctx.runs,
   machine,
   targets,
-  cases: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.json])),
+  cases: Object.fromEntries(Object.entries(sections).map(([k, r]) => [k, r.json])),
+  sections,
 };
 const md = `# chartroom benchmark results
 
 Measured by \`npm run bench\` (bench/run.ts) on ${date}${small ? ', small mode (tiny sizes, one run: not figures to quote)' : ''}.
-Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}.
+${carried.length ? `This run measured ${Object.keys(fresh).join(', ')} alone (\`--only\`); the other cases' figures are carried over from earlier runs: ${carriedDates()}.\n` : ''}Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}.
 Medians of ${ctx.runs} run(s); each sync and parse runs in a fresh process, so peak RSS is its own. Every baseline runs in the same run as what it is compared to.
 ${ram ? 'Repositories and catalogs are on tmpfs (/dev/shm): on this VM the disk takes 1x to 3x as long for the same file creations from one run to the next. Case 2 also shows one run on disk.' : 'Repositories and catalogs are in the system temp folder.'}
 
@@ -122,10 +154,10 @@ ${ram ? 'Repositories and catalogs are on tmpfs (/dev/shm): on this VM the disk 
 |---|---|---|---|
 ${targets.map((t) => `| ${t.case} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`).join('\n')}
 
-${Object.values(results)
+${Object.values(sections)
   .map((r) => r.markdown)
   .join('\n')}`;
 await mkdir(out, { recursive: true });
-await writeFile(path.join(out, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
+await writeFile(keptFile, `${JSON.stringify(json, null, 2)}\n`);
 await writeFile(path.join(out, 'results.md'), md);
 console.log(md);

@@ -33,6 +33,7 @@ describe('the benchmark, small mode', () => {
       'oci-sync',
       'git',
       'site',
+      'package',
     ]);
     const { cases } = results;
     expect(cases['index-parse']).toMatchObject({ versions: 500, newFound: 10 });
@@ -52,7 +53,7 @@ describe('the benchmark, small mode', () => {
     ])
       expect(figure).toBeGreaterThan(0);
     const md = await readFile(path.join(out, 'results.md'), 'utf8');
-    for (let i = 1; i <= 7; i++) expect(md).toMatch(new RegExp(`^## ${i}\\. `, 'm'));
+    for (let i = 1; i <= 8; i++) expect(md).toMatch(new RegExp(`^## ${i}\\. `, 'm'));
     expect(md).toContain('small mode');
   });
 });
