@@ -1,7 +1,7 @@
 /**
  * chartroom as an installed package: `npm pack`, the tarball installed into a fresh folder under
  * the system temp folder (which cannot see this checkout's node_modules), and the installed bin run
- * on Node 22 and on Node 24 in a catalog repository: validate, sync against a real chart
+ * on Node 22 and on Node 24: init a catalog repository, then validate, sync against a real chart
  * repository on loopback, site build (the site opened in Chromium) and status.
  */
 import { execFile } from 'node:child_process';
@@ -11,10 +11,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
+import { simpleGit, type SimpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveSite } from '../src/site-build/serve.ts';
 import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
-import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
 import { launchChromium, search } from './site/browser.ts';
 
@@ -75,14 +75,33 @@ afterAll(async () => {
 });
 
 /**
- * The catalog repository the installed chartroom runs in: git with a bare remote, one registry
- * file, an empty catalog/. (`chartroom init` replaces this at the merge of issue 13.)
+ * The catalog repository the installed chartroom runs in, made by the installed `chartroom init`,
+ * with one registry file added and a bare remote to push to.
  */
-async function prepareCatalogRepository(registryUrl: string): Promise<TempRepo> {
-  const repo = await createTempRepo();
-  await repo.writeRegistry('harbour', `url: ${registryUrl}\ninsecure: true\ndescription: Harbour charts\n`);
-  await mkdir(path.join(repo.root, 'catalog'), { recursive: true });
-  return repo;
+async function initCatalogRepository(node: string, registryUrl: string): Promise<CatalogRepository> {
+  const base = await mkdtemp(path.join(tmpdir(), 'chartroom-installed-'));
+  const root = path.join(base, 'catalog-repo');
+  const remote = path.join(base, 'remote.git');
+  const init = await chartroom(node, base, ['init', root]);
+  expect(init, init.stderr).toMatchObject({ code: 0 });
+  expect(init.stdout).toMatch(/SOPS_AGE_KEY/);
+  await writeFile(
+    path.join(root, 'registries', 'harbour.yaml'),
+    `url: ${registryUrl}\ninsecure: true\ndescription: Harbour charts\n`,
+  );
+  await simpleGit().init(true, [remote]);
+  const git = simpleGit(root);
+  await git.addConfig('user.name', 'test').addConfig('user.email', 'test@example.invalid');
+  await git.add('.').commit('chartroom init');
+  await git.addRemote('origin', remote);
+  await git.push(['-u', 'origin', 'HEAD']);
+  return { root, git, cleanup: () => rm(base, { recursive: true, force: true, maxRetries: 3 }) };
+}
+
+interface CatalogRepository {
+  root: string;
+  git: SimpleGit;
+  cleanup(): Promise<void>;
 }
 
 /** Runs the installed package's bin with the given Node, in the catalog repository. */
@@ -127,11 +146,11 @@ describe.each([
   ['22', () => node22],
   ['24', () => NODE_24],
 ])('the installed package on Node %s', (major, node) => {
-  let repo: TempRepo;
+  let repo: CatalogRepository;
 
   beforeAll(async () => {
     expect((await run(node(), ['--version'])).stdout).toMatch(new RegExp(`^v${major}\\.`));
-    repo = await prepareCatalogRepository(charts.url);
+    repo = await initCatalogRepository(node(), charts.url);
   });
 
   afterAll(async () => {
@@ -148,7 +167,7 @@ describe.each([
       await readFile(path.join(repo.root, 'catalog', 'charts', 'harbour', 'harbour', 'chart.json'), 'utf8'),
     ) as { name: string; versions: Array<{ version: string }> };
     expect(chart.versions.map((v) => v.version).sort()).toEqual(['1.0.0', '1.2.0']);
-    expect((await repo.git.log(['origin/main'])).latest?.message).toMatch(/2 new versions/);
+    expect((await repo.git.log(['@{upstream}'])).latest?.message).toMatch(/2 new versions/);
 
     const out = path.join(repo.root, 'dist');
     const site = await chartroom(node(), repo.root, ['site', 'build', '--out', out]);

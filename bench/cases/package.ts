@@ -5,13 +5,13 @@
  * new. From that: the monthly jobs and billed minutes at the default schedule (every 30 minutes;
  * GitHub rounds each job up to a whole minute).
  */
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { simpleGit, type SimpleGit } from 'simple-git';
 import { sha256Digest } from '../../src/chart/digest.ts';
 import { startChartRepoServer } from '../../src/demo/chart-repo-server.ts';
 import { renderIndex } from '../../src/demo/repository.ts';
-import { createTempRepo, type TempRepo } from '../../testkit/temp-repo.ts';
 import { tinyChart } from '../data/tiny-charts.ts';
 import { median, mib, n, round, run, timed, treeBytes, type BenchContext, type CaseResult } from '../lib.ts';
 
@@ -28,20 +28,36 @@ async function pack(dir: string): Promise<string> {
   return path.join(dir, stdout.trim().split('\n').at(-1)!);
 }
 
-/** A catalog repository that depends on the tarball, with one served chart repository, synced once. */
-async function catalogRepository(tarball: string, registryUrl: string): Promise<TempRepo> {
-  const repo = await createTempRepo();
-  await writeFile(
-    path.join(repo.root, 'package.json'),
-    `${JSON.stringify({ name: 'catalog', private: true, dependencies: { chartroom: `file:${tarball}` } }, null, 2)}\n`,
-  );
-  await writeFile(path.join(repo.root, '.gitignore'), '.chartroom/\nnode_modules/\n');
-  await repo.writeRegistry('tiny', `url: ${registryUrl}\ninsecure: true\n`);
+/**
+ * A catalog repository made by `chartroom init` (this checkout's), depending on the tarball
+ * instead of the registry's chartroom, with one served chart repository, synced once.
+ */
+async function catalogRepository(
+  scratch: string,
+  tarball: string,
+  registryUrl: string,
+): Promise<CatalogRepo> {
+  const root = path.join(scratch, 'catalog-repo');
+  await run(process.execPath, [path.join(ROOT, 'bin', 'chartroom.js'), 'init', root], { cwd: scratch });
+  const manifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  manifest.dependencies.chartroom = `file:${tarball}`;
+  await writeFile(path.join(root, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(path.join(root, 'registries', 'tiny.yaml'), `url: ${registryUrl}\ninsecure: true\n`);
   // the first install writes the lockfile and warms the npm cache; the first sync fills catalog/
-  await run('npm', ['install', ...NPM_QUIET], { cwd: repo.root });
-  await repo.git.add('.').commit('a catalog repository');
-  await chartroom(repo.root, ['sync']);
-  return repo;
+  await run('npm', ['install', ...NPM_QUIET], { cwd: root });
+  const git = simpleGit(root);
+  await git.addConfig('user.name', 'bench').addConfig('user.email', 'bench@example.invalid');
+  await git.add('.').commit('a catalog repository made by chartroom init');
+  await chartroom(root, ['sync']);
+  return { root, git, cleanup: () => rm(root, { recursive: true, force: true, maxRetries: 3 }) };
+}
+
+interface CatalogRepo {
+  root: string;
+  git: SimpleGit;
+  cleanup(): Promise<void>;
 }
 
 /** Bytes under a folder, and the packages installed at the top of it (hoisted, scoped ones counted). */
@@ -59,7 +75,7 @@ function chartroom(cwd: string, args: string[]) {
   return run(process.execPath, [path.join(cwd, 'node_modules', '.bin', 'chartroom'), ...args], { cwd });
 }
 
-async function quietRuns(ctx: BenchContext, repo: TempRepo) {
+async function quietRuns(ctx: BenchContext, repo: CatalogRepo) {
   const install: number[] = [];
   const sync: number[] = [];
   let commits = 0;
@@ -89,7 +105,7 @@ export async function packageCase(ctx: BenchContext): Promise<CaseResult> {
   const packs = path.join(ctx.scratch, 'pack');
   await mkdir(packs);
   const tarball = await pack(packs);
-  const repo = await catalogRepository(tarball, `${server.origin}/tiny`);
+  const repo = await catalogRepository(ctx.scratch, tarball, `${server.origin}/tiny`);
   try {
     const packed = (await stat(tarball)).size;
     const modules = await du(path.join(repo.root, 'node_modules'));
