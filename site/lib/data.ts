@@ -6,7 +6,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readCatalogFile } from '../../src/catalog/read.ts';
+import { listDirectories, readCatalogFile } from '../../src/catalog/read.ts';
 import type { CatalogChart, CatalogRegistry, CatalogVersion } from '../../src/catalog/types.ts';
 import { ChartroomError } from '../../src/errors.ts';
 import type { PrivateRegistries } from './settings.ts';
@@ -58,7 +58,7 @@ export async function readSite(
   const registries = all.filter((r) => !left.has(r.name));
   const byName = new Map(registries.map((r) => [r.name, r]));
   const charts: SiteChart[] = [];
-  for (const registry of await list(path.join(root, 'catalog', 'charts'))) {
+  for (const registry of await listDirectories(path.join(root, 'catalog', 'charts'))) {
     if (left.has(registry)) continue;
     let registryDoc = byName.get(registry);
     if (!registryDoc) {
@@ -123,7 +123,7 @@ async function readRegistries(root: string): Promise<CatalogRegistry[]> {
 async function readCharts(root: string, registry: string): Promise<CatalogChart[]> {
   const dir = path.join(root, 'catalog', 'charts', registry);
   return Promise.all(
-    (await list(dir)).map(async (name) => {
+    (await listDirectories(dir)).map(async (name) => {
       const file = path.join(dir, name, 'chart.json');
       const doc = await readCatalogFile(root, file, 'chart');
       if (!doc)
@@ -166,18 +166,6 @@ function keywordCounts(charts: SiteChart[]): Array<[string, number]> {
   for (const chart of charts)
     for (const k of new Set(chart.keywords)) counts.set(k, (counts.get(k) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-}
-
-async function list(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true }))
-      .filter((d) => d.isDirectory())
-      .map((d) => d.name)
-      .sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
 }
 
 /** Charts by the time of their latest version, newest first. */

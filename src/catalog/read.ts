@@ -5,7 +5,7 @@
  * or does not match is `CatalogInvalid`, naming the file (relative to the repository root) and
  * the first thing wrong in it; a file that does not exist is `undefined`.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -122,4 +122,17 @@ function describe(error: ErrorObject | undefined): string {
   const allowed = error.keyword === 'enum' ? (error.params as { allowedValues: unknown[] }).allowedValues : undefined;
   const detail = allowed ? ` (${allowed.map((v) => JSON.stringify(v)).join(', ')})` : '';
   return `${where || 'the document'} ${error.message ?? 'is not valid'}${detail}`;
+}
+
+/** The sub-folders of a catalog folder, sorted; none when the folder does not exist. */
+export async function listDirectories(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { failpoint } from '../failpoint.ts';
 import { stableStringify } from './json.ts';
-import { readCatalogFile } from './read.ts';
+import { listDirectories, readCatalogFile } from './read.ts';
 import { FORMAT_VERSION, type CatalogChart, type CatalogRegistry } from './types.ts';
 
 export const CATALOG_DIR = 'catalog';
@@ -67,18 +67,6 @@ export function createCatalogStore(root: string): CatalogStore {
     return true;
   }
 
-  async function listDirs(at: string): Promise<string[]> {
-    try {
-      return (await readdir(at, { withFileTypes: true }))
-        .filter((e) => e.isDirectory())
-        .map((e) => e.name)
-        .sort();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-  }
-
   // chart.json goes first, so no instant has a chart.json listing files already deleted
   async function removeChart(registry: string, chart: string): Promise<void> {
     await rm(path.join(chartDir(registry, chart), 'chart.json'), { force: true });
@@ -93,15 +81,15 @@ export function createCatalogStore(root: string): CatalogStore {
 
     async cleanup() {
       await rm(scratch, { recursive: true, force: true });
-      for (const registry of await listDirs(path.join(dir, 'charts'))) {
-        for (const chart of await listDirs(path.join(dir, 'charts', registry))) {
+      for (const registry of await listDirectories(path.join(dir, 'charts'))) {
+        for (const chart of await listDirectories(path.join(dir, 'charts', registry))) {
           const doc = await readCatalogFile(root, path.join(chartDir(registry, chart), 'chart.json'), 'chart');
           const withFiles = new Set(doc?.versions.filter((v) => v.files.length > 0).map((v) => v.version) ?? []);
           if (!doc) {
             await rm(chartDir(registry, chart), { recursive: true, force: true });
             continue;
           }
-          for (const version of await listDirs(chartDir(registry, chart))) {
+          for (const version of await listDirectories(chartDir(registry, chart))) {
             if (!withFiles.has(version)) await rm(path.join(chartDir(registry, chart), version), { recursive: true, force: true });
           }
         }
@@ -109,7 +97,7 @@ export function createCatalogStore(root: string): CatalogStore {
     },
 
     async registryNames() {
-      const names = new Set(await listDirs(path.join(dir, 'charts')));
+      const names = new Set(await listDirectories(path.join(dir, 'charts')));
       try {
         for (const file of await readdir(path.join(dir, 'registries'))) {
           if (file.endsWith('.json')) names.add(file.slice(0, -'.json'.length));
@@ -130,7 +118,7 @@ export function createCatalogStore(root: string): CatalogStore {
 
     async readCharts(registry) {
       const charts = new Map<string, CatalogChart>();
-      for (const chart of await listDirs(path.join(dir, 'charts', registry))) {
+      for (const chart of await listDirectories(path.join(dir, 'charts', registry))) {
         const doc = await readCatalogFile(root, path.join(chartDir(registry, chart), 'chart.json'), 'chart');
         if (doc) charts.set(chart, doc);
       }
@@ -138,7 +126,7 @@ export function createCatalogStore(root: string): CatalogStore {
     },
 
     chartNames(registry) {
-      return listDirs(path.join(dir, 'charts', registry));
+      return listDirectories(path.join(dir, 'charts', registry));
     },
 
     writeChart(doc) {
@@ -163,7 +151,7 @@ export function createCatalogStore(root: string): CatalogStore {
     removeChart,
 
     async removeRegistry(registry) {
-      for (const chart of await listDirs(path.join(dir, 'charts', registry))) await removeChart(registry, chart);
+      for (const chart of await listDirectories(path.join(dir, 'charts', registry))) await removeChart(registry, chart);
       await rm(path.join(dir, 'charts', registry), { recursive: true, force: true });
       await rm(path.join(dir, 'registries', `${registry}.json`), { force: true });
     },

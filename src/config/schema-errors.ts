@@ -142,7 +142,20 @@ const ALIASES: Record<string, string> = {
 function unknownField(extra: string): Described {
   const elsewhere = ELSEWHERE[extra.toLowerCase()];
   if (elsewhere) return { message: `unknown field "${extra}"`, hint: elsewhere };
-  const suggestion = nearestField(extra);
+  return unknownFieldOf(extra, REGISTRY_FIELDS, ALIASES, 'the fields are');
+}
+
+/**
+ * A field no schema knows, in any file chartroom reads: a did-you-mean when one known field is
+ * near, else the fields there are (`listed` says where: "the fields are", "the fields here are").
+ */
+export function unknownFieldOf(
+  extra: string,
+  fields: readonly string[],
+  aliases: Record<string, string>,
+  listed: string,
+): Described {
+  const suggestion = nearestField(extra, fields, aliases);
   if (suggestion) {
     return {
       message: `unknown field "${extra}": did you mean "${suggestion}"?`,
@@ -151,7 +164,7 @@ function unknownField(extra: string): Described {
   }
   return {
     message: `unknown field "${extra}": remove it or check its spelling`,
-    hint: `the fields are ${REGISTRY_FIELDS.join(', ')}`,
+    hint: `${listed} ${fields.join(', ')}`,
   };
 }
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { ConfigError } from '../errors.ts';
 import { positionOf } from './load.ts';
-import { describeValue, nearestField } from './schema-errors.ts';
+import { describeValue, unknownFieldOf } from './schema-errors.ts';
 import { parseLocated, type Position } from './yaml-errors.ts';
 
 const require = createRequire(import.meta.url);
@@ -200,17 +200,7 @@ function unknownField(extra: string, segments: string[]): { message: string; hin
       hint: `write site: on a line of its own and indent ${extra}: below it`,
     };
   }
-  const suggestion = nearestField(extra, fields, segments.length === 1 ? SITE_ALIASES : {});
-  if (suggestion) {
-    return {
-      message: `unknown field "${extra}": did you mean "${suggestion}"?`,
-      hint: `rename it to ${suggestion}`,
-    };
-  }
-  return {
-    message: `unknown field "${extra}": remove it or check its spelling`,
-    hint: `the fields here are ${fields.join(', ')}`,
-  };
+  return unknownFieldOf(extra, fields, segments.length === 1 ? SITE_ALIASES : {}, 'the fields here are');
 }
 
 const SITE_ALIASES: Record<string, string> = {
