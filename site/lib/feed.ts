@@ -15,11 +15,22 @@ export function feedTitle(what: string): string {
 const RELATIVE_NOTE =
   'Links are relative to the site: site.url is not set in chartroom.yaml, so they cannot be absolute.';
 
-const escape = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
-  );
+/**
+ * What XML 1.0 does not allow in a document at all, escaped or not (its `Char` production): C0
+ * controls but tab, LF and CR, U+FFFE, U+FFFF, and surrogates that are not half of a pair. A
+ * feed reader refuses the whole feed for one, so each is replaced by U+FFFD.
+ */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** A text or attribute value of the feed: markup escaped, characters XML 1.0 forbids replaced. */
+export const escapeXml = (text: string) =>
+  text
+    .replace(NOT_XML_CHAR, '\uFFFD')
+    .replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+    );
+const escape = escapeXml;
 
 export function atomFeed(options: { title: string; id: string; self: string; charts: SiteChart[] }): string {
   const entries = newestVersions(options.charts, 50);

@@ -5,12 +5,13 @@
  * one more version and syncs again, showing the commit each run makes; then builds the chart
  * browser for that catalog. Each step is told through `say`, one line at a time.
  */
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { readCatalogFile } from '../catalog/read.ts';
+import { UsageError } from '../errors.ts';
 import { buildSite } from '../site-build/build.ts';
 import { createSync } from '../sync/run.ts';
 import { startChartRepoServer, type ChartRepoServer } from './chart-repo-server.ts';
@@ -33,8 +34,26 @@ export interface DemoResult {
   outDir: string;
 }
 
-/** Runs the demo in `dir` (default: a new temp folder). */
+/**
+ * A --dir the demo may make its repository in: new or empty, since it writes .gitignore,
+ * registries/, catalog/ and dist/ there and runs `git init` (UsageError otherwise, nothing written).
+ */
+async function checkDemoDir(root: string): Promise<void> {
+  const entries = await readdir(root).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw new UsageError(
+      `demo --dir ${root} is not a folder the demo can use (${error.code}): pass a new or empty folder`,
+    );
+  });
+  if (entries.length > 0)
+    throw new UsageError(
+      `demo --dir ${root} is not empty: the demo makes a git repository there and writes .gitignore, registries/, catalog/ and dist/ over what is there; pass a new or empty folder (nothing was written)`,
+    );
+}
+
+/** Runs the demo in `dir` (default: a new temp folder; a given one must be new or empty). */
 export async function runDemo(dir: string | undefined, say: (line: string) => void): Promise<DemoResult> {
+  if (dir) await checkDemoDir(path.resolve(dir));
   const root = dir ? path.resolve(dir) : await mkdtemp(path.join(tmpdir(), 'chartroom-demo-'));
   const server = await startChartRepoServer();
   let oci: Distribution | undefined;

@@ -1,10 +1,10 @@
 /**
  * `chartroom site build`: runs Astro (configured by astro.config.mjs at the package root) over
  * the catalog/ of a chartroom repository, in a child process, and moves the result to the output
- * folder. Astro's Pagefind step fails the build when indexing fails.
+ * folder (output.ts: only what chartroom wrote there is replaced). Astro's Pagefind step fails the build when indexing fails.
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ChartroomError } from '../errors.ts';
 import {
@@ -16,11 +16,16 @@ import {
   workDir,
   type SiteInputs,
 } from './astro.ts';
+import { checkOutDir, placeSite } from './output.ts';
 
 export interface SiteBuildOptions {
   /** the chartroom repository whose catalog/ is read */
   root: string;
-  /** default: dist/ under the root */
+  /**
+   * default: dist/ under the root; a relative path is relative to the root. Never the repository
+   * root, its catalog/, registries/ or .git (UsageError); in a folder that holds other files only
+   * the files of the last build (listed in its `.chartroom-site`) are replaced, see output.ts
+   */
   out?: string;
   /** a sub-path to serve under (GitHub Pages project sites); default CHARTROOM_BASE, else chartroom.yaml's site.base, else / */
   base?: string;
@@ -44,7 +49,8 @@ const TAIL_LINES = 200;
 export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildResult> {
   const root = path.resolve(options.root);
   checkCatalog(root);
-  const outDir = path.resolve(options.out ?? path.join(root, 'dist'));
+  const outDir = path.resolve(root, options.out ?? 'dist');
+  const realOut = await checkOutDir(root, outDir);
   const inputs = await siteInputs(root, options.base);
   const started = performance.now();
   const tail: string[] = [];
@@ -78,7 +84,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
     });
     if (code === 0) {
       await copyLogo(root, built, inputs);
-      await moveDir(built, outDir);
+      await placeSite(built, realOut);
     }
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -111,16 +117,4 @@ function eachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void)
     rest = parts.pop() ?? '';
     for (const line of parts) onLine(line);
   });
-}
-
-/** Replaces `to` with `from`: a rename on one filesystem, a copy across two. */
-async function moveDir(from: string, to: string): Promise<void> {
-  await rm(to, { recursive: true, force: true });
-  await mkdir(path.dirname(to), { recursive: true });
-  try {
-    await rename(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    await cp(from, to, { recursive: true });
-  }
 }

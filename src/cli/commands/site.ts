@@ -23,7 +23,7 @@ export async function siteCommand(root: string, args: string[], output: Output):
     if (values.port !== undefined) throw new UsageError('site build takes no --port (site dev does)');
     const result = await buildSite({
       root,
-      ...(values.out !== undefined ? { out: path.resolve(values.out) } : {}),
+      ...(values.out !== undefined ? { out: path.resolve(root, values.out) } : {}),
       ...(values.base !== undefined ? { base: values.base } : {}),
       onLine: (line, stream) => (stream === 'out' ? output.out(line) : output.err(line)),
     });
