@@ -172,7 +172,7 @@ export function createCatalogGit(root: string, deps: { env?: NodeJS.ProcessEnv }
   ) {
     const conflicted = await rebaseInProgress();
     await git.raw(['rebase', '--abort']).catch(() => undefined);
-    const failed = `rebasing on ${remote}/${branch} failed: ${firstLine(error.message)}`;
+    const failed = `rebasing on ${remote}/${branch} failed: ${conflictLine(error.message)}`;
     if (!conflicted || derived === undefined) {
       throw new ChartroomError('PushFailed', failed, {
         hint: 'the catalog commit is kept locally; the next run pushes it',
@@ -277,6 +277,16 @@ function needsAdding(xy: string, file: string, ours: (file: string) => boolean):
   // '??' untracked; otherwise only a work-tree side that differs from the index (a staged
   // deletion has no file left to name)
   return xy === '??' || xy[1] !== ' ';
+}
+
+/** The line of git's output that names the conflict (`CONFLICT (content): Merge conflict in …`), else the first. */
+function conflictLine(text: string): string {
+  return (
+    text
+      .split('\n')
+      .find((l) => l.startsWith('CONFLICT'))
+      ?.trim() ?? firstLine(text)
+  );
 }
 
 function firstLine(text: string): string {

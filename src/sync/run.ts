@@ -124,13 +124,19 @@ export function createSync(deps: SyncDependencies) {
   };
   return {
     async run(requested: SyncOptions = {}): Promise<SyncReport> {
-      const report = await once.run(requested);
-      // a push whose rebase conflicted took the remote's catalog (and untrusted the state):
-      // sync again on top of it, once; a second conflict is left to the next run
-      return replaced.has(report) ? once.run(requested) : report;
+      let report = await once.run(requested);
+      // a push whose rebase conflicted took the remote's catalog (and untrusted the state): sync
+      // again on top of it, as long as concurrent pushes keep moving it, a few times at most;
+      // then the next run does
+      for (let pass = 1; replaced.has(report) && pass < SYNC_PASSES; pass++)
+        report = await once.run(requested);
+      return report;
     },
   };
 }
+
+/** How many times one run syncs at most, when each push conflicts with a concurrent one. */
+const SYNC_PASSES = 3;
 
 /** Reports whose push replaced the local catalog commits by the remote's (CatalogReplaced). */
 const replaced = new WeakSet<SyncReport>();
