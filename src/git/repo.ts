@@ -4,8 +4,7 @@
  * no rebase and is slow on large trees).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ChartroomError, UsageError } from '../errors.ts';
@@ -83,8 +82,14 @@ export function createCatalogGit(root: string, deps: { env?: NodeJS.ProcessEnv }
     return identity;
   }
 
+  // The root's path inside the work tree ('' at its top): git names files from the top.
+  let prefix: Promise<string> | undefined;
+  const rootPrefix = () =>
+    (prefix ??= git.raw(['rev-parse', '--show-prefix']).then((out) => out.replace(/\n$/, '')));
+
   /** Stages every change under `dir`, and the ignored files under it that are `ours`. */
   async function stage(dir: string, ours: (file: string) => boolean): Promise<void> {
+    const top = await rootPrefix();
     // one walk: changed, untracked and (each file of an ignored folder) ignored paths
     const status = await git.raw([
       'status',
@@ -99,25 +104,14 @@ export function createCatalogGit(root: string, deps: { env?: NodeJS.ProcessEnv }
     const files = status
       .split('\0')
       .filter(Boolean)
-      .filter((entry) => needsAdding(entry.slice(0, 2), entry.slice(3), ours))
-      .map((entry) => entry.slice(3));
+      .map((entry) => ({ xy: entry.slice(0, 2), file: entry.slice(3 + top.length) }))
+      .filter(({ xy, file }) => needsAdding(xy, file, ours))
+      .map(({ file }) => file);
     if (files.length === 0) return;
-    // a pathspec file, not arguments: a first sync stages tens of thousands of files
-    const scratch = await mkdtemp(path.join(tmpdir(), 'chartroom-add-'));
-    try {
-      const list = path.join(scratch, 'paths');
-      await writeFile(list, `${files.join('\0')}\0`);
-      await git.raw([
-        '--literal-pathspecs',
-        'add',
-        '--all',
-        '--force',
-        `--pathspec-from-file=${list}`,
-        '--pathspec-file-nul',
-      ]);
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+    // update-index, not `add PATH…`: it adds what it is given whatever the ignore rules, and in
+    // time linear in the number of files (add's pathspec matching is quadratic: a first sync
+    // stages tens of thousands); --remove stages the files that are gone
+    await gitWithInput(root, ['update-index', '--add', '--remove', '-z', '--stdin'], `${files.join('\0')}\0`);
   }
 
   async function pushBranch(options: PushOptions = {}): Promise<string> {
@@ -229,7 +223,8 @@ export function createCatalogGit(root: string, deps: { env?: NodeJS.ProcessEnv }
       failpoint('before-commit');
       await stage(dir, options.ours ?? (() => false));
       const staged = (await git.raw(['diff', '--cached', '--name-only', '-z'])).split('\0').filter(Boolean);
-      const ours = staged.filter((file) => file === dir || file.startsWith(`${dir}/`));
+      const inDir = `${await rootPrefix()}${dir}`;
+      const ours = staged.filter((file) => file === inDir || file.startsWith(`${inDir}/`));
       if (ours.length === 0) return undefined;
       failpoint('mid-commit');
       // `commit -- path` hashes every file under path again into a temporary index (as long as
@@ -269,6 +264,20 @@ export function createCatalogGit(root: string, deps: { env?: NodeJS.ProcessEnv }
       }
     },
   };
+}
+
+/** Runs git in `cwd` with `input` on its stdin (simple-git has no stdin). */
+function gitWithInput(cwd: string, args: string[], input: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(stderr.trim() || `git ${args[0]} exited with ${code}`)),
+    );
+    child.stdin.end(input);
+  });
 }
 
 /** Whether a `git status --porcelain` entry still has something to stage. */
