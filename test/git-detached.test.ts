@@ -99,6 +99,10 @@ describe('sync --push from a detached HEAD', () => {
     expect(remoteBranches()).toEqual(['refs/heads/main']);
     expect(remoteSubjects(1)).toEqual(before);
     expect(served.count()).toBe(0);
+    // watch stops at once too, instead of failing every run
+    const watch = await chartroom(['--root', ci, 'watch', '--push'], { env: {} });
+    expect(watch.code, watch.stderr).toBe(2);
+    expect(watch.stderr).toContain('pass --branch NAME');
   });
 
   it('pushes to --branch, rebasing from the detached HEAD on a concurrent push', async () => {
