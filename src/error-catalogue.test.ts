@@ -69,6 +69,7 @@ const DECISIONS: Record<ErrorCode, Row> = {
   NotARepository: [_, _, _, _, _, 2],
   Locked: [Y, _, _, _, _, 1],
   PushFailed: [Y, _, _, _, _, 1],
+  PushBranchUnknown: [_, _, _, _, _, 2],
   ShardMissing: [_, _, _, _, _, 1],
   CatalogMissing: [_, _, _, _, _, 1],
   CatalogFormatUnsupported: [_, _, _, _, _, 1],

@@ -349,6 +349,13 @@ export const ERROR_CATALOGUE = {
     action: "nothing: the next run pushes it; if it persists, check the remote and the token's permissions",
     decisions: [],
   },
+  PushBranchUnknown: {
+    transient: false,
+    where: ['run'],
+    meaning: 'HEAD is detached and no `--branch`, upstream or CI variable names the branch to push to',
+    action: 'pass `--branch NAME` (the catalog branch) to `sync --push` or `watch --push`',
+    decisions: ['exit2'],
+  },
   ShardMissing: {
     transient: false,
     where: ['run'],

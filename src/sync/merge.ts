@@ -10,6 +10,7 @@ import { createCatalogStore, CATALOG_DIR } from '../catalog/store.ts';
 import { loadRegistries } from '../config/load.ts';
 import { ChartroomError, ConfigErrors } from '../errors.ts';
 import { createCatalogGit, type CatalogGit } from '../git/repo.ts';
+import { isCatalogFile } from './catalog-files.ts';
 import { commitMessage } from './message.ts';
 import type { RegistryReport } from './registry-sync.ts';
 import { SHARD_REPORT, type SyncReport } from './run.ts';
@@ -94,7 +95,7 @@ export async function mergeShards(
       : 0,
   };
   const message = commitMessage(reports, pruned);
-  const sha = await git.commitPath(CATALOG_DIR, message);
+  const sha = await git.commitPath(CATALOG_DIR, message, { ours: isCatalogFile });
   if (sha) {
     result.commit = sha;
     result.message = message;

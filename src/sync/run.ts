@@ -11,10 +11,11 @@ import { createCatalogStore, CATALOG_DIR, type CatalogStore } from '../catalog/s
 import { createRedactor, type Redactor } from '../credentials/redact.ts';
 import { createCredentialResolver, type Env } from '../credentials/resolve.ts';
 import { ChartroomError, ConfigErrors, describeError, UsageError } from '../errors.ts';
-import { createCatalogGit, type CatalogGit } from '../git/repo.ts';
+import { CatalogReplaced, createCatalogGit, type CatalogGit } from '../git/repo.ts';
 import { createHttpClient, type HttpClient } from '../http/client.ts';
 import { sourceFor } from '../sources/index.ts';
 import type { RegistrySource, SourceDefinition } from '../sources/types.ts';
+import { isCatalogFile } from './catalog-files.ts';
 import { acquireLock } from './lock.ts';
 import { commitMessage } from './message.ts';
 import { emptyReport, type RegistryReport } from './registry-sync.ts';
@@ -32,6 +33,8 @@ export interface SyncOptions {
   /** commit catalog/ (default true) */
   commit?: boolean;
   push?: boolean;
+  /** the branch to push to (`--branch`); else the checkout's upstream or branch, else the CI's */
+  branch?: string;
   /** only the registries of this shard (a GitHub Actions matrix); implies no commit: `merge` commits */
   shard?: Shard;
 }
@@ -68,11 +71,11 @@ export interface SyncDependencies {
 
 export function createSync(deps: SyncDependencies) {
   const root = path.resolve(deps.root);
-  const git = deps.git ?? createCatalogGit(root);
+  const git = deps.git ?? createCatalogGit(root, { env: deps.env ?? process.env });
   const redactor = deps.redactor ?? createRedactor();
   const credentials = createCredentialResolver({ root, env: deps.env ?? process.env, redactor });
 
-  return {
+  const once = {
     async run(requested: SyncOptions = {}): Promise<SyncReport> {
       const { definitions, options, isRepository } = await prepare(root, git, requested);
       const release = await acquireLock(root);
@@ -119,7 +122,24 @@ export function createSync(deps: SyncDependencies) {
       }
     },
   };
+  return {
+    async run(requested: SyncOptions = {}): Promise<SyncReport> {
+      let report = await once.run(requested);
+      // a push whose rebase conflicted took the remote's catalog (and untrusted the state): sync
+      // again on top of it, as long as concurrent pushes keep moving it, a few times at most;
+      // then the next run does
+      for (let pass = 1; replaced.has(report) && pass < SYNC_PASSES; pass++)
+        report = await once.run(requested);
+      return report;
+    },
+  };
 }
+
+/** How many times one run syncs at most, when each push conflicts with a concurrent one. */
+const SYNC_PASSES = 3;
+
+/** Reports whose push replaced the local catalog commits by the remote's (CatalogReplaced). */
+const replaced = new WeakSet<SyncReport>();
 
 /** Loads the registry files and checks the options against them and the repository, before any lock or write. */
 async function prepare(root: string, git: CatalogGit, requested: SyncOptions) {
@@ -139,6 +159,8 @@ async function prepare(root: string, git: CatalogGit, requested: SyncOptions) {
       `${root} is not a git repository: run git init there, or sync with --no-commit`,
     );
   }
+  // a push that cannot tell its branch fails now, before anything is synced
+  if (options.push && options.commit !== false) await git.pushBranch({ branch: options.branch });
   return { definitions, options, isRepository };
 }
 
@@ -183,7 +205,7 @@ async function finish(
     return report;
   }
   const message = commitMessage(registries, pruned);
-  const sha = await git.commitPath(CATALOG_DIR, message);
+  const sha = await git.commitPath(CATALOG_DIR, message, { ours: isCatalogFile });
   if (sha) {
     report.commit = sha;
     report.message = message;
@@ -191,11 +213,17 @@ async function finish(
   // also pushes a commit an earlier run made but could not push
   if (options.push) {
     try {
-      await git.push();
+      await git.push({ branch: options.branch, derived: CATALOG_DIR });
       report.pushed = true;
     } catch (error) {
       report.pushError = describeError(error);
       report.exitCode = 1;
+      if (error instanceof CatalogReplaced) {
+        // the catalog is the remote's now, which the state's validators do not describe
+        replaced.add(report);
+        state.catalogCommit = null;
+        return report;
+      }
     }
   }
   // the commit just made touched catalog/, unless a push rebased it onto another

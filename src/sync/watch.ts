@@ -10,7 +10,7 @@ import type { SyncReport } from './run.ts';
 
 export interface WatchDependencies {
   root: string;
-  sync: { run(options: { push?: boolean }): Promise<SyncReport> };
+  sync: { run(options: { push?: boolean; branch?: string }): Promise<SyncReport> };
   clock?: () => number;
   onRun?: (report: SyncReport) => void;
   onError?: (error: { code: string; message: string }) => void;
@@ -20,12 +20,13 @@ const IDLE_MS = 60_000;
 
 export async function watch(
   deps: WatchDependencies,
-  options: { push?: boolean; signal: AbortSignal },
+  options: { push?: boolean; branch?: string; signal: AbortSignal },
 ): Promise<void> {
   const clock = deps.clock ?? Date.now;
   while (!options.signal.aborted) {
     try {
-      deps.onRun?.(await deps.sync.run({ push: options.push === true }));
+      const branch = options.branch === undefined ? {} : { branch: options.branch };
+      deps.onRun?.(await deps.sync.run({ push: options.push === true, ...branch }));
     } catch (error) {
       // bad registry files or a lock held by another sync: say so and try again later
       deps.onError?.(describeError(error));

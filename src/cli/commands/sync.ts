@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createRedactor } from '../../credentials/redact.ts';
+import { UsageError } from '../../errors.ts';
 import { createSync, type SyncReport } from '../../sync/run.ts';
 import { parseShard } from '../../sync/shard.ts';
 import type { RegistryReport } from '../../sync/registry-sync.ts';
@@ -11,7 +12,7 @@ import { reportToGitHub } from '../github.ts';
 import { paint, type Output } from '../output.ts';
 
 export const SYNC_USAGE =
-  'chartroom sync [--registry NAME]... [--force] [--retry-failed] [--no-commit] [--push] [--shard I/N] [--json]';
+  'chartroom sync [--registry NAME]... [--force] [--retry-failed] [--no-commit] [--push [--branch NAME]] [--shard I/N] [--json]';
 
 export async function syncCommand(root: string, args: string[], output: Output): Promise<number> {
   const { values } = parseArgs({
@@ -22,11 +23,13 @@ export async function syncCommand(root: string, args: string[], output: Output):
       'retry-failed': { type: 'boolean' },
       'no-commit': { type: 'boolean' },
       push: { type: 'boolean' },
+      branch: { type: 'string' },
       json: { type: 'boolean' },
       shard: { type: 'string' },
     },
     strict: true,
   });
+  if (values.branch !== undefined && values.push !== true) throw new UsageError('--branch goes with --push');
   const redactor = createRedactor();
   const sync = createSync({
     root,
@@ -46,6 +49,7 @@ export async function syncCommand(root: string, args: string[], output: Output):
       retryFailed: values['retry-failed'] === true,
       commit: values['no-commit'] !== true,
       push: values.push === true,
+      ...(values.branch !== undefined ? { branch: values.branch } : {}),
       ...(values.shard ? { shard: parseShard(values.shard) } : {}),
     });
   } catch (error) {

@@ -4,15 +4,25 @@
  */
 import { parseArgs } from 'node:util';
 import { createRedactor } from '../../credentials/redact.ts';
+import { UsageError } from '../../errors.ts';
+import { createCatalogGit } from '../../git/repo.ts';
 import { createSync } from '../../sync/run.ts';
 import { watch } from '../../sync/watch.ts';
 import type { Output } from '../output.ts';
 
-export const WATCH_USAGE = 'chartroom watch [--push]';
+export const WATCH_USAGE = 'chartroom watch [--push [--branch NAME]]';
 
 /** Runs until SIGINT or SIGTERM; the sync in progress then finishes before the process exits. */
 export async function watchCommand(root: string, args: string[], output: Output): Promise<number> {
-  const { values } = parseArgs({ args, options: { push: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { push: { type: 'boolean' }, branch: { type: 'string' } },
+    strict: true,
+  });
+  if (values.branch !== undefined && values.push !== true) throw new UsageError('--branch goes with --push');
+  // a push that cannot tell its branch stops watch now, not at every run
+  const git = createCatalogGit(root);
+  if (values.push === true && (await git.isRepository())) await git.pushBranch({ branch: values.branch });
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     output.err(`chartroom watch: ${signal}, stopping after the sync in progress`);
@@ -39,7 +49,11 @@ export async function watchCommand(root: string, args: string[], output: Output)
       },
       onError: (error) => output.err(`chartroom watch: ${redactor.redact(error.message)}`),
     },
-    { push: values.push === true, signal: stop.signal },
+    {
+      push: values.push === true,
+      ...(values.branch !== undefined ? { branch: values.branch } : {}),
+      signal: stop.signal,
+    },
   );
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
