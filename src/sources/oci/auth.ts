@@ -8,6 +8,7 @@
  */
 import { ChartroomError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
+import { isLoopbackHost } from '../../http/loopback.ts';
 import { safeUrl } from '../../http/safe-url.ts';
 import { basicAuthHeader, type Credential } from '../../http/basic-auth.ts';
 import type { Challenge } from './challenge.ts';
@@ -44,9 +45,7 @@ export function createOciAuth(options: {
     const url = new URL(realm);
     if (service) url.searchParams.set('service', service);
     if (scope) url.searchParams.set('scope', scope);
-    const loopback =
-      ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-    if (url.protocol !== 'https:' && !loopback && credential) {
+    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname) && credential) {
       throw new ChartroomError(
         'InsecureRealm',
         `registry ${options.registry} names a token realm over plain http (${safeUrl(realm)}); refusing to send the credential there`,
