@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseLocated } from '../config/yaml-errors.ts';
 import { ChartroomError, hintOf, isChartroomError } from '../errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
-import type { Credential } from '../http/basic-auth.ts';
+import { basicAuthHeader, type Credential } from '../http/basic-auth.ts';
 import { parseOciReference } from '../sources/oci/reference.ts';
 import type { Redactor } from './redact.ts';
 import { loadIdentities, type Env, type Identities } from './sops/age-identities.ts';
@@ -99,11 +99,17 @@ export function createCredentialResolver(options: {
           `registry ${registry.name}: ${file} has no password`,
         );
       }
-      options.redactor.add(password);
-      options.redactor.add(`${username}:${password}`);
-      return { username, password };
+      return registered({ username, password }, options.redactor);
     },
   };
+}
+
+/** Every form the credential is sent in: the password, user:password, the Basic header made of them. */
+function registered(credential: Credential, redactor: Redactor): Credential {
+  redactor.add(credential.password);
+  redactor.add(`${credential.username}:${credential.password}`);
+  redactor.add(basicAuthHeader(credential));
+  return credential;
 }
 
 function resolveValue(
