@@ -54,6 +54,7 @@ const DECISIONS: Record<ErrorCode, Row> = {
   ChartMismatch: [_, _, _, _, _, 1],
   CredentialUnavailable: [_, _, _, _, _, 1],
   CredentialPlaintext: [_, _, _, _, _, 1],
+  CredentialEnvUnbound: [_, _, _, _, _, 1],
   CredentialHostMismatch: [_, _, _, _, _, 1],
   AgeKeyMissing: [_, _, _, _, _, 1],
   AgeKeyInvalid: [_, _, _, _, _, 1],

@@ -243,6 +243,15 @@ export const ERROR_CATALOGUE = {
     action: 'encrypt it (`chartroom credential add`) or write `password: {env: VARIABLE}`',
     decisions: [],
   },
+  CredentialEnvUnbound: {
+    transient: false,
+    where: ['registry'],
+    meaning:
+      "a credential's `{env: NAME}` names a variable the sync's `CHARTROOM_ENV_HOSTS` does not bind to the registry's host, or `SOPS_AGE_KEY*` (never readable)",
+    action:
+      "bind it where the secret is put into the environment: `CHARTROOM_ENV_HOSTS='NAME=host'` (the Action's `env-hosts` input)",
+    decisions: [],
+  },
   CredentialHostMismatch: {
     transient: false,
     where: ['registry'],

@@ -9,7 +9,8 @@ import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 let repo: TempRepo;
 let index: ServedRepository;
 let cdn: ServedRepository;
-const env = { CHARTS_USER: 'robot', CHARTS_TOKEN: 's3cr3t-token' };
+const bound = { CHARTROOM_ENV_HOSTS: 'CHARTS_USER=127.0.0.1 CHARTS_TOKEN=127.0.0.1' };
+const env = { CHARTS_USER: 'robot', CHARTS_TOKEN: 's3cr3t-token', ...bound };
 const expected = `Basic ${Buffer.from('robot:s3cr3t-token').toString('base64')}`;
 
 beforeEach(async () => {
@@ -62,6 +63,6 @@ it('refuses a credential whose hosts do not list the registry, and never prints 
 
 it('fails the registry with a clear error when the environment variable is unset', async () => {
   await repo.writeRegistry('internal', `url: ${index.url}\ninsecure: true\ncredential: internal\n`);
-  const report = await createSync({ root: repo.root, env: {} }).run({ force: true });
+  const report = await createSync({ root: repo.root, env: bound }).run({ force: true });
   expect(report.registries[0]!.error?.message).toContain('refers to $CHARTS_USER, which is not set');
 });

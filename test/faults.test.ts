@@ -270,7 +270,11 @@ describe('registry-level faults keep the last good catalog', () => {
 
   describe('a redirect to another host takes no credential along', () => {
     let elsewhere: ChartRepoServer;
-    const env = { CHARTS_USER: 'robot', CHARTS_TOKEN: 's3cr3t-token' };
+    const env = {
+      CHARTS_USER: 'robot',
+      CHARTS_TOKEN: 's3cr3t-token',
+      CHARTROOM_ENV_HOSTS: 'CHARTS_USER=127.0.0.1 CHARTS_TOKEN=127.0.0.1',
+    };
     const basic = `Basic ${Buffer.from('robot:s3cr3t-token').toString('base64')}`;
     beforeEach(async () => {
       // another host, as a CDN or a mirror is; the repository itself wants the credential

@@ -25,7 +25,11 @@ let repo: TempRepo;
 /** digests of alpha 1.1.0, the version the version-level faults hit */
 let layer: string;
 let config: string;
-const env = { OCI_USER: 'admin', OCI_PASS: 'admin-pass-1' };
+const env = {
+  OCI_USER: 'admin',
+  OCI_PASS: 'admin-pass-1',
+  CHARTROOM_ENV_HOSTS: 'OCI_USER=127.0.0.1 OCI_PASS=127.0.0.1',
+};
 
 const readJson = async <T>(...parts: string[]) =>
   JSON.parse(await readFile(path.join(repo.root, 'catalog', ...parts), 'utf8')) as T;

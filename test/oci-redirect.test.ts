@@ -83,7 +83,10 @@ afterAll(async () => {
 });
 
 it('sends the credential to the token realm only, the token to the registry, and nothing to the storage host', async () => {
-  const report = await createSync({ root: repo.root, env: { U: 'admin', P: 'admin-pass-1' } }).run({
+  const report = await createSync({
+    root: repo.root,
+    env: { U: 'admin', P: 'admin-pass-1', CHARTROOM_ENV_HOSTS: 'U=127.0.0.1;P=127.0.0.1' },
+  }).run({
     force: true,
   });
   expect(report.registries[0]!.error).toBeUndefined();

@@ -24,7 +24,11 @@ describe.each(['none', 'htpasswd', 'token'] as RegistryAuth[])('OCI sync, auth: 
   let alpha: OwnChart;
   let beta: OwnChart;
   const http = recordingHttp();
-  const env = { OCI_USER: 'admin', OCI_PASS: 'admin-pass-1' };
+  const env = {
+    OCI_USER: 'admin',
+    OCI_PASS: 'admin-pass-1',
+    CHARTROOM_ENV_HOSTS: 'OCI_USER=127.0.0.1 OCI_PASS=127.0.0.1',
+  };
   const sync = async (options = {}, environment: Record<string, string> = env) => {
     const report = await createSync({ root: repo.root, http, env: environment }).run({
       force: true,
@@ -144,7 +148,7 @@ describe.each(['none', 'htpasswd', 'token'] as RegistryAuth[])('OCI sync, auth: 
   if (auth !== 'none')
     it('wrong credentials give unauthorized: authentication required and lose nothing', async () => {
       const before = await readJson<CatalogChart>(repo.root, 'charts', 'oci', 'alpha', 'chart.json');
-      const report = await sync({}, { OCI_USER: 'admin', OCI_PASS: 'wrong-password' });
+      const report = await sync({}, { ...env, OCI_PASS: 'wrong-password' });
       expect(report.exitCode).toBe(1);
       expect(report.registries[0]!.status).toBe('failed');
       expect(report.registries[0]!.error!.message).toMatch(/^unauthorized: authentication required/);

@@ -169,6 +169,10 @@ describe.each(pullRequest)('%s', (file) => {
     await writeFile(ctx.summary, '');
     await runWorkflow(path.join(ROOT, file), ctx);
     expect(await readFile(ctx.summary, 'utf8')).toContain('All registry and credential files are valid.');
+    // the base branch was fetched: the bindings are compared with it (none added here)
+    expect(await readFile(ctx.summary, 'utf8')).toMatch(
+      /### Credential bindings this change adds or alters \(against `origin\/main \([0-9a-f]{12}\)`\)\n\nNone\./,
+    );
     await runWorkflow(path.join(ROOT, file), {
       ...ctx,
       afterCheckout: (workspace) =>

@@ -3,6 +3,7 @@
  * as the runner reads them) and a Markdown job summary appended to $GITHUB_STEP_SUMMARY.
  */
 import { appendFile } from 'node:fs/promises';
+import type { Binding } from '../credentials/bindings.ts';
 import type { SyncReport } from '../sync/run.ts';
 import type { Output } from './output.ts';
 
@@ -70,4 +71,41 @@ export async function reportToGitHub(
   if (env.GITHUB_ACTIONS !== 'true') return;
   annotate(report, (line) => (json ? output.err(line) : output.out(line)));
   if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, summaryMarkdown(report));
+}
+
+/** What `validate` lists of credential-to-host bindings, and against which base. */
+export interface BindingListing {
+  /** the base compared with, e.g. `origin/main (1a2b3c4d5e6f)`; undefined: every binding listed */
+  against: string | undefined;
+  /** why there is no base */
+  why?: string;
+  bindings: Binding[];
+}
+
+/** The job summary of `validate`: the verdict, its output, and the bindings a reviewer must see. */
+export function validateSummaryMarkdown(ok: boolean, lines: string[], listing: BindingListing): string {
+  const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const out = [
+    '## chartroom validate',
+    '',
+    ok ? 'All registry and credential files are valid.' : 'Problems found:',
+    '',
+    '```',
+    ...lines.map((l) => l.replaceAll('```', "'''")),
+    '```',
+    '',
+    listing.against
+      ? `### Credential bindings this change adds or alters (against \`${listing.against}\`)`
+      : `### Credential bindings (${listing.why}: every one is listed)`,
+    '',
+  ];
+  if (listing.bindings.length === 0) out.push('None.');
+  else {
+    out.push('| credential file | secret | may go to host | used by |', '|---|---|---|---|');
+    for (const b of listing.bindings)
+      out.push(
+        `| ${cell(b.file)} | ${cell(b.secret)} | ${cell(b.host)} | ${cell(b.usedBy.join(', ') || '—')} |`,
+      );
+  }
+  return `${out.join('\n')}\n`;
 }

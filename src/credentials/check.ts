@@ -2,8 +2,10 @@
  * What `chartroom validate` checks of credentials, without needing the age key (pull requests
  * run without secrets): each file a registry names exists; no file holds a plaintext secret; SOPS
  * files are encrypted to the recipients `.sops.yaml` names; the credential's `hosts` list the
- * registry's host. With an age key in the environment it also decrypts each file and verifies
- * its MAC.
+ * registry's host; a plain file's `{env: NAME}` never names `SOPS_AGE_KEY*`, and, when
+ * `CHARTROOM_ENV_HOSTS` is set here (the sync's bindings, which are not secret), each reference is
+ * bound to its registry's host. With an age key in the environment it also decrypts each file and
+ * verifies its MAC.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +14,9 @@ import { ConfigError, hintOf, isChartroomError } from '../errors.ts';
 import { fieldPosition } from '../config/load.ts';
 import { parseLocated, type LocatedYaml } from '../config/yaml-errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
-import { credentialFile, CREDENTIALS_DIR, hostAllowed, registryHost } from './resolve.ts';
+import { ENV_HOSTS, neverBound, parseEnvHosts, refusal, type EnvBindings } from './env-hosts.ts';
+import { hostAllowed, registryHost } from './hosts.ts';
+import { credentialFile, CREDENTIALS_DIR, isPlainValue } from './resolve.ts';
 import { loadIdentities, type Env, type Identities } from './sops/age-identities.ts';
 import { creationRuleFor } from './sops/config.ts';
 import { decryptSops, parseSopsDocument } from './sops/decrypt.ts';
@@ -22,6 +26,19 @@ import { isEncrypted } from './sops/value.ts';
 export interface CredentialCheck {
   errors: ConfigError[];
   notes: string[];
+}
+
+/** A plain file's `{env: NAME}`: which field, which variable, where. */
+interface EnvReference {
+  field: string;
+  variable: string;
+  at: { line: number; column: number } | undefined;
+}
+
+/** What a credential file says that its registries are checked against. */
+interface FileFacts {
+  hosts?: string[];
+  references: EnvReference[];
 }
 
 /** One credential file's text, where it is, and where its problems are collected. */
@@ -38,7 +55,7 @@ export async function checkCredentials(
 ): Promise<CredentialCheck> {
   const errors: ConfigError[] = [];
   const notes: string[] = [];
-  const hostsByFile = new Map<string, string[]>();
+  const facts = new Map<string, FileFacts>();
   let names: string[] = [];
   try {
     names = (await readdir(path.join(root, CREDENTIALS_DIR))).filter((n) => /\.ya?ml$/.test(n)).sort();
@@ -53,7 +70,10 @@ export async function checkCredentials(
     const file = path.posix.join(CREDENTIALS_DIR, name);
     const text = await readFile(path.join(root, file), 'utf8');
     const checked = await checkFile(root, { file, text, errors, ...parseLocated(text) }, identities);
-    if (checked.hosts) hostsByFile.set(file, checked.hosts);
+    facts.set(file, {
+      references: checked.references ?? [],
+      ...(checked.hosts ? { hosts: checked.hosts } : {}),
+    });
     if (checked.decrypted) decrypted++;
   }
   if (names.length > 0) {
@@ -63,7 +83,8 @@ export async function checkCredentials(
         : 'no age key in the environment: SOPS files checked for structure and recipients, not decrypted',
     );
   }
-  for (const registry of registries) checkBinding(registry, names, hostsByFile, errors);
+  const bindings = envBindingsHere(env, facts, errors, notes);
+  for (const registry of registries) checkBinding(registry, names, facts, errors, bindings);
   return { errors, notes };
 }
 
@@ -72,7 +93,7 @@ async function checkFile(
   root: string,
   checked: CheckedFile,
   identities: Identities | undefined,
-): Promise<{ hosts?: string[]; decrypted?: boolean }> {
+): Promise<{ hosts?: string[]; decrypted?: boolean; references?: EnvReference[] }> {
   const { file, doc, at, syntax, errors } = checked;
   if (syntax) {
     errors.push(new ConfigError(file, syntax.at, `YAML syntax: ${syntax.message}`, syntax.hint));
@@ -101,10 +122,7 @@ async function checkFile(
     );
   }
   const result = valid ? { hosts: hostList as string[] } : {};
-  if (!doc.has('sops')) {
-    checkPlainFile(checked);
-    return result;
-  }
+  if (!doc.has('sops')) return { ...result, references: checkPlainFile(checked) };
   return { ...result, decrypted: await checkSopsFile(root, checked, identities) };
 }
 
@@ -173,11 +191,29 @@ function withoutFileName(error: unknown, file: string): string {
     : String(error);
 }
 
-/** A plain credential file: username and password must be environment references, not values. */
-function checkPlainFile({ file, doc, at, errors }: CheckedFile): void {
+/**
+ * A plain credential file: username and password must be environment references, not values,
+ * and never to `SOPS_AGE_KEY*`. Returns its references.
+ */
+function checkPlainFile({ file, doc, at, errors }: CheckedFile): EnvReference[] {
+  const references: EnvReference[] = [];
   for (const field of ['username', 'password']) {
     const node = doc.get(field, true);
-    if (isScalar(node) && typeof node.value === 'string' && node.value !== '') {
+    const variable = isMap(node) ? node.get('env', true) : undefined;
+    if (isScalar(variable) && typeof variable.value === 'string') {
+      const reference = { field, variable: variable.value, at: at(variable.range?.[0]) };
+      references.push(reference);
+      if (neverBound(reference.variable)) {
+        errors.push(
+          new ConfigError(
+            file,
+            reference.at,
+            `${field} refers to $${reference.variable}, ${refusal(reference.variable, '', { hosts: new Map(), problems: [] })}`,
+          ),
+        );
+      }
+    }
+    if (isScalar(node) && isPlainValue(node.value)) {
       errors.push(
         new ConfigError(
           file,
@@ -188,14 +224,50 @@ function checkPlainFile({ file, doc, at, errors }: CheckedFile): void {
       );
     }
   }
+  return references;
 }
 
-/** A registry's `credential:` names a file that exists and whose hosts list the registry's host. */
+/**
+ * The sync's bindings when this environment has them (`CHARTROOM_ENV_HOSTS` set, e.g. by the
+ * Action's env-hosts input), its unreadable entries as errors; undefined, with a note, when it
+ * has none but a file refers to the environment.
+ */
+function envBindingsHere(
+  env: Env,
+  facts: Map<string, FileFacts>,
+  errors: ConfigError[],
+  notes: string[],
+): EnvBindings | undefined {
+  const text = env[ENV_HOSTS]?.trim();
+  if (!text) {
+    if ([...facts.values()].some((f) => f.references.length > 0)) {
+      notes.push(
+        `${ENV_HOSTS} is not set here: {env: NAME} references are listed, not checked against the sync's bindings`,
+      );
+    }
+    return undefined;
+  }
+  const bindings = parseEnvHosts(text);
+  for (const problem of bindings.problems) {
+    errors.push(
+      new ConfigError(
+        ENV_HOSTS,
+        undefined,
+        problem,
+        `write entries NAME=host[,host…], separated by newlines, spaces or ;`,
+      ),
+    );
+  }
+  return bindings;
+}
+
+/** A registry's `credential:` names a file that exists, whose hosts list the registry's host, and whose references are bound to it. */
 function checkBinding(
   registry: RegistryDefinition,
   names: string[],
-  hostsByFile: Map<string, string[]>,
+  facts: Map<string, FileFacts>,
   errors: ConfigError[],
+  bindings: EnvBindings | undefined,
 ): void {
   if (!registry.credential) return;
   const file = credentialFile(registry.credential);
@@ -210,7 +282,21 @@ function checkBinding(
     );
     return;
   }
-  const hosts = hostsByFile.get(file);
+  const { hosts, references = [] } = facts.get(file) ?? {};
+  for (const reference of bindings ? references : []) {
+    const refused = neverBound(reference.variable)
+      ? undefined
+      : refusal(reference.variable, registryHost(registry), bindings!);
+    if (refused) {
+      errors.push(
+        new ConfigError(
+          file,
+          reference.at,
+          `${reference.field} refers to $${reference.variable} for registry ${registry.name}, ${refused}`,
+        ),
+      );
+    }
+  }
   if (hosts && !hostAllowed(hosts, registryHost(registry))) {
     errors.push(
       new ConfigError(

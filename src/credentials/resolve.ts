@@ -3,21 +3,25 @@
  * file (age) decrypted in memory with its MAC verified, or a plain file whose values are
  * environment references (`password: {env: ECR_TOKEN}`) for tokens CI mints. Either way the
  * credential's `hosts` must list the registry's host, so a pull request cannot point a new
- * registry at its own server and reuse a credential. Every secret resolved is registered with
- * the redactor before it is used.
+ * registry at its own server and reuse a credential. An environment reference reads only a
+ * variable the sync's own environment binds to the registry's host (`CHARTROOM_ENV_HOSTS`, see
+ * env-hosts.ts), since the same pull request writes the registry and the credential file. Every
+ * secret resolved is registered with the redactor before it is used.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseLocated } from '../config/yaml-errors.ts';
 import { ChartroomError, hintOf, isChartroomError } from '../errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
-import type { Credential } from '../http/basic-auth.ts';
-import { parseOciReference } from '../sources/oci/reference.ts';
+import { basicAuthHeader, type Credential } from '../http/basic-auth.ts';
+import { ENV_HOSTS, parseEnvHosts, refusal } from './env-hosts.ts';
+import { hostAllowed, registryHost } from './hosts.ts';
 import type { Redactor } from './redact.ts';
 import { loadIdentities, type Env, type Identities } from './sops/age-identities.ts';
 import { decryptSops } from './sops/decrypt.ts';
 
 export type { Env };
+export { hostAllowed, registryHost };
 
 export const CREDENTIALS_DIR = path.posix.join('registries', 'credentials');
 export const credentialFile = (name: string) => path.posix.join(CREDENTIALS_DIR, `${name}.yaml`);
@@ -79,7 +83,7 @@ export function createCredentialResolver(options: {
           );
         }
         for (const field of ['username', 'password']) {
-          if (typeof doc[field] === 'string' && doc[field] !== '') {
+          if (isPlainValue(doc[field])) {
             throw new ChartroomError(
               'CredentialPlaintext',
               `registry ${registry.name}: ${file} holds a plaintext ${field}; refusing it`,
@@ -99,11 +103,17 @@ export function createCredentialResolver(options: {
           `registry ${registry.name}: ${file} has no password`,
         );
       }
-      options.redactor.add(password);
-      options.redactor.add(`${username}:${password}`);
-      return { username, password };
+      return registered({ username, password }, options.redactor);
     },
   };
+}
+
+/** Every form the credential is sent in: the password, user:password, the Basic header made of them. */
+function registered(credential: Credential, redactor: Redactor): Credential {
+  redactor.add(credential.password);
+  redactor.add(`${credential.username}:${credential.password}`);
+  redactor.add(basicAuthHeader(credential));
+  return credential;
 }
 
 function resolveValue(
@@ -116,6 +126,13 @@ function resolveValue(
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'object' && typeof (value as { env?: unknown }).env === 'string') {
     const variable = (value as { env: string }).env;
+    const refused = refusal(variable, registryHost(registry), parseEnvHosts(env[ENV_HOSTS]));
+    if (refused) {
+      throw new ChartroomError(
+        'CredentialEnvUnbound',
+        `registry ${registry.name}: ${file} ${field} refers to $${variable}, ${refused}`,
+      );
+    }
     const resolved = env[variable];
     if (resolved === undefined || resolved === '') {
       throw new ChartroomError(
@@ -135,20 +152,6 @@ function resolveValue(
   );
 }
 
-/** `hosts` entries: a hostname matches any port; host:port matches that port only. */
-export function hostAllowed(hosts: readonly string[], host: string): boolean {
-  const hostname = host.replace(/:\d+$/, '').toLowerCase();
-  return hosts.some((entry) => {
-    const e = entry.toLowerCase();
-    return /:\d+$/.test(e) ? e === host.toLowerCase() : e === hostname;
-  });
-}
-
-export function registryHost(registry: RegistryDefinition): string {
-  if (registry.kind === 'oci') return parseOciReference(registry.url).host;
-  return new URL(registry.url).host;
-}
-
 function checkHosts(registry: RegistryDefinition, file: string, hosts: unknown): void {
   const list = Array.isArray(hosts) ? hosts.filter((h): h is string => typeof h === 'string') : [];
   const host = registryHost(registry);
@@ -160,3 +163,7 @@ function checkHosts(registry: RegistryDefinition, file: string, hosts: unknown):
     );
   }
 }
+
+/** A value written in the file itself (a number is as much a secret as a string), not a reference. */
+export const isPlainValue = (value: unknown): boolean =>
+  (typeof value === 'string' && value !== '') || typeof value === 'number' || typeof value === 'bigint';

@@ -19,6 +19,11 @@ export interface SourceDefinition {
   /** Helm's --pass-credentials: the credential also goes to chart URLs on other hosts */
   passCredentials: boolean;
   credential: Credential | undefined;
+  /**
+   * Called with every secret derived from the credential (a bearer or refresh token) the moment
+   * it is received, before it is sent anywhere, so that it is redacted from every message.
+   */
+  registerSecret?: ((secret: string) => void) | undefined;
 }
 
 /** What the last listing answered, for a conditional request (HTTP ETag / Last-Modified). */

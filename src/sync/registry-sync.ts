@@ -120,7 +120,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     plan,
     fetched,
     written,
-    problems: listing.problems,
+    problems: listing.problems.map((p) => redactProblem(p, redact)),
     chartErrors,
     now,
   });
@@ -172,4 +172,13 @@ async function keepNotModified(
   const report = emptyReport(registry, 'not-modified');
   report.waiting = previous?.failedVersions.length ?? 0;
   return report;
+}
+
+/** An index entry's words are the server's: they may echo what it was sent. */
+function redactProblem(problem: IndexProblem, redact: (text: string) => string): IndexProblem {
+  return {
+    ...(problem.chart === undefined ? {} : { chart: redact(problem.chart) }),
+    ...(problem.version === undefined ? {} : { version: redact(problem.version) }),
+    message: redact(problem.message),
+  };
 }

@@ -54,7 +54,7 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
     const credential = registry.credential ? await run.credentials.resolve(registry) : undefined;
     if (registry.caFile)
       client = createHttpClient({ ca: await readFile(path.resolve(run.root, registry.caFile), 'utf8') });
-    const source = run.sourceFor(sourceDefinition(registry, credential), client ?? run.http);
+    const source = run.sourceFor(sourceDefinition(registry, credential, run.redactor), client ?? run.http);
     const previous = run.trusted ? run.state.registries[registry.name] : undefined;
     const sameDefinition = previous?.definition === definition;
     listed = await syncRegistry({
@@ -111,13 +111,18 @@ function remember(run: RunContext, name: string, definition: string, listed: Lis
   else if (report.status !== 'not-modified') delete entry.charts;
 }
 
-/** What a source is given of a registry: the protocol-neutral part of its definition, and its credential. */
+/**
+ * What a source is given of a registry: the protocol-neutral part of its definition, its credential,
+ * and where to register the tokens it buys with it.
+ */
 function sourceDefinition(
   registry: RegistryDefinition,
   credential: Credential | undefined,
+  redactor: Redactor,
 ): SourceDefinition {
   const { name, url, charts, insecure, passCredentials } = registry;
-  return { name, url, charts, insecure, passCredentials, credential };
+  const registerSecret = (secret: string) => redactor.add(secret);
+  return { name, url, charts, insecure, passCredentials, credential, registerSecret };
 }
 
 /** Validators fetched under another definition (URL, filters, keep) must not turn the next fetch into a 304. */

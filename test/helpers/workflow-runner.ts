@@ -167,6 +167,8 @@ async function runScript(ctx: RunContext, workspace: string, step: Step, scope: 
     ...evaluateAll(step.env, scope),
     CI: 'true',
     GITHUB_ACTIONS: 'true',
+    // a pull request is compared with the branch it targets: the test repositories' main
+    ...(ctx.event === 'pull_request' ? { GITHUB_BASE_REF: 'main' } : {}),
     GITHUB_STEP_SUMMARY: ctx.summary,
     GITHUB_OUTPUT: outputFile,
     RUNNER_TEMP: temp,

@@ -25,7 +25,11 @@ describe.each(['none', 'htpasswd', 'token'] as RegistryAuth[])(
     let registry: TestRegistry;
     let repo: TempRepo;
     const http = recordingHttp();
-    const env = { OCI_USER: 'admin', OCI_PASS: 'admin-pass-1' };
+    const env = {
+      OCI_USER: 'admin',
+      OCI_PASS: 'admin-pass-1',
+      CHARTROOM_ENV_HOSTS: 'OCI_USER=127.0.0.1 OCI_PASS=127.0.0.1',
+    };
     const sync = (environment = env) =>
       createSync({ root: repo.root, http, env: environment }).run({ force: true });
 
@@ -109,7 +113,7 @@ describe.each(['none', 'htpasswd', 'token'] as RegistryAuth[])(
 
     if (auth !== 'none')
       it('wrong credentials give unauthorized: authentication required and lose nothing', async () => {
-        const report = await sync({ OCI_USER: 'admin', OCI_PASS: 'nope-nope' });
+        const report = await sync({ ...env, OCI_PASS: 'nope-nope' });
         expect(report.registries[0]!.error!.message).toMatch(/^unauthorized: authentication required/);
         expect(report.exitCode).toBe(1);
         const doc = JSON.parse(

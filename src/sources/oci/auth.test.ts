@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, LookupFunction } from 'node:net';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../http/client.ts';
 import { createOciAuth } from './auth.ts';
@@ -70,6 +71,28 @@ describe('OCI auth', () => {
     await expect(
       auth.answer({ scheme: 'bearer', params: { realm: 'http://auth.example.org/token' } }, 's'),
     ).rejects.toMatchObject({ code: 'InsecureRealm' });
+    await http.close();
+  });
+
+  it('never sends the credential over plain http to a realm whose name only starts with 127.', async () => {
+    // every name resolves to this machine, as an attacker's DNS for 127.evil.example would
+    const lookup: LookupFunction = (_host, opts, callback) =>
+      opts.all ? callback(null, [{ address: '127.0.0.1', family: 4 }]) : callback(null, '127.0.0.1', 4);
+    const http = createHttpClient({ dispatcher: new Agent({ connect: { lookup } }) });
+    const port = new URL(realm).port;
+    const before = seen.length;
+    for (const host of ['127.evil.example', '127.0.0.1.evil.example']) {
+      const auth = createOciAuth({ http, registry: 'r', credential: { username: 'u', password: 'p' } });
+      await expect(
+        auth.answer({ scheme: 'bearer', params: { realm: `http://${host}:${port}/token` } }, 's'),
+      ).rejects.toMatchObject({ code: 'InsecureRealm' });
+    }
+    expect(seen.slice(before).map((r) => r.headers.authorization)).toEqual([]);
+    // a loopback address in another form still gets its token
+    const auth = createOciAuth({ http, registry: 'r', credential: { username: 'u', password: 'p' } });
+    expect(
+      await auth.answer({ scheme: 'bearer', params: { realm: `http://127.1:${port}/token` } }, 's'),
+    ).toMatch(/^Bearer tok-s-/);
     await http.close();
   });
 });

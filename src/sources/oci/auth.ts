@@ -4,10 +4,12 @@
  * registry names (with `service` and `scope`, and the credential when there is one). Tokens are
  * cached per scope until they expire. The credential goes to the registry's origin and to the
  * realm it names over https or loopback, nowhere else (Docker Hub's realm, auth.docker.io, is
- * another host than registry-1.docker.io, named by the registry itself).
+ * another host than registry-1.docker.io, named by the registry itself). Every token the realm
+ * answers (token, access_token, refresh_token) is registered for redaction as it is received.
  */
 import { ChartroomError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
+import { isLoopbackHost } from '../../http/loopback.ts';
 import { safeUrl } from '../../http/safe-url.ts';
 import { basicAuthHeader, type Credential } from '../../http/basic-auth.ts';
 import type { Challenge } from './challenge.ts';
@@ -21,6 +23,27 @@ export interface OciAuth {
   invalidate(scope: string): void;
 }
 
+/** Docker's token response, and OAuth2's (`access_token`, `refresh_token`). */
+interface TokenResponse {
+  token?: string;
+  access_token?: string;
+  refresh_token?: string;
+  expires_in?: number;
+  issued_at?: string;
+}
+
+/** Every string the token service answered that is a token: registered before any is sent anywhere. */
+function registerTokens(body: TokenResponse, registerSecret: (secret: string) => void): void {
+  if (typeof body !== 'object') return;
+  for (const key of ['token', 'access_token', 'refresh_token', 'id_token'] as const) {
+    const value = (body as Record<string, unknown>)[key];
+    if (typeof value === 'string' && value !== '') {
+      registerSecret(value);
+      registerSecret(`Bearer ${value}`);
+    }
+  }
+}
+
 interface CachedToken {
   header: string;
   expires: number;
@@ -32,8 +55,11 @@ export function createOciAuth(options: {
   registry: string;
   credential: Credential | undefined;
   clock?: () => number;
+  /** every token received is registered here before it is used (redaction) */
+  registerSecret?: ((secret: string) => void) | undefined;
 }): OciAuth {
   const { http, credential } = options;
+  const registerSecret = options.registerSecret ?? (() => undefined);
   const clock = options.clock ?? Date.now;
   const tokens = new Map<string, CachedToken>();
   let bearer: { realm: string; service: string | undefined } | undefined;
@@ -44,9 +70,7 @@ export function createOciAuth(options: {
     const url = new URL(realm);
     if (service) url.searchParams.set('service', service);
     if (scope) url.searchParams.set('scope', scope);
-    const loopback =
-      ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-    if (url.protocol !== 'https:' && !loopback && credential) {
+    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname) && credential) {
       throw new ChartroomError(
         'InsecureRealm',
         `registry ${options.registry} names a token realm over plain http (${safeUrl(realm)}); refusing to send the credential there`,
@@ -81,17 +105,18 @@ export function createOciAuth(options: {
         `unauthorized: authentication required: the token service ${safeUrl(realm)} of registry ${options.registry} answered ${response.status}`,
       );
     }
-    let body: { token?: string; access_token?: string; expires_in?: number; issued_at?: string };
+    let body: TokenResponse;
     try {
-      body = JSON.parse(response.body.toString('utf8')) as typeof body;
+      body = (JSON.parse(response.body.toString('utf8')) ?? {}) as TokenResponse;
     } catch {
       throw new ChartroomError(
         'AuthenticationFailed',
         `the token service ${safeUrl(realm)} answered something that is not JSON`,
       );
     }
+    registerTokens(body, registerSecret);
     const token = body.token ?? body.access_token;
-    if (!token)
+    if (typeof token !== 'string' || token === '')
       throw new ChartroomError(
         'AuthenticationFailed',
         `the token service ${safeUrl(realm)} answered no token`,

@@ -29,6 +29,8 @@ export interface OciClientOptions {
   host: string;
   insecure: boolean;
   credential: Credential | undefined;
+  /** tokens bought with the credential are registered here for redaction (see auth.ts) */
+  registerSecret?: ((secret: string) => void) | undefined;
 }
 
 export interface Manifest {
@@ -43,7 +45,12 @@ export type OciClient = ReturnType<typeof createOciClient>;
 export function createOciClient(options: OciClientOptions) {
   const { http, registry } = options;
   const origin = `${options.insecure ? 'http' : 'https'}://${options.host}`;
-  const auth = createOciAuth({ http, registry, credential: options.credential });
+  const auth = createOciAuth({
+    http,
+    registry,
+    credential: options.credential,
+    registerSecret: options.registerSecret,
+  });
 
   async function get(
     url: string,

@@ -30,6 +30,7 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
     host: ref.host,
     insecure: registry.insecure,
     credential: registry.credential,
+    registerSecret: registry.registerSecret,
   });
   const repoOf = (chart: string) => (ref.namespace ? `${ref.namespace}/${chart}` : chart);
 
@@ -140,6 +141,7 @@ export async function fetchOciChart(
     host,
     insecure: repository.insecure,
     credential: host === new URL(repository.url).host ? repository.credential : undefined,
+    registerSecret: repository.registerSecret,
   });
   const { manifest, layer } = await pullChartLayer(client, repo, tag, reference);
   return { archive: layer, manifestDigest: manifest.digest };
