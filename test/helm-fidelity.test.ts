@@ -1,0 +1,135 @@
+/**
+ * Fidelity to Helm on what its peers test themselves with: what Helm refuses, chartroom refuses
+ * and keeps its catalog; what Helm accepts (or ignores), chartroom does too. Each on a real chart
+ * repository server (or the real registry), after a good sync where the fault is a change.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CatalogChart, CatalogRegistry } from '../src/catalog/types.ts';
+import { createSync } from '../src/sync/run.ts';
+import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
+import { writeOwnChart, type OwnChart } from './helpers/own-charts.ts';
+import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
+
+let repo: TempRepo;
+let served: ServedRepository;
+let nu: OwnChart;
+
+const chartFile = (registry: string, chart: string) =>
+  path.join(repo.root, 'catalog', 'charts', registry, chart, 'chart.json');
+const chartDoc = async (registry = 'own', chart = 'nu') =>
+  JSON.parse(await readFile(chartFile(registry, chart), 'utf8')) as CatalogChart;
+const registryDoc = async (registry = 'own') =>
+  JSON.parse(
+    await readFile(path.join(repo.root, 'catalog', 'registries', `${registry}.json`), 'utf8'),
+  ) as CatalogRegistry;
+const sync = async (clock?: Date, env?: Record<string, string>) => {
+  const report = await createSync({
+    root: repo.root,
+    ...(clock ? { clock: () => clock } : {}),
+    ...(env ? { env } : {}),
+  }).run({ force: true });
+  expect(reportProblems(report)).toEqual([]);
+  return report;
+};
+
+describe('HTTP chart repositories', () => {
+  beforeEach(async () => {
+    repo = await createTempRepo();
+    nu = await writeOwnChart('nu');
+    served = await serveCharts([{ dir: nu.dir, name: 'nu', versions: ['1.0.0'] }]);
+    await repo.writeRegistry('own', `url: ${served.url}\ninsecure: true\n`);
+  });
+  afterEach(async () => {
+    served.server.fault = undefined;
+    expect(await catalogProblems(repo.root)).toEqual([]);
+    await served.close();
+    await repo.cleanup();
+  });
+
+  // Helm's loadIndex: "no API version specified" (Flux and Artifact Hub the same), or the
+  // document does not unmarshal into an index at all
+  it.each([
+    ['{}', '{}'],
+    ['[]', '[]'],
+    ['a YAML scalar', 'moved elsewhere\n'],
+    ['YAML without apiVersion', 'entries: {}\ngenerated: "2025-01-01T00:00:00Z"\n'],
+    ['YAML without apiVersion that lists the chart', ''],
+    ['an HTML page', '<!doctype html>\n<html><head><title>Sign in</title></head><body></body></html>\n'],
+    ['entries that is not a mapping', 'apiVersion: v1\nentries: [nu]\n'],
+  ])('not an index (%s) after a good sync: IndexInvalid, catalog and commit kept', async (what, body) => {
+    expect((await sync()).exitCode).toBe(0);
+    const before = await readFile(chartFile('own', 'nu'), 'utf8');
+    const head = await repo.git.revparse(['HEAD']);
+    // the real index with its apiVersion line dropped: everything else is a Helm index
+    const text =
+      body || (await (await fetch(`${served.url}/index.yaml`)).text()).replace(/^apiVersion:.*\n/m, '');
+    if (!body) expect(text).toContain('nu-1.0.0.tgz');
+    served.server.fault = (req, res) =>
+      req.url?.endsWith('index.yaml') ? (res.writeHead(200).end(text), true) : false;
+
+    const report = await sync();
+    expect(report.exitCode, what).toBe(1);
+    expect(report.registries[0]).toMatchObject({
+      status: 'failed',
+      removed: [],
+      error: { code: 'IndexInvalid' },
+    });
+    expect(report.message ?? '').not.toMatch(/removed/);
+    expect(await readFile(chartFile('own', 'nu'), 'utf8')).toBe(before);
+    // whatever was committed (the registry's error), no version was marked removed
+    const committed = JSON.parse(
+      await repo.git.show([`HEAD:catalog/charts/own/nu/chart.json`]),
+    ) as CatalogChart;
+    expect(committed.versions.map((v) => [v.version, v.removed])).toEqual([['1.0.0', false]]);
+    expect((await repo.git.log({ from: head, to: 'HEAD' })).all.map((c) => c.message)).not.toContainEqual(
+      expect.stringMatching(/removed/),
+    );
+
+    // and once the repository serves its index again, nothing needs restoring
+    served.server.fault = undefined;
+    const healed = await sync();
+    expect(healed.exitCode).toBe(0);
+    expect(healed.registries[0]).toMatchObject({ added: [], removed: [] });
+    expect(healed.registries[0]!.error).toBeUndefined();
+    expect(await readFile(chartFile('own', 'nu'), 'utf8')).toBe(before);
+  });
+  // ChartMuseum writes Go's zero time for a chart it has no date for
+  it("Go's zero time as created, in any spelling, is unset: version, chart and registry get the first-seen time", async () => {
+    const unset = [
+      '0001-01-01T00:00:00Z',
+      '0001-01-01T00:00:00.000Z',
+      '0001-01-01T00:00:00+00:00',
+      '0001-01-01 00:00:00 +0000 UTC',
+    ];
+    const versions = ['1.0.0', '1.1.0', '1.2.0', '1.3.0'];
+    const zero = await serveCharts([{ dir: nu.dir, name: 'nu', versions: ['0.9.0', ...versions] }], {
+      created: (_name, version) =>
+        version === '0.9.0' ? '2024-01-01T00:00:00Z' : unset[versions.indexOf(version)]!,
+    });
+    try {
+      await repo.writeRegistry('own', `url: ${zero.url}\ninsecure: true\n`);
+      const firstSeen = new Date('2026-03-04T05:06:07.000Z');
+      expect((await sync(firstSeen)).exitCode).toBe(0);
+      const check = async () => {
+        const doc = await chartDoc();
+        expect(doc.versions.map((v) => [v.version, v.created])).toEqual([
+          ...versions.map((v) => [v, firstSeen.toISOString()]).reverse(),
+          ['0.9.0', '2024-01-01T00:00:00.000Z'],
+        ]);
+        expect(doc.updated).toBe(firstSeen.toISOString());
+        expect((await registryDoc()).lastChange).toBe(firstSeen.toISOString());
+      };
+      await check();
+      // first seen: a later sync that reads the chart's entries again leaves the times as they were
+      const index = await (await fetch(`${zero.url}/index.yaml`)).text();
+      zero.server.setFile('/charts/index.yaml', index.replaceAll('Test chart nu', 'Test chart nu, again'));
+      await sync(new Date('2026-05-01T00:00:00.000Z'));
+      await check();
+    } finally {
+      await zero.close();
+    }
+  });
+});
