@@ -5,11 +5,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogChart, CatalogRegistry } from '../src/catalog/types.ts';
+import { packChartDir } from '../src/chart/pack.ts';
+import type { HttpClient } from '../src/http/client.ts';
 import { createSync } from '../src/sync/run.ts';
 import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
 import { writeOwnChart, type OwnChart } from './helpers/own-charts.ts';
+import { recordingHttp } from './helpers/recording-http.ts';
+import { pushChart } from '../testkit/oci-push.ts';
+import { startRegistry, type TestRegistry } from '../testkit/oci-registry.ts';
 import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
 import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
@@ -25,11 +30,11 @@ const registryDoc = async (registry = 'own') =>
   JSON.parse(
     await readFile(path.join(repo.root, 'catalog', 'registries', `${registry}.json`), 'utf8'),
   ) as CatalogRegistry;
-const sync = async (clock?: Date, env?: Record<string, string>) => {
+const sync = async (clock?: Date, http?: HttpClient) => {
   const report = await createSync({
     root: repo.root,
     ...(clock ? { clock: () => clock } : {}),
-    ...(env ? { env } : {}),
+    ...(http ? { http } : {}),
   }).run({ force: true });
   expect(reportProblems(report)).toEqual([]);
   return report;
@@ -131,5 +136,67 @@ describe('HTTP chart repositories', () => {
     } finally {
       await zero.close();
     }
+  });
+});
+
+describe('OCI registries (the real distribution registry)', () => {
+  let registry: TestRegistry;
+  const http = recordingHttp();
+  /** tags a pushed manifest again under another tag, as `crane tag` or `oras tag` do */
+  const retag = async (repository: string, from: string, to: string) => {
+    const accept = 'application/vnd.oci.image.manifest.v1+json';
+    const manifest = await fetch(`${registry.origin}/v2/${repository}/manifests/${from}`, {
+      headers: { accept },
+    });
+    const put = await fetch(`${registry.origin}/v2/${repository}/manifests/${to}`, {
+      method: 'PUT',
+      headers: { 'content-type': accept },
+      body: new Uint8Array(await manifest.arrayBuffer()),
+    });
+    expect(put.status).toBe(201);
+  };
+
+  beforeAll(async () => {
+    registry = await startRegistry('none');
+    repo = await createTempRepo();
+    nu = await writeOwnChart('nu');
+    const push = async (version: string, created: string) =>
+      pushChart(registry, 'charts/nu', await packChartDir(nu.dir, { name: 'nu', version }), version, {
+        created,
+      });
+    await push('0.1.0', '0001-01-01T00:00:00Z');
+    await push('1.0.0', '0001-01-01T00:00:00.000+00:00');
+    // tags Helm's listing ignores: not strict semver (the manifest under each is chart 0.1.0)
+    for (const tag of ['v0.1.0', '0.1', 'latest']) await retag('charts/nu', '0.1.0', tag);
+    await repo.writeRegistry('oci', `url: oci://${registry.host}/charts\ninsecure: true\ncharts: [nu]\n`);
+  });
+  afterAll(async () => {
+    expect(await catalogProblems(repo.root)).toEqual([]);
+    await http.close();
+    await registry.close();
+    await repo.cleanup();
+  });
+
+  it('tags that are not strict semver (v0.1.0) are not versions: never fetched, never failed', async () => {
+    const firstSeen = new Date('2026-03-04T05:06:07.000Z');
+    for (let run = 0; run < 2; run++) {
+      http.reset();
+      const report = await sync(firstSeen, http);
+      expect(report.exitCode).toBe(0);
+      expect(report.registries[0]).toMatchObject({ failed: [], chartErrors: [] });
+      expect(http.urls.filter((u) => /\/manifests\/(v0\.1\.0|0\.1|latest)$/.test(u))).toEqual([]);
+    }
+    const doc = await chartDoc('oci', 'nu');
+    expect(doc.versions.map((v) => v.version)).toEqual(['1.0.0', '0.1.0']);
+    expect((await registryDoc('oci')).failedVersions).toEqual([]);
+  });
+
+  it("Go's zero time in org.opencontainers.image.created is unset: the first-seen time", async () => {
+    const firstSeen = '2026-03-04T05:06:07.000Z';
+    expect((await sync(new Date(firstSeen), http)).exitCode).toBe(0);
+    const doc = await chartDoc('oci', 'nu');
+    expect(doc.versions.map((v) => v.created)).toEqual([firstSeen, firstSeen]);
+    expect(doc.updated).toBe(firstSeen);
+    expect((await registryDoc('oci')).lastChange).toBe(firstSeen);
   });
 });
