@@ -6,8 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../site/lib/sanitize.ts';
+import { withoutBom } from '../site/lib/bom.ts';
 import type { CatalogChart, CatalogRegistry } from '../src/catalog/types.ts';
-import { packChartDir } from '../src/chart/pack.ts';
+import { sha256Digest } from '../src/chart/digest.ts';
+import { packChartDir, packEntries } from '../src/chart/pack.ts';
 import type { HttpClient } from '../src/http/client.ts';
 import { createSync } from '../src/sync/run.ts';
 import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
@@ -137,6 +140,41 @@ describe('HTTP chart repositories', () => {
       await zero.close();
     }
   });
+  it('an archive packed on Windows (\\ in entry names, byte order marks) syncs, stored without the marks', async () => {
+    const bom = (text: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    const chartYaml = 'apiVersion: v2\nname: nu\nversion: 2.0.0\ndescription: packed on Windows\n';
+    const archive = packEntries([
+      { path: 'nu\\', type: 'Directory' },
+      { path: 'nu\\Chart.yaml', body: bom(chartYaml) },
+      { path: 'nu\\values.yaml', body: bom('replicas: 1\n') },
+      { path: 'nu\\README.md', body: bom('# nu on Windows\n') },
+      { path: 'nu\\templates\\deployment.yaml', body: Buffer.from('kind: Deployment\n') },
+    ]);
+    served.server.setFile('/charts/nu-2.0.0.tgz', archive);
+    served.repo.index.entries.nu!.unshift({
+      apiVersion: 'v2',
+      name: 'nu',
+      version: '2.0.0',
+      description: 'packed on Windows',
+      digest: sha256Digest(archive).slice('sha256:'.length),
+      urls: ['nu-2.0.0.tgz'],
+    });
+    served.reindex();
+    const report = await sync();
+    expect(report.exitCode).toBe(0);
+    expect(report.registries[0]!.failed).toEqual([]);
+    const doc = await chartDoc();
+    expect(doc.versions.find((v) => v.version === '2.0.0')!.files).toEqual([
+      'Chart.yaml',
+      'README.md',
+      'values.yaml',
+    ]);
+    const stored = (file: string) =>
+      readFile(path.join(repo.root, 'catalog', 'charts', 'own', 'nu', '2.0.0', file), 'utf8');
+    expect(await stored('Chart.yaml')).toBe(chartYaml);
+    expect(await stored('values.yaml')).toBe('replicas: 1\n');
+    expect(await stored('README.md')).toBe('# nu on Windows\n');
+  });
 });
 
 describe('OCI registries (the real distribution registry)', () => {
@@ -198,5 +236,15 @@ describe('OCI registries (the real distribution registry)', () => {
     expect(doc.versions.map((v) => v.created)).toEqual([firstSeen, firstSeen]);
     expect(doc.updated).toBe(firstSeen);
     expect((await registryDoc('oci')).lastChange).toBe(firstSeen);
+  });
+});
+
+describe('the site', () => {
+  it('reads a kept file stored with a byte order mark (a catalog synced before they were dropped) without it', () => {
+    const stored = '\uFEFF# nu\n\nA chart.\n';
+    expect(renderMarkdown(stored)).not.toContain('<h1>nu</h1>');
+    expect(withoutBom(stored)).toBe('# nu\n\nA chart.\n');
+    expect(renderMarkdown(withoutBom(stored))).toContain('<h1>nu</h1>');
+    expect(withoutBom('a\uFEFFb')).toBe('a\uFEFFb');
   });
 });
