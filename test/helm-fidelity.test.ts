@@ -140,7 +140,7 @@ describe('HTTP chart repositories', () => {
       await zero.close();
     }
   });
-  it('an archive packed on Windows (\\ in entry names, byte order marks) syncs, stored without the marks', async () => {
+  it('an archive packed on Windows (backslashes in entry names, byte order marks) syncs, stored without the marks', async () => {
     const bom = (text: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
     const chartYaml = 'apiVersion: v2\nname: nu\nversion: 2.0.0\ndescription: packed on Windows\n';
     const archive = packEntries([

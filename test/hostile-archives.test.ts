@@ -69,14 +69,14 @@ const ROWS: Array<[string, () => Buffer, string, RegExp]> = [
     /^archive refused: entry "\/.*" has an absolute path/,
   ],
   [
-    'an entry with ..\\ in its path (packed on Windows)',
+    'an entry with .. between backslashes in its path (packed on Windows)',
     () =>
       pack({ path: `nu\\..\\..\\..\\..\\${MARKER}\\passwd`, body: Buffer.from('root::0:0::/:/bin/sh\n') }),
     'ArchiveUnsafe',
     /^archive refused: entry ".*" \(nu\/\.\.\/\.\..*\) climbs out of the chart with "\.\."/,
   ],
   [
-    'an entry with a drive letter (C:\\ on Windows)',
+    'an entry with a drive letter (packed on Windows)',
     () => pack({ path: `C:\\${MARKER}\\passwd`, body: Buffer.from('root::0:0::/:/bin/sh\n') }),
     'ArchiveUnsafe',
     /^archive refused: entry "C:\\.*" \(C:\/.*\) has an absolute path/,
