@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../site/lib/sanitize.ts';
 import { withoutBom } from '../site/lib/bom.ts';
+import { dateTime, day } from '../site/lib/format.ts';
 import type { CatalogChart, CatalogRegistry } from '../src/catalog/types.ts';
 import { sha256Digest } from '../src/chart/digest.ts';
 import { packChartDir, packEntries } from '../src/chart/pack.ts';
@@ -240,6 +241,13 @@ describe('OCI registries (the real distribution registry)', () => {
 });
 
 describe('the site', () => {
+  it("shows Go's zero time (a catalog synced before it was read as unset) as unknown, not the year 1", () => {
+    expect(day('0001-01-01T00:00:00.000Z')).toBe('—');
+    expect(dateTime('0001-01-01T00:00:00.000Z')).toBe('—');
+    expect(day('2026-03-04T05:06:07.000Z')).toBe('2026-03-04');
+    expect(dateTime('2026-03-04T05:06:07.000Z')).toBe('2026-03-04 05:06 UTC');
+  });
+
   it('reads a kept file stored with a byte order mark (a catalog synced before they were dropped) without it', () => {
     const stored = '\uFEFF# nu\n\nA chart.\n';
     expect(renderMarkdown(stored)).not.toContain('<h1>nu</h1>');
