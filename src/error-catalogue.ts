@@ -128,8 +128,9 @@ export const ERROR_CATALOGUE = {
   IndexInvalid: {
     transient: false,
     where: ['registry'],
-    meaning: '`index.yaml` does not parse, is not UTF-8, or has no `entries` mapping',
-    action: 'the repository serves a broken index; tell its maintainers',
+    meaning:
+      '`index.yaml` does not parse, is not UTF-8, has no `apiVersion` (not a Helm index), or its `entries` is not a mapping',
+    action: 'check the registry URL; else the repository serves a broken index: tell its maintainers',
     decisions: [],
   },
   NoURL: {

@@ -69,6 +69,19 @@ const ROWS: Array<[string, () => Buffer, string, RegExp]> = [
     /^archive refused: entry "\/.*" has an absolute path/,
   ],
   [
+    'an entry with .. between backslashes in its path (packed on Windows)',
+    () =>
+      pack({ path: `nu\\..\\..\\..\\..\\${MARKER}\\passwd`, body: Buffer.from('root::0:0::/:/bin/sh\n') }),
+    'ArchiveUnsafe',
+    /^archive refused: entry ".*" \(nu\/\.\.\/\.\..*\) climbs out of the chart with "\.\."/,
+  ],
+  [
+    'an entry with a drive letter (packed on Windows)',
+    () => pack({ path: `C:\\${MARKER}\\passwd`, body: Buffer.from('root::0:0::/:/bin/sh\n') }),
+    'ArchiveUnsafe',
+    /^archive refused: entry "C:\\.*" \(C:\/.*\) has an absolute path/,
+  ],
+  [
     'a symlink to /etc/passwd',
     () => packEntries([good[0]!, { path: 'nu/values.yaml', type: 'SymbolicLink', linkpath: '/etc/passwd' }]),
     'ArchiveUnsafe',

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { listDirectories, readCatalogFile } from '../../src/catalog/read.ts';
 import type { CatalogChart, CatalogRegistry, CatalogVersion } from '../../src/catalog/types.ts';
 import { ChartroomError } from '../../src/errors.ts';
+import { withoutBom } from './bom.ts';
 import type { PrivateRegistries } from './settings.ts';
 
 export type { CatalogChart, CatalogRegistry, CatalogVersion };
@@ -83,15 +84,16 @@ export async function readSite(
 
 /**
  * Reads one kept file of a version (README.md, values.yaml, values.schema.json); undefined when it
- * is not kept, or its content is hidden.
+ * is not kept, or its content is hidden; without a leading byte order mark (see bom.ts).
  */
 export function versionFileReader(root: string): VersionFileReader {
   return async (chart, version, file) => {
     if (chart.contentHidden || !version.files.includes(file)) return undefined;
-    return readFile(
+    const text = await readFile(
       path.join(root, 'catalog', 'charts', chart.registry, chart.name, version.version, file),
       'utf8',
     );
+    return withoutBom(text);
   };
 }
 

@@ -1,12 +1,19 @@
+/**
+ * Go's zero time: a catalog synced before the sync read it as unset may hold it as a version's
+ * `created` (ChartMuseum writes it); shown as unknown, not as the year 1.
+ */
+const GO_ZERO_TIME_MS = Date.parse('0001-01-01T00:00:00Z');
+const isZeroTime = (iso: string) => Date.parse(iso) <= GO_ZERO_TIME_MS;
+
 /** Dates as people read them, from the catalog's ISO times; no locale, so builds are reproducible. */
 export function day(iso: string | undefined): string {
-  if (!iso) return '—';
+  if (!iso || isZeroTime(iso)) return '—';
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(0, 10);
 }
 
 export function dateTime(iso: string | undefined): string {
-  if (!iso) return '—';
+  if (!iso || isZeroTime(iso)) return '—';
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

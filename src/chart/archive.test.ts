@@ -37,6 +37,45 @@ describe('reading chart archives', () => {
     expect(error.message).toMatch(message);
   });
 
+  it('reads an archive packed on Windows (\\ in entry names) as Helm does', async () => {
+    const windows = base.map((e) => ({ ...e, path: e.path.replaceAll('/', '\\') }));
+    const { files } = await read([{ path: 'demo\\', type: 'Directory' }, ...windows]);
+    expect([...files.keys()].sort()).toEqual(['Chart.yaml', 'README.md', 'values.yaml']);
+    expect(files.get('values.yaml')!.toString()).toBe('a: 1\n');
+  });
+
+  it.each([
+    ['..\\..\\x', 'demo\\..\\..\\x', /entry "demo\\\.\.\\\.\.\\x" \(demo\/\.\.\/\.\.\/x\) climbs out/],
+    ['a mix of / and \\', 'demo/sub\\..\\..\\x', /climbs out of the chart/],
+    ['C:\\x', 'C:\\x', /entry "C:\\x" \(C:\/x\) has an absolute path/],
+    ['\\x', '\\x', /has an absolute path/],
+  ])('still refuses a Windows path that escapes: %s', async (_what, entryPath, message) => {
+    const error = (await read([...base, { path: entryPath, body: Buffer.from('x') }]).catch(
+      (e: unknown) => e,
+    )) as { code: string; message: string };
+    expect(error.code).toBe('ArchiveUnsafe');
+    expect(error.message).toMatch(message);
+  });
+
+  it('drops a UTF-8 byte order mark at the start of each kept file, as Helm does', async () => {
+    const bom = (text: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    const { files } = await read([
+      { path: 'demo/Chart.yaml', body: bom(chartYaml().toString()) },
+      { path: 'demo/values.yaml', body: bom('a: 1\n') },
+      { path: 'demo/README.md', body: bom('# demo\n') },
+      { path: 'demo/values.schema.json', body: bom('{"type": "object"}') },
+    ]);
+    expect(files.get('Chart.yaml')!.toString()).toBe(chartYaml().toString());
+    expect(files.get('values.yaml')!.toString()).toBe('a: 1\n');
+    expect(files.get('README.md')!.toString()).toBe('# demo\n');
+    expect(files.get('values.schema.json')!.toString()).toBe('{"type": "object"}');
+    // only at the start: a mark elsewhere is content
+    const inner = (
+      await read([...base.slice(0, 1), { path: 'demo/README.md', body: Buffer.from('a\uFEFFb') }])
+    ).files;
+    expect(inner.get('README.md')!.toString()).toBe('a\uFEFFb');
+  });
+
   it('refuses oversized entries and decompression bombs', async () => {
     const big = { path: 'demo/values.yaml', body: Buffer.alloc(2 * 1024 * 1024, 'a') };
     const limits = {

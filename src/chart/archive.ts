@@ -2,7 +2,9 @@
  * Reads a chart archive (`.tgz`) in memory and keeps only the files chartroom publishes. The
  * archive is untrusted: anything that could escape a directory when unpacked elsewhere (`..`,
  * absolute paths, links, devices), oversized entries and decompression bombs refuse the whole
- * archive, not just the entry, because such an archive was not made by `helm package`.
+ * archive, not just the entry, because such an archive was not made by `helm package`. Read as
+ * Helm's loader reads it: `\` in entry names (packed on Windows) is `/`, and a UTF-8 byte order
+ * mark at the start of a kept file is dropped.
  */
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
@@ -91,22 +93,24 @@ async function readKeptEntries(
     const parser = new Parser({ strict: true, maxMetaEntrySize: 1024 * 1024 });
     parser.on('entry', (entry: ReadEntry) => {
       entries++;
-      const problem = checkEntry(entry, limits);
+      const entryPath = slashPath(entry.path);
+      const problem = checkEntry(entry, entryPath, limits);
       if (problem) fail(problem);
       total += entry.size;
       if (total > limits.maxDecompressedBytes)
         fail(`its entries add up to more than ${limits.maxDecompressedBytes / 1048576} MiB`);
       if (entries > limits.maxEntries) fail(`it has more than ${limits.maxEntries} entries`);
-      const parts = entry.path.replace(/\/+$/, '').split('/');
+      const parts = entryPath.replace(/\/+$/, '').split('/');
       if (parts[0] && !problem) {
         if (top === undefined) top = parts[0];
-        else if (top !== parts[0]) fail(`entries sit under two top folders ("${top}" and "${parts[0]}")`);
+        else if (top !== parts[0])
+          fail(`entries sit under two top folders ("${shown(top)}" and "${shown(parts[0])}")`);
       }
       const file = parts.length === 2 ? (parts[1] as KeptFile) : undefined;
       if (!failure && file && KEPT_FILES.includes(file) && FILE_TYPES.has(entry.type)) {
         const chunks: Buffer[] = [];
         entry.on('data', (c: Buffer) => chunks.push(c));
-        entry.on('end', () => files.set(file, Buffer.concat(chunks)));
+        entry.on('end', () => files.set(file, withoutBom(Buffer.concat(chunks))));
       } else {
         entry.resume();
       }
@@ -154,16 +158,39 @@ function checkKeptFiles(
   }
 }
 
-function checkEntry(entry: ReadEntry, limits: ArchiveLimits): string | undefined {
-  const p = entry.path;
-  if (p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.includes('\\'))
-    return `entry "${p}" has an absolute path`;
-  if (p.split('/').some((part) => part === '..')) return `entry "${p}" climbs out of the chart with ".."`;
-  if (entry.type === 'SymbolicLink' || entry.type === 'Link') return `entry "${p}" is a link`;
+/**
+ * An entry's path with `\` read as `/`, as Helm's loader reads archives packed on Windows
+ * (pkg/chart/loader: "Archive could contain \ if generated on Windows"); the checks below then
+ * see `..\..\x`, `C:\x` and `\x` as the traversal and absolute paths they are.
+ */
+function slashPath(entryPath: string): string {
+  return entryPath.replaceAll('\\', '/');
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Helm drops a UTF-8 byte order mark at the start of every file it loads; so do we, before parsing and storing. */
+function withoutBom(body: Buffer): Buffer {
+  return body.subarray(0, 3).equals(UTF8_BOM) ? body.subarray(3) : body;
+}
+
+/** An entry name as an error message shows it: no control characters, at most 200 characters. */
+function shown(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it replaces
+  const clean = name.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+}
+
+/** What makes the entry unsafe, if anything; `p` is its path with `/` separators (slashPath). */
+function checkEntry(entry: ReadEntry, p: string, limits: ArchiveLimits): string | undefined {
+  const named = entry.path === p ? `"${shown(p)}"` : `"${shown(entry.path)}" (${shown(p)})`;
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return `entry ${named} has an absolute path`;
+  if (p.split('/').some((part) => part === '..')) return `entry ${named} climbs out of the chart with ".."`;
+  if (entry.type === 'SymbolicLink' || entry.type === 'Link') return `entry ${named} is a link`;
   if (!FILE_TYPES.has(entry.type) && entry.type !== 'Directory')
-    return `entry "${p}" is a ${entry.type} entry`;
+    return `entry ${named} is a ${entry.type} entry`;
   if (entry.size > limits.maxFileBytes)
-    return `entry "${p}" is larger than ${limits.maxFileBytes / 1048576} MiB`;
+    return `entry ${named} is larger than ${limits.maxFileBytes / 1048576} MiB`;
   return undefined;
 }
 
@@ -185,7 +212,7 @@ function checkChartYaml(source: Buffer, name: string, version: string): void {
   if (actualName !== name || actualVersion !== version) {
     throw new ChartroomError(
       'ChartMismatch',
-      `${name} ${version}: the archive's Chart.yaml says ${actualName ?? '(no name)'} ${actualVersion ?? '(no version)'}; refusing a chart that is not what the index lists`,
+      `${name} ${version}: the archive's Chart.yaml says ${shown(actualName ?? '(no name)')} ${shown(actualVersion ?? '(no version)')}; refusing a chart that is not what the index lists`,
       { hint: 'the repository index and the archive disagree: ask the publisher to reindex' },
     );
   }

@@ -60,11 +60,33 @@ export function maintainers(value: unknown): Maintainer[] {
 
 /**
  * Normalises a timestamp to RFC 3339, as the catalog's schemas require (Helm writes it with
- * nanoseconds); undefined when unparsable, or outside the years 0000 to 9999, which RFC 3339
- * cannot write (toISOString gives `+010000-01-01T…`, a catalog file its schema refuses).
+ * nanoseconds); undefined when it is not RFC 3339 (Helm reads `created` as Go's time.Time, which
+ * takes RFC 3339 only; Date.parse alone would read `0001-01-01 00:00:00 +0000 UTC`, Go's printed
+ * zero time, as the year 2001), when it is unset (see isUnsetTime), or outside the years 0000 to
+ * 9999, which RFC 3339 cannot write (toISOString gives `+010000-01-01T…`, a catalog file its
+ * schema refuses). Undefined means "use the first-seen time", as for a missing `created`.
  */
 export function isoTime(value: unknown): string | undefined {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : NaN;
-  const iso = Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-  return iso !== undefined && /^\d{4}-/.test(iso) ? iso : undefined;
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? rfc3339Ms(value) : NaN;
+  if (Number.isNaN(ms) || isUnsetTime(ms)) return undefined;
+  const iso = new Date(ms).toISOString();
+  return /^\d{4}-/.test(iso) ? iso : undefined;
+}
+
+/** Go's zero time.Time, which ChartMuseum (and any Go tool with an unset time) writes as a date. */
+const GO_ZERO_TIME_MS = Date.parse('0001-01-01T00:00:00Z');
+
+/**
+ * Whether a time means "never set": Go's zero time in any of its spellings
+ * (`0001-01-01T00:00:00Z`, `…00.000Z`, `…+00:00`), or anything before it, which no chart was made in.
+ */
+export function isUnsetTime(ms: number): boolean {
+  return ms <= GO_ZERO_TIME_MS;
+}
+
+const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)([Zz]|[+-]\d{2}:\d{2})$/;
+
+function rfc3339Ms(text: string): number {
+  const match = RFC3339.exec(text.trim());
+  return match ? Date.parse(`${match[1]}T${match[2]}${match[3]!.toUpperCase()}`) : NaN;
 }

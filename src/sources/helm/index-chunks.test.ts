@@ -69,19 +69,24 @@ describe('parsing a YAML index one chart at a time', () => {
   it('gives the whole-document errors: a chart listed twice, a key with no list, broken YAML', () => {
     expect(() =>
       parseHelmIndex(
-        Buffer.from('entries:\n  a:\n  - version: 1.0.0\n    urls: [a.tgz]\n  a:\n  - version: 2.0.0\n'),
+        Buffer.from(
+          'apiVersion: v1\nentries:\n  a:\n  - version: 1.0.0\n    urls: [a.tgz]\n  a:\n  - version: 2.0.0\n',
+        ),
         url,
       ),
     ).toThrow(/does not parse: duplicated mapping key/);
     expect(
-      parseHelmIndex(Buffer.from('entries:\n  a:\n  b:\n  - version: 1.0.0\n    urls: [b.tgz]\n'), url),
+      parseHelmIndex(
+        Buffer.from('apiVersion: v1\nentries:\n  a:\n  b:\n  - version: 1.0.0\n    urls: [b.tgz]\n'),
+        url,
+      ),
     ).toMatchObject({
       versions: [{ chart: 'b' }],
       problems: [{ chart: 'a', message: 'the entry is not a list of versions; skipped' }],
     });
-    expect(() => parseHelmIndex(Buffer.from('entries:\n  a:\n  - version: "1.0.0\n'), url)).toThrow(
-      /does not parse/,
-    );
+    expect(() =>
+      parseHelmIndex(Buffer.from('apiVersion: v1\nentries:\n  a:\n  - version: "1.0.0\n'), url),
+    ).toThrow(/does not parse/);
   });
 
   it('skips a chart whose text is unchanged since the digests it is given, and reads a changed one', () => {

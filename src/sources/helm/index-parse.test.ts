@@ -84,7 +84,9 @@ describe('Helm index parsing', () => {
   it('refuses alias bombs, invalid UTF-8 and non-index documents', () => {
     // A billion laughs: 10^30 strings if expanded. js-yaml shares aliased nodes, so under the
     // alias cap it parses at once; past the cap it is refused.
-    expect(parseHelmIndex(Buffer.from(laughs(30, 'entries: {}')), 'https://x').versions).toEqual([]);
+    expect(
+      parseHelmIndex(Buffer.from(laughs(30, 'apiVersion: v1\nentries: {}')), 'https://x').versions,
+    ).toEqual([]);
     expect(() => parseHelmIndex(Buffer.from(laughs(1001, 'entries: {}')), 'https://x')).toThrow(
       /aliases exceeded/,
     );
@@ -94,5 +96,34 @@ describe('Helm index parsing', () => {
     expect(() => parseHelmIndex(Buffer.from('- a\n- b\n'), 'https://x')).toThrow(/not a mapping/);
     expect(() => parseHelmIndex(Buffer.from('entries: [1]\n'), 'https://x')).toThrow(/not a mapping/);
     expect(parseHelmIndex(Buffer.from('apiVersion: v1\n'), 'https://x').versions).toEqual([]);
+  });
+
+  // Helm's loadIndex: "no API version specified" for a document without apiVersion, whatever it
+  // holds; an apiVersion with no (or empty, or null) entries is an empty index
+  it.each([
+    ['{}', '{}'],
+    ['[]', '[]'],
+    ['a YAML scalar', 'hello\n'],
+    ['YAML without apiVersion', 'entries: {}\n'],
+    ['YAML without apiVersion, charts listed', 'entries:\n  a:\n  - version: 1.0.0\n    urls: [a.tgz]\n'],
+    ['JSON without apiVersion', '{"entries": {"a": [{"version": "1.0.0", "urls": ["a.tgz"]}]}}'],
+    ['an empty apiVersion', 'apiVersion: ""\nentries: {}\n'],
+    ['a number for apiVersion', 'apiVersion: 1\nentries: {}\n'],
+    ['an HTML page', '<!doctype html>\n<html><body><p>Not found</p></body></html>\n'],
+    ['entries not a mapping', 'apiVersion: v1\nentries: [1]\n'],
+    ['entries a string', 'apiVersion: v1\nentries: nothing\n'],
+  ])('refuses %s as IndexInvalid', (_what, text) => {
+    expect(() => parseHelmIndex(Buffer.from(text), 'https://x')).toThrow(
+      expect.objectContaining({ code: 'IndexInvalid' }),
+    );
+  });
+
+  it.each([
+    ['no entries', 'apiVersion: v1\n'],
+    ['null entries', 'apiVersion: v1\nentries:\n'],
+    ['empty entries', 'apiVersion: v1\nentries: {}\n'],
+    ['JSON, empty entries', '{"apiVersion": "v1", "entries": {}}'],
+  ])('accepts an index with %s as empty, as Helm does', (_what, text) => {
+    expect(parseHelmIndex(Buffer.from(text), 'https://x')).toMatchObject({ versions: [], problems: [] });
   });
 });

@@ -65,10 +65,19 @@ export function parseHelmIndex(body: Buffer, repoUrl: string, options: ParseOpti
     );
   }
   const entries = (data as Record<string, unknown>).entries;
-  if (entries === undefined || entries === null) return { versions: [], problems: [] };
-  if (typeof entries !== 'object' || Array.isArray(entries)) {
+  if (entries !== undefined && entries !== null && (typeof entries !== 'object' || Array.isArray(entries))) {
     throw new ChartroomError('IndexInvalid', `the index at ${repoUrl} has "entries" that is not a mapping`);
   }
+  if (!hasApiVersion(data)) {
+    throw new ChartroomError(
+      'IndexInvalid',
+      `the index at ${repoUrl} has no apiVersion (no API version specified): it is not a Helm repository index`,
+      {
+        hint: 'check the registry URL points at a Helm chart repository (its index.yaml has "apiVersion: v1")',
+      },
+    );
+  }
+  if (entries === undefined || entries === null) return { versions: [], problems: [] };
   const index: ParsedIndex = { versions: [], problems: [] };
   for (const [chart, list] of Object.entries(entries as Record<string, unknown>)) {
     addChart(index, chart, list, base);
@@ -88,9 +97,8 @@ function parseByChart(
 ): ParsedIndex | undefined {
   try {
     const header = load(chunks.header, YAML_OPTIONS);
-    if (header !== undefined && header !== null) {
-      if (typeof header !== 'object' || Array.isArray(header) || 'entries' in header) return undefined;
-    }
+    // no apiVersion: the whole parse gives the error
+    if (!hasApiVersion(header) || 'entries' in header) return undefined;
     const chartDigests: Record<string, string> = {};
     const unchanged: string[] = [];
     const index: ParsedIndex = { versions: [], problems: [], chartDigests, unchanged };
@@ -156,6 +164,17 @@ function addChart(index: ParsedIndex, chart: string, list: unknown, base: string
     seen.add(result.version);
     versions.push(result);
   }
+}
+
+/**
+ * Helm's loadIndex refuses a document whose apiVersion is unset ("no API version specified"),
+ * whatever else it holds, and so do Flux and Artifact Hub: `{}`, an HTML page that parses as a
+ * mapping, or any other YAML is not an empty index. An index with an apiVersion and no entries is one.
+ */
+function hasApiVersion(doc: unknown): doc is Record<string, unknown> {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return false;
+  const { apiVersion } = doc as Record<string, unknown>;
+  return typeof apiVersion === 'string' && apiVersion !== '';
 }
 
 // Indexes written by Helm have no aliases; the cap stops alias bombs.

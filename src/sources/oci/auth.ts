@@ -7,6 +7,7 @@
  * another host than registry-1.docker.io, named by the registry itself). Every token the realm
  * answers (token, access_token, refresh_token) is registered for redaction as it is received.
  */
+import { isoTime } from '../../chart/metadata.ts';
 import { ChartroomError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { isLoopbackHost } from '../../http/loopback.ts';
@@ -124,7 +125,8 @@ export function createOciAuth(options: {
     // Docker's token spec: 60 s when expires_in is absent; refresh a little early.
     const lifetime =
       (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60) * 1000;
-    const issued = body.issued_at ? Date.parse(body.issued_at) : Number.NaN;
+    // RFC 3339 only, and Go's zero time (a Go token service that never set it) is no time at all
+    const issued = Date.parse(isoTime(body.issued_at) ?? '');
     const expires = (Number.isNaN(issued) ? clock() : Math.min(clock(), issued)) + lifetime - 5000;
     const header = `Bearer ${token}`;
     tokens.set(scope, { header, expires });

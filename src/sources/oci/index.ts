@@ -7,7 +7,6 @@ import pLimit from 'p-limit';
 import { DEFAULT_ARCHIVE_LIMITS } from '../../chart/limits.ts';
 import type { ChartVersionMeta } from '../../chart/metadata.ts';
 import { CHART_NAME } from '../../chart/metadata.ts';
-import { parseChartVersion } from '../../chart/version.ts';
 import { failsChartOnly } from '../../error-catalogue.ts';
 import { ChartroomError, describeError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
@@ -15,7 +14,7 @@ import { verifiedVersion } from '../archive.ts';
 import type { ChartError, RegistrySource, SourceDefinition } from '../types.ts';
 import { createOciClient, type OciClient } from './client.ts';
 import { parseOciChartReference, parseOciReference } from './reference.ts';
-import { parseHelmConfig, parseHelmManifest, tagToVersion, versionToTag } from './schema.ts';
+import { parseHelmConfig, parseHelmManifest, versionOfTag, versionToTag } from './schema.ts';
 
 /** Chart.yaml as JSON: far smaller than this in any chart. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -70,9 +69,9 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
               );
             }
             for (const tag of (await client.tags(repoOf(chart))).sort()) {
-              const version = tagToVersion(tag);
-              // cosign `sha256-….sig`, `latest` and other non-semver tags are not chart versions
-              if (!parseChartVersion(version)) continue;
+              // as in Helm, only strict semver tags are chart versions (`v1.0.0`, `latest`, cosign's are not)
+              const version = versionOfTag(tag);
+              if (version === undefined) continue;
               versions.push({
                 chart,
                 version,

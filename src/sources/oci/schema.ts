@@ -15,6 +15,24 @@ export const HELM_CHART_LAYERS = [
 export const tagToVersion = (tag: string) => tag.replaceAll('_', '+');
 export const versionToTag = (version: string) => version.replaceAll('+', '_');
 
+/** SemVer 2.0.0 as semver.org writes it: no `v`, three numbers, no leading zeros. */
+const STRICT_SEMVER =
+  /^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+/** The distribution spec's cap on a tag's length. */
+const MAX_TAG_LENGTH = 128;
+
+/**
+ * The chart version a tag holds, or undefined for a tag that is not one. As Helm's tag listing
+ * (pkg/registry Client.Tags: semver.StrictNewVersion of the tag with `_` as `+`): only strict
+ * semver tags are versions, so `v0.1.0`, `1.0`, `latest` and cosign's `sha256-….sig` are ignored,
+ * never fetched. (An HTTP index's versions stay lenient, as Helm reads those.)
+ */
+export function versionOfTag(tag: string): string | undefined {
+  if (tag.length > MAX_TAG_LENGTH) return undefined;
+  const version = tagToVersion(tag);
+  return STRICT_SEMVER.test(version) ? version : undefined;
+}
+
 export interface Descriptor {
   mediaType: string;
   digest: string;
