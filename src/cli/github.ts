@@ -36,26 +36,30 @@ export function annotate(report: SyncReport, write: (line: string) => void): voi
   if (report.pushError) write(`::error title=push failed::${escapeData(report.pushError.message)}`);
 }
 
+/** One Markdown table cell: a `|` or any line break (CR too) in a server's text cannot end the cell or the row. */
+export function tableCell(s: string): string {
+  return s.replaceAll('|', '\\|').replace(/[\r\n\u2028\u2029]+/g, ' ');
+}
+
 export function summaryMarkdown(report: SyncReport): string {
-  const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
   const lines = [
     '## chartroom sync',
     '',
     report.commit
-      ? `Committed \`${report.commit.slice(0, 12)}\`: ${cell(report.message?.split('\n')[0] ?? '')}`
+      ? `Committed \`${report.commit.slice(0, 12)}\`: ${tableCell(report.message?.split('\n')[0] ?? '')}`
       : 'Nothing changed; no commit.',
     '',
   ];
   lines.push('| registry | status | new | failed |', '|---|---|---|---|');
   for (const r of report.registries) {
     lines.push(
-      `| ${r.name} | ${r.status}${r.error ? `: ${cell(r.error.message)}` : ''} | ${r.added.length} | ${r.failed.length} |`,
+      `| ${r.name} | ${r.status}${r.error ? `: ${tableCell(r.error.message)}` : ''} | ${r.added.length} | ${r.failed.length} |`,
     );
   }
   const added = report.registries.flatMap((r) => r.added.map((a) => `${r.name}/${a.chart} ${a.version}`));
   if (added.length > 0) lines.push('', '### New versions', '', ...added.slice(0, 200).map((a) => `- ${a}`));
   const failed = report.registries.flatMap((r) =>
-    r.failed.map((f) => `${r.name}/${f.chart} ${f.version}: ${cell(f.message)}`),
+    r.failed.map((f) => `${r.name}/${f.chart} ${f.version}: ${tableCell(f.message)}`),
   );
   if (failed.length > 0) lines.push('', '### Failed versions', '', ...failed.map((f) => `- ${f}`));
   return `${lines.join('\n')}\n`;
@@ -84,7 +88,6 @@ export interface BindingListing {
 
 /** The job summary of `validate`: the verdict, its output, and the bindings a reviewer must see. */
 export function validateSummaryMarkdown(ok: boolean, lines: string[], listing: BindingListing): string {
-  const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
   const out = [
     '## chartroom validate',
     '',
@@ -104,7 +107,7 @@ export function validateSummaryMarkdown(ok: boolean, lines: string[], listing: B
     out.push('| credential file | secret | may go to host | used by |', '|---|---|---|---|');
     for (const b of listing.bindings)
       out.push(
-        `| ${cell(b.file)} | ${cell(b.secret)} | ${cell(b.host)} | ${cell(b.usedBy.join(', ') || '—')} |`,
+        `| ${tableCell(b.file)} | ${tableCell(b.secret)} | ${tableCell(b.host)} | ${tableCell(b.usedBy.join(', ') || '—')} |`,
       );
   }
   return `${out.join('\n')}\n`;
