@@ -6,16 +6,26 @@
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ChartroomError } from '../errors.ts';
 import { failpoint } from '../failpoint.ts';
+import { isWithin, pathspec, worktreeOf, type WorktreeChange } from './worktree.ts';
+
+export type { WorktreeChange } from './worktree.ts';
 
 export interface CatalogGit {
   isRepository(): Promise<boolean>;
   /** the last commit that touched `path`, if any */
   lastCommitTouching(path: string): Promise<string | undefined>;
-  /** stages and commits only `path`; returns the new commit, or undefined when nothing changed */
-  commitPath(path: string, message: string): Promise<string | undefined>;
+  /**
+   * stages and commits only `path`, less the paths under it in `exclude`; returns the new commit,
+   * or undefined when nothing changed
+   */
+  commitPath(path: string, message: string, exclude?: string[]): Promise<string | undefined>;
   /** whether `path` has no uncommitted changes */
   isClean(path: string): Promise<boolean>;
   push(options?: { remote?: string; attempts?: number }): Promise<void>;
+  /** how the working tree under `path` differs from HEAD (`git status --porcelain`; an untracked folder is one entry) */
+  changes(path: string): Promise<WorktreeChange[]>;
+  /** puts `files` back as HEAD has them (in the index and the working tree) */
+  restoreFromHead(files: string[]): Promise<void>;
 }
 
 // --autostash: files outside catalog/ that the run left dirty (a lockfile npm rewrote, an
@@ -52,16 +62,16 @@ export function createCatalogGit(root: string): CatalogGit {
       return out.trim() || undefined;
     },
 
-    async commitPath(path, message) {
+    async commitPath(path, message, exclude = []) {
       failpoint('before-commit');
-      await git.raw(['add', '--all', '--', path]);
+      await git.raw(['add', '--all', '--', ...pathspec(path, exclude)]);
       const staged = (await git.raw(['diff', '--cached', '--name-only', '-z'])).split('\0').filter(Boolean);
-      const ours = staged.filter((file) => file === path || file.startsWith(`${path}/`));
+      const ours = staged.filter((file) => isWithin(file, path, exclude));
       if (ours.length === 0) return undefined;
       failpoint('mid-commit');
       // `commit -- path` hashes every file under path again into a temporary index (as long as
       // the add on a first sync); when nothing else is staged the index is the commit already.
-      const only = ours.length === staged.length ? [] : ['--', path];
+      const only = ours.length === staged.length ? [] : ['--', ...pathspec(path, exclude)];
       await git.raw([...(await identityArgs()), 'commit', '--quiet', '--no-verify', '-m', message, ...only]);
       return (await git.revparse(['HEAD'])).trim();
     },
@@ -70,6 +80,7 @@ export function createCatalogGit(root: string): CatalogGit {
       return (await git.raw(['status', '--porcelain', '--', path])).trim() === '';
     },
 
+    ...worktreeOf(git),
     async push(options = {}) {
       const remote = options.remote ?? 'origin';
       const attempts = options.attempts ?? 3;
