@@ -30,11 +30,12 @@ const sync = async (options = {}) => {
   expect(reportProblems(report)).toEqual([]);
   return report;
 };
-const cli = async (...args: string[]) => {
+const run = async (...args: string[]) => {
   const lines: string[] = [];
   const output = { tty: false, out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
-  return { code: await main(['--root', repo.root, 'sync', ...args], output), lines };
+  return { code: await main(['--root', repo.root, ...args], output), lines };
 };
+const cli = (...args: string[]) => run('sync', ...args);
 
 /** Every file under a folder with its bytes, relative to it. */
 async function snapshot(dir: string): Promise<Record<string, string>> {
@@ -152,6 +153,23 @@ describe('a catalog file that cannot be read', () => {
     ]);
     expect(await registryPart('one')).toEqual(before);
     expect(await catalogStatus()).toBe('');
+  });
+
+  it('status shows a registry whose catalog file cannot be read as its error, and the others', async () => {
+    await writeFile(catalogFile('registries', 'one.json'), conflict('{}\n'));
+    const { code, lines } = await run('status', '--json');
+    expect(code).toBe(0);
+    const { registries } = JSON.parse(lines.join('\n')) as {
+      registries: Array<{ name: string; error: { code: string; message: string } | null; versions: number }>;
+    };
+    expect(registries.map((r) => [r.name, r.error?.code ?? null])).toEqual([
+      ['one', 'CatalogInvalid'],
+      ['two', null],
+    ]);
+    expect(registries[0]!.error!.message).toMatch(
+      /^catalog\/registries\/one\.json does not parse: .*; restore it from git/,
+    );
+    expect(registries[1]!.versions).toBe(3);
   });
 
   it('a catalog.json that does not parse, or is of a newer format, stops the run before anything is written', async () => {

@@ -14,6 +14,7 @@ import { commitMessage } from './message.ts';
 import type { RegistryReport } from './registry-sync.ts';
 import { SHARD_REPORT, type SyncReport } from './run.ts';
 import { readState, writeState } from './state.ts';
+import { UNREADABLE_CODES } from './sync-one.ts';
 
 export interface MergeResult {
   registries: RegistryReport[];
@@ -22,6 +23,10 @@ export interface MergeResult {
   message?: string;
   exitCode: 0 | 1;
 }
+
+/** A shard's part of a registry it synced; one it could not read stays as this checkout has it, for the user to restore. */
+const takenFromShard = (report: RegistryReport) =>
+  report.status !== 'skipped' && !(report.error && UNREADABLE_CODES.has(report.error.code));
 
 export async function mergeShards(
   rootDir: string,
@@ -59,7 +64,7 @@ export async function mergeShards(
     }
     for (const report of shard.registries) {
       reports.push(report);
-      if (!known.has(report.name) || report.status === 'skipped') continue;
+      if (!known.has(report.name) || !takenFromShard(report)) continue;
       // stage the shard's part on this filesystem, then swap it in
       const staged = path.join(scratch, randomUUID());
       await mkdir(staged, { recursive: true });

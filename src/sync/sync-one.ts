@@ -52,7 +52,7 @@ interface Listed {
 }
 
 /** A catalog file of this registry does not parse or does not match its schema (or its format). */
-const unreadableCodes = new Set(['CatalogInvalid', 'CatalogFormatUnsupported']);
+export const UNREADABLE_CODES: ReadonlySet<string> = new Set(['CatalogInvalid', 'CatalogFormatUnsupported']);
 
 /** The paths of a registry's catalog part, from the repository root. */
 export const registryPaths = (name: string) => [
@@ -120,7 +120,7 @@ function failUnreadable(
   return report;
 }
 
-const isUnreadable = (error: unknown) => isChartroomError(error) && unreadableCodes.has(error.code);
+const isUnreadable = (error: unknown) => isChartroomError(error) && UNREADABLE_CODES.has(error.code);
 
 /**
  * Records a failure in the registry document; undefined when a catalog file of the registry
