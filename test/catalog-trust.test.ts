@@ -268,16 +268,33 @@ describe('a catalog changed by hand', () => {
     expect(await catalogStatus()).toBe('');
   });
 
-  it('a registry part removed whole by hand comes back; a hand-made folder is not committed as a chart', async () => {
+  it('a registry part removed whole by hand comes back; a hand-made folder or version file is not committed', async () => {
     const before = await registryPart('one');
     const sha = await head();
     await rm(catalogFile('charts', 'one'), { recursive: true });
     await mkdir(catalogFile('charts', 'two', 'stray'), { recursive: true });
     await writeFile(catalogFile('charts', 'two', 'stray', 'notes.txt'), 'not a chart\n');
+    await writeFile(catalogFile('charts', 'two', 'beta', '0.1.0', 'evil.html'), '<script>\n');
     const report = await sync({ force: true });
     expect(report.exitCode).toBe(0);
     expect(await registryPart('one')).toEqual(before);
     expect(await head()).toBe(sha);
     expect(await catalogStatus()).toBe('');
+  });
+
+  it('a chart.json edited by hand in a registry this run does not sync is left out of its commit', async () => {
+    const file = chartFile('one', 'alpha');
+    const edited = (await readFile(file, 'utf8')).replace(
+      /"description": "[^"]*"/,
+      '"description": "by hand"',
+    );
+    await writeFile(file, edited);
+    await served.publish([{ dir: beta.dir, name: 'beta', versions: ['0.2.0'] }]);
+    const report = await sync({ registries: ['two'] });
+    expect(report.exitCode).toBe(0);
+    const files = await committedFiles(report.commit!);
+    expect(files).toContain('catalog/charts/two/beta/chart.json');
+    expect(files.some((f) => f.startsWith('catalog/charts/one/'))).toBe(false);
+    expect(await readFile(file, 'utf8')).toBe(edited);
   });
 });

@@ -41,8 +41,11 @@ export interface CatalogStore {
   /** the charts of a registry that have a folder (after cleanup(): those with a chart.json) */
   chartNames(registry: string): Promise<string[]>;
   writeChart(doc: CatalogChart): Promise<boolean>;
-  /** the versions chart.json lists with files of which some are not on disk (deleted by hand) */
-  versionsMissingFiles(doc: CatalogChart): Promise<string[]>;
+  /**
+   * Removes what a version's folder holds that chart.json does not list (added by hand), and
+   * returns the versions listed with files of which some are not there (deleted by hand).
+   */
+  checkVersionFiles(doc: CatalogChart): Promise<string[]>;
   writeVersionFiles(registry: string, chart: string, version: string, files: Map<string, Buffer>): Promise<void>;
   removeVersionFiles(registry: string, chart: string, version: string): Promise<void>;
   removeChart(registry: string, chart: string): Promise<void>;
@@ -162,15 +165,16 @@ export function createCatalogStore(root: string): CatalogStore {
       return writeIfChanged(path.join(chartDir(doc.registry, doc.name), 'chart.json'), stableStringify(doc));
     },
 
-    async versionsMissingFiles(doc) {
+    async checkVersionFiles(doc) {
       const present = new Set(await listDirectories(chartDir(doc.registry, doc.name)));
       const missing: string[] = [];
       for (const v of doc.versions) {
         if (v.files.length === 0) continue;
-        const names = present.has(v.version)
-          ? new Set(await readdir(path.join(chartDir(doc.registry, doc.name), v.version)))
-          : new Set<string>();
-        if (v.files.some((file) => !names.has(file))) missing.push(v.version);
+        const target = path.join(chartDir(doc.registry, doc.name), v.version);
+        const names = present.has(v.version) ? await readdir(target) : [];
+        const listed = new Set(v.files);
+        for (const name of names) if (!listed.has(name)) await rm(path.join(target, name), { recursive: true, force: true });
+        if (v.files.some((file) => !names.includes(file))) missing.push(v.version);
       }
       return missing;
     },

@@ -57,7 +57,7 @@ export interface SyncRegistryInput {
   limit: LimitFunction;
   /** removes secrets from messages before they are recorded */
   redact?: (text: string) => string;
-  /** check that every version chart.json lists with files has them (else they are fetched again) */
+  /** check that every version chart.json lists with files has them, and only them (a part changed by hand) */
   checkFiles?: boolean;
   /** per-chart digests the last listing gave, when it was made under the same definition */
   chartDigests?: Record<string, string> | undefined;
@@ -135,10 +135,13 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
   };
 }
 
-/** A version whose files were deleted by hand is listed without them, so the plan fetches them again. */
+/**
+ * Files added by hand to a version's folder go; a version whose files were deleted by hand is
+ * listed without them, so the plan fetches them again.
+ */
 async function forgetMissingFiles(store: CatalogStore, charts: Map<string, CatalogChart>): Promise<void> {
   for (const [name, doc] of charts) {
-    const missing = new Set(await store.versionsMissingFiles(doc));
+    const missing = new Set(await store.checkVersionFiles(doc));
     if (missing.size === 0) continue;
     const versions = doc.versions.map((v) => (missing.has(v.version) ? { ...v, files: [] } : v));
     charts.set(name, { ...doc, versions });

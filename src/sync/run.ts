@@ -112,8 +112,10 @@ export function createSync(deps: SyncDependencies) {
               : Promise.resolve(emptyReport(registry, 'skipped')),
           ),
         );
-        // the part of a registry that could not be read is left out of the commit, as it is
-        const exclude = [...run.unreadable.keys()].flatMap((name) => registryPaths(name));
+        // left out of the commit, as they are: the part of a registry that could not be read, and
+        // one changed by hand that this run did not sync (interval 0, another --registry)
+        const unsynced = reports.filter((r) => r.status === 'skipped' && edits.registries.has(r.name));
+        const exclude = [...run.unreadable.keys(), ...unsynced.map((r) => r.name)].flatMap(registryPaths);
         const report = await finish(git, options, isRepository, {
           registries: reports,
           pruned,
