@@ -14,6 +14,7 @@ import { commitMessage } from './message.ts';
 import type { RegistryReport } from './registry-sync.ts';
 import { SHARD_REPORT, type SyncReport } from './run.ts';
 import { readState, writeState } from './state.ts';
+import { healHandEdits } from './hand-edits.ts';
 import { UNREADABLE_CODES } from './sync-one.ts';
 
 export interface MergeResult {
@@ -23,6 +24,9 @@ export interface MergeResult {
   message?: string;
   exitCode: 0 | 1;
 }
+
+const anyFailed = (reports: RegistryReport[]) =>
+  reports.some((r) => r.status === 'failed' || r.failed.length > 0 || r.chartErrors.length > 0);
 
 /** A shard's part of a registry it synced; one it could not read stays as this checkout has it, for the user to restore. */
 const takenFromShard = (report: RegistryReport) =>
@@ -39,6 +43,8 @@ export async function mergeShards(
   if (errors.length > 0) throw new ConfigErrors(errors);
   const known = new Set(definitions.map((d) => d.name));
   const store = createCatalogStore(root);
+  // files of this checkout's catalog/ deleted by hand come back, so the merge commit loses none
+  if (await git.isRepository()) await healHandEdits(git, CATALOG_DIR);
   await store.init();
   const state = await readState(root);
   const reports: RegistryReport[] = [];
@@ -91,13 +97,7 @@ export async function mergeShards(
       if (entry) state.registries[report.name] = entry;
     }
   }
-  const result: MergeResult = {
-    registries: reports,
-    pruned,
-    exitCode: reports.some((r) => r.status === 'failed' || r.failed.length > 0 || r.chartErrors.length > 0)
-      ? 1
-      : 0,
-  };
+  const result: MergeResult = { registries: reports, pruned, exitCode: anyFailed(reports) ? 1 : 0 };
   const message = commitMessage(reports, pruned);
   const sha = await git.commitPath(CATALOG_DIR, message);
   if (sha) {
