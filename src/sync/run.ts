@@ -93,6 +93,7 @@ export function createSync(deps: SyncDependencies) {
           store,
           state,
           trusts: (name) => trusted && !edits.all && !edits.registries.has(name),
+          handEdited: (name) => edits.all || edits.registries.has(name),
           unreadable: new Map([...unreadable].map(([name, error]) => [name, unreadableError(error)])),
           now,
           retryFailed: options.retryFailed === true,

@@ -31,6 +31,8 @@ export interface RunContext {
    * changed the registry's part since (else its validators are not used, and it is fetched in full)
    */
   trusts: (registry: string) => boolean;
+  /** whether the registry's part differs from HEAD (then its files are checked against chart.json) */
+  handEdited: (registry: string) => boolean;
   /** registries whose catalog part could not be read: they fail, and nothing of theirs is written */
   unreadable: Map<string, { code: string; message: string }>;
   now: Date;
@@ -91,7 +93,7 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
       now: run.now,
       retryFailed: run.retryFailed,
       // the part was changed by hand: a version listed with files may have lost them
-      checkFiles: !trusted,
+      checkFiles: run.handEdited(registry.name),
       limit: run.limit,
       // syncRegistry redacts every message it records with this
       redact: (text) => run.redactor.redact(text),
