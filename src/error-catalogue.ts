@@ -391,7 +391,7 @@ export const ERROR_CATALOGUE = {
     transient: false,
     where: ['registry', 'run'],
     meaning: 'a catalog file does not parse or does not match its schema',
-    action: 'restore it from git (`git checkout -- catalog/`) and sync again',
+    action: 'restore it from git (`git checkout HEAD -- <file>`) and sync again',
     decisions: [],
   },
   SiteBuildFailed: {

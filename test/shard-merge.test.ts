@@ -1,6 +1,6 @@
 /** `sync --shard I/N` in separate clones, as a GitHub Actions matrix runs it, then `merge` commits once. */
 import { execFileSync } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mergeShards } from '../src/sync/merge.ts';
@@ -61,4 +61,14 @@ it('each shard syncs only its registries; merge takes each from its shard and co
 
   // merging the same shards again changes nothing
   expect((await mergeShards(repo.root, dirs)).commit).toBeUndefined();
+});
+
+it('merge puts back a file of the catalog deleted by hand instead of committing its loss', async () => {
+  const file = path.join(repo.root, 'catalog', 'charts', 'alpha', 'kappa', 'chart.json');
+  const before = await readFile(file, 'utf8');
+  const head = await repo.git.revparse(['HEAD']);
+  await rm(file);
+  expect((await mergeShards(repo.root, [])).commit).toBeUndefined();
+  expect(await repo.git.revparse(['HEAD'])).toBe(head);
+  expect(await readFile(file, 'utf8')).toBe(before);
 });

@@ -58,7 +58,7 @@ describe('parseCatalogFile', () => {
       ),
     );
     expect(() => parseCatalogFile(name, '{}', 'chart')).toThrow(
-      expect.objectContaining({ hint: 'restore it from git (git checkout -- catalog/) and sync again' }),
+      expect.objectContaining({ hint: `restore it from git (git checkout HEAD -- ${name}) and sync again` }),
     );
   });
 

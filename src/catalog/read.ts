@@ -30,7 +30,8 @@ const SCHEMAS = {
   chart: { file: 'schemas/catalog-chart.schema.json', schema: chartSchema },
 } satisfies Record<CatalogFileKind, { file: string; schema: object }>;
 
-const HINT = 'restore it from git (git checkout -- catalog/) and sync again';
+// `checkout HEAD`, not `checkout --`: it also takes a file a merge or rebase left unmerged
+const hintFor = (name: string) => `restore it from git (git checkout HEAD -- ${name}) and sync again`;
 
 type Validators = { [K in CatalogFileKind]: ValidateFunction<Documents[K]> };
 // Compiled on first use, once per process (a command that never reads the catalog never pays
@@ -78,7 +79,7 @@ export function parseCatalogFile<K extends CatalogFileKind>(name: string, text: 
     data = JSON.parse(text);
   } catch (error) {
     throw new ChartroomError('CatalogInvalid', `${name} does not parse: ${(error as Error).message}`, {
-      hint: HINT,
+      hint: hintFor(name),
       cause: error,
     });
   }
@@ -88,7 +89,7 @@ export function parseCatalogFile<K extends CatalogFileKind>(name: string, text: 
     throw new ChartroomError(
       'CatalogInvalid',
       `${name} does not match its schema (${SCHEMAS[kind].file}): ${describe(validate.errors?.[0])}`,
-      { hint: HINT },
+      { hint: hintFor(name) },
     );
   }
   return data;

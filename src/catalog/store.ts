@@ -6,7 +6,8 @@
  * version it lists with files has whole files; what a killed run leaves (scratch files, folders
  * no chart.json lists) is removed by `cleanup()` at the start of the next run.
  * Writes compare bytes first: a run that changes nothing changes no byte. Every read goes
- * through read.ts, so a file that does not match its schema stops the run (CatalogInvalid).
+ * through read.ts, so a file that does not match its schema is CatalogInvalid: `cleanup()`
+ * leaves such a registry's part as it is and says which, so that only that registry fails.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -26,8 +27,13 @@ const writeFileFast = promisify(writeFileCallback);
 
 export interface CatalogStore {
   readonly dir: string;
+  /** writes catalog.json when there is none; throws when the one there is not this chartroom's format */
   init(): Promise<void>;
-  cleanup(): Promise<void>;
+  /**
+   * Removes what a killed run left. Returns the registries whose part could not be read (a
+   * chart.json that does not parse or match), with the error: nothing of theirs is touched.
+   */
+  cleanup(): Promise<Map<string, unknown>>;
   registryNames(): Promise<string[]>;
   readRegistry(registry: string): Promise<CatalogRegistry | undefined>;
   writeRegistry(doc: CatalogRegistry): Promise<boolean>;
@@ -35,6 +41,11 @@ export interface CatalogStore {
   /** the charts of a registry that have a folder (after cleanup(): those with a chart.json) */
   chartNames(registry: string): Promise<string[]>;
   writeChart(doc: CatalogChart): Promise<boolean>;
+  /**
+   * Removes what a version's folder holds that chart.json does not list (added by hand), and
+   * returns the versions listed with files of which some are not there (deleted by hand).
+   */
+  checkVersionFiles(doc: CatalogChart): Promise<string[]>;
   writeVersionFiles(registry: string, chart: string, version: string, files: Map<string, Buffer>): Promise<void>;
   removeVersionFiles(registry: string, chart: string, version: string): Promise<void>;
   removeChart(registry: string, chart: string): Promise<void>;
@@ -73,27 +84,47 @@ export function createCatalogStore(root: string): CatalogStore {
     await rm(chartDir(registry, chart), { recursive: true, force: true });
   }
 
+  // Every chart.json of the registry is read before anything is removed: one that cannot be
+  // read stops the clean-up of that registry with nothing of it changed.
+  async function cleanupRegistry(registry: string): Promise<void> {
+    const charts = await listDirectories(path.join(dir, 'charts', registry));
+    const docs: Array<CatalogChart | undefined> = [];
+    for (const chart of charts)
+      docs.push(await readCatalogFile(root, path.join(chartDir(registry, chart), 'chart.json'), 'chart'));
+    for (const [i, chart] of charts.entries()) {
+      const doc = docs[i];
+      if (!doc) {
+        await rm(chartDir(registry, chart), { recursive: true, force: true });
+        continue;
+      }
+      const withFiles = new Set(doc.versions.filter((v) => v.files.length > 0).map((v) => v.version));
+      for (const version of await listDirectories(chartDir(registry, chart))) {
+        if (!withFiles.has(version))
+          await rm(path.join(chartDir(registry, chart), version), { recursive: true, force: true });
+      }
+    }
+  }
+
   return {
     dir,
     async init() {
-      await writeIfChanged(path.join(dir, 'catalog.json'), stableStringify({ formatVersion: FORMAT_VERSION }));
+      const file = path.join(dir, 'catalog.json');
+      // a catalog.json that does not parse, or names another format, is not overwritten
+      if (await readCatalogFile(root, file, 'catalog')) return;
+      await writeIfChanged(file, stableStringify({ formatVersion: FORMAT_VERSION }));
     },
 
     async cleanup() {
       await rm(scratch, { recursive: true, force: true });
+      const unreadable = new Map<string, unknown>();
       for (const registry of await listDirectories(path.join(dir, 'charts'))) {
-        for (const chart of await listDirectories(path.join(dir, 'charts', registry))) {
-          const doc = await readCatalogFile(root, path.join(chartDir(registry, chart), 'chart.json'), 'chart');
-          const withFiles = new Set(doc?.versions.filter((v) => v.files.length > 0).map((v) => v.version) ?? []);
-          if (!doc) {
-            await rm(chartDir(registry, chart), { recursive: true, force: true });
-            continue;
-          }
-          for (const version of await listDirectories(chartDir(registry, chart))) {
-            if (!withFiles.has(version)) await rm(path.join(chartDir(registry, chart), version), { recursive: true, force: true });
-          }
+        try {
+          await cleanupRegistry(registry);
+        } catch (error) {
+          unreadable.set(registry, error);
         }
       }
+      return unreadable;
     },
 
     async registryNames() {
@@ -132,6 +163,20 @@ export function createCatalogStore(root: string): CatalogStore {
     writeChart(doc) {
       failpoint('before-chart-json');
       return writeIfChanged(path.join(chartDir(doc.registry, doc.name), 'chart.json'), stableStringify(doc));
+    },
+
+    async checkVersionFiles(doc) {
+      const present = new Set(await listDirectories(chartDir(doc.registry, doc.name)));
+      const missing: string[] = [];
+      for (const v of doc.versions) {
+        if (v.files.length === 0) continue;
+        const target = path.join(chartDir(doc.registry, doc.name), v.version);
+        const names = present.has(v.version) ? await readdir(target) : [];
+        const listed = new Set(v.files);
+        for (const name of names) if (!listed.has(name)) await rm(path.join(target, name), { recursive: true, force: true });
+        if (v.files.some((file) => !names.includes(file))) missing.push(v.version);
+      }
+      return missing;
     },
 
     async writeVersionFiles(registry, chart, version, files) {

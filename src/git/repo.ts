@@ -10,23 +10,31 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import { ChartroomError, UsageError } from '../errors.ts';
 import { failpoint } from '../failpoint.ts';
 import { ciBranch } from './ci-branch.ts';
+import { isWithin, pathspec, worktreeOf, type WorktreeChange } from './worktree.ts';
+
+export type { WorktreeChange } from './worktree.ts';
 
 export interface CatalogGit {
   isRepository(): Promise<boolean>;
   /** the last commit that touched `path`, if any */
   lastCommitTouching(path: string): Promise<string | undefined>;
   /**
-   * Stages and commits only `path`; returns the new commit, or undefined when nothing changed.
-   * Files under `path` for which `ours` holds are committed even when an ignore rule (the
-   * repository's `.gitignore`, `.git/info/exclude`, the global excludes) matches them.
+   * Stages and commits only `path`, less the paths under it in `exclude`; returns the new commit,
+   * or undefined when nothing changed. Files under `path` for which `ours` holds are committed
+   * even when an ignore rule (the repository's `.gitignore`, `.git/info/exclude`, the global
+   * excludes) matches them.
    */
   commitPath(
     path: string,
     message: string,
-    options?: { ours?: (file: string) => boolean },
+    options?: { ours?: (file: string) => boolean; exclude?: string[] },
   ): Promise<string | undefined>;
   /** whether `path` has no uncommitted changes */
   isClean(path: string): Promise<boolean>;
+  /** how the working tree under `path` differs from HEAD (`git status --porcelain`; an untracked folder is one entry) */
+  changes(path: string): Promise<WorktreeChange[]>;
+  /** puts `files` back as HEAD has them (in the index and the working tree) */
+  restoreFromHead(files: string[]): Promise<void>;
   /** The branch a push goes to (see pushBranch below); fails PushBranchUnknown when none can be told. */
   pushBranch(options?: PushOptions): Promise<string>;
   push(options?: PushOptions & { attempts?: number }): Promise<void>;
@@ -88,7 +96,7 @@ export function createCatalogGit(root: string, deps: { env?: NodeJS.ProcessEnv }
     (prefix ??= git.raw(['rev-parse', '--show-prefix']).then((out) => out.replace(/\n$/, '')));
 
   /** Stages every change under `dir`, and the ignored files under it that are `ours`. */
-  async function stage(dir: string, ours: (file: string) => boolean): Promise<void> {
+  async function stage(paths: string[], ours: (file: string) => boolean): Promise<void> {
     const top = await rootPrefix();
     // one walk: changed, untracked and (each file of an ignored folder) ignored paths
     const status = await git.raw([
@@ -99,7 +107,7 @@ export function createCatalogGit(root: string, deps: { env?: NodeJS.ProcessEnv }
       '--untracked-files=all',
       '--ignored=traditional',
       '--',
-      dir,
+      ...paths,
     ]);
     const files = status
       .split('\0')
@@ -221,15 +229,22 @@ export function createCatalogGit(root: string, deps: { env?: NodeJS.ProcessEnv }
 
     async commitPath(dir, message, options = {}) {
       failpoint('before-commit');
-      await stage(dir, options.ours ?? (() => false));
+      const exclude = options.exclude ?? [];
+      await stage(pathspec(dir, exclude), options.ours ?? (() => false));
       const staged = (await git.raw(['diff', '--cached', '--name-only', '-z'])).split('\0').filter(Boolean);
-      const inDir = `${await rootPrefix()}${dir}`;
-      const ours = staged.filter((file) => file === inDir || file.startsWith(`${inDir}/`));
+      const top = await rootPrefix();
+      const ours = staged.filter((file) =>
+        isWithin(
+          file,
+          `${top}${dir}`,
+          exclude.map((p) => `${top}${p}`),
+        ),
+      );
       if (ours.length === 0) return undefined;
       failpoint('mid-commit');
       // `commit -- path` hashes every file under path again into a temporary index (as long as
       // the add on a first sync); when nothing else is staged the index is the commit already.
-      const only = ours.length === staged.length ? [] : ['--', dir];
+      const only = ours.length === staged.length ? [] : ['--', ...pathspec(dir, options.exclude ?? [])];
       await git.raw([...(await identityArgs()), 'commit', '--quiet', '--no-verify', '-m', message, ...only]);
       return (await git.revparse(['HEAD'])).trim();
     },
@@ -239,6 +254,7 @@ export function createCatalogGit(root: string, deps: { env?: NodeJS.ProcessEnv }
     },
 
     pushBranch,
+    ...worktreeOf(git),
 
     async push(options = {}) {
       const remote = options.remote ?? 'origin';

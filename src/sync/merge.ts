@@ -15,6 +15,8 @@ import { commitMessage } from './message.ts';
 import type { RegistryReport } from './registry-sync.ts';
 import { SHARD_REPORT, type SyncReport } from './run.ts';
 import { readState, writeState } from './state.ts';
+import { healHandEdits } from './hand-edits.ts';
+import { UNREADABLE_CODES } from './sync-one.ts';
 
 export interface MergeResult {
   registries: RegistryReport[];
@@ -23,6 +25,13 @@ export interface MergeResult {
   message?: string;
   exitCode: 0 | 1;
 }
+
+const anyFailed = (reports: RegistryReport[]) =>
+  reports.some((r) => r.status === 'failed' || r.failed.length > 0 || r.chartErrors.length > 0);
+
+/** A shard's part of a registry it synced; one it could not read stays as this checkout has it, for the user to restore. */
+const takenFromShard = (report: RegistryReport) =>
+  report.status !== 'skipped' && !(report.error && UNREADABLE_CODES.has(report.error.code));
 
 export async function mergeShards(
   rootDir: string,
@@ -35,6 +44,8 @@ export async function mergeShards(
   if (errors.length > 0) throw new ConfigErrors(errors);
   const known = new Set(definitions.map((d) => d.name));
   const store = createCatalogStore(root);
+  // files of this checkout's catalog/ deleted by hand come back, so the merge commit loses none
+  if (await git.isRepository()) await healHandEdits(git, CATALOG_DIR);
   await store.init();
   const state = await readState(root);
   const reports: RegistryReport[] = [];
@@ -60,7 +71,7 @@ export async function mergeShards(
     }
     for (const report of shard.registries) {
       reports.push(report);
-      if (!known.has(report.name) || report.status === 'skipped') continue;
+      if (!known.has(report.name) || !takenFromShard(report)) continue;
       // stage the shard's part on this filesystem, then swap it in
       const staged = path.join(scratch, randomUUID());
       await mkdir(staged, { recursive: true });
@@ -87,13 +98,7 @@ export async function mergeShards(
       if (entry) state.registries[report.name] = entry;
     }
   }
-  const result: MergeResult = {
-    registries: reports,
-    pruned,
-    exitCode: reports.some((r) => r.status === 'failed' || r.failed.length > 0 || r.chartErrors.length > 0)
-      ? 1
-      : 0,
-  };
+  const result: MergeResult = { registries: reports, pruned, exitCode: anyFailed(reports) ? 1 : 0 };
   const message = commitMessage(reports, pruned);
   const sha = await git.commitPath(CATALOG_DIR, message, { ours: isCatalogFile });
   if (sha) {

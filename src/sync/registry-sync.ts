@@ -7,7 +7,7 @@
  */
 import type { LimitFunction } from 'p-limit';
 import type { CatalogStore } from '../catalog/store.ts';
-import type { CatalogRegistry, Republished } from '../catalog/types.ts';
+import type { CatalogChart, CatalogRegistry, Republished } from '../catalog/types.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import { describeError } from '../errors.ts';
 import { registryDoc } from './catalog-records.ts';
@@ -57,6 +57,8 @@ export interface SyncRegistryInput {
   limit: LimitFunction;
   /** removes secrets from messages before they are recorded */
   redact?: (text: string) => string;
+  /** check that every version chart.json lists with files has them, and only them (a part changed by hand) */
+  checkFiles?: boolean;
   /** per-chart digests the last listing gave, when it was made under the same definition */
   chartDigests?: Record<string, string> | undefined;
 }
@@ -104,6 +106,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
 
   // plan (pure) → fetch and write (files, then chart.json) → record (the registry document)
   const charts = await store.readCharts(registry.name);
+  if (input.checkFiles) await forgetMissingFiles(store, charts);
   const plan = planRegistry({ registry, previous, charts, listing, now, retryFailed });
   const fetched = await fetchVersions(plan.charts, {
     registry: registry.name,
@@ -130,6 +133,19 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     validators: listing.validators,
     ...(listing.chartDigests ? { chartDigests: listing.chartDigests } : {}),
   };
+}
+
+/**
+ * Files added by hand to a version's folder go; a version whose files were deleted by hand is
+ * listed without them, so the plan fetches them again.
+ */
+async function forgetMissingFiles(store: CatalogStore, charts: Map<string, CatalogChart>): Promise<void> {
+  for (const [name, doc] of charts) {
+    const missing = new Set(await store.checkVersionFiles(doc));
+    if (missing.size === 0) continue;
+    const versions = doc.versions.map((v) => (missing.has(v.version) ? { ...v, files: [] } : v));
+    charts.set(name, { ...doc, versions });
+  }
 }
 
 /** The conditional-request validators and the per-chart hints to list with. */

@@ -21,7 +21,8 @@ import { commitMessage } from './message.ts';
 import { emptyReport, type RegistryReport } from './registry-sync.ts';
 import { inShard, type Shard } from './shard.ts';
 import { readState, writeState, type SyncState } from './state.ts';
-import { syncOne, type RunContext } from './sync-one.ts';
+import { healHandEdits, noHandEdits } from './hand-edits.ts';
+import { registryPaths, syncOne, unreadableError, type RunContext } from './sync-one.ts';
 
 export interface SyncOptions {
   /** sync these registries whatever their interval */
@@ -86,14 +87,17 @@ export function createSync(deps: SyncDependencies) {
         const state = await readState(root);
         const trusted =
           state.catalogCommit !== null && state.catalogCommit === (await git.lastCommitTouching(CATALOG_DIR));
-        await store.cleanup();
+        const edits = isRepository ? await healHandEdits(git, CATALOG_DIR) : noHandEdits();
         await store.init();
+        const unreadable = await store.cleanup();
         const pruned = await pruneRemoved(store, state, definitions, options);
         const run: RunContext = {
           root,
           store,
           state,
-          trusted,
+          trusts: (name) => trusted && !edits.all && !edits.registries.has(name),
+          handEdited: (name) => edits.all || edits.registries.has(name),
+          unreadable: new Map([...unreadable].map(([name, error]) => [name, unreadableError(error)])),
           now,
           retryFailed: options.retryFailed === true,
           http,
@@ -106,12 +110,22 @@ export function createSync(deps: SyncDependencies) {
         const registryLimit = pLimit(4);
         const reports = await Promise.all(
           definitions.map((registry) =>
-            isDue(registry, options, trusted ? state : undefined, now)
+            run.unreadable.has(registry.name) ||
+            isDue(registry, options, run.trusts(registry.name) ? state : undefined, now)
               ? registryLimit(() => syncOne(run, registry))
               : Promise.resolve(emptyReport(registry, 'skipped')),
           ),
         );
-        const report = await finish(git, options, isRepository, { registries: reports, pruned, state });
+        // left out of the commit, as they are: the part of a registry that could not be read, and
+        // one changed by hand that this run did not sync (interval 0, another --registry)
+        const unsynced = reports.filter((r) => r.status === 'skipped' && edits.registries.has(r.name));
+        const exclude = [...run.unreadable.keys(), ...unsynced.map((r) => r.name)].flatMap(registryPaths);
+        const report = await finish(git, options, isRepository, {
+          registries: reports,
+          pruned,
+          state,
+          exclude,
+        });
         await writeState(root, state);
         if (options.shard)
           await writeFile(path.join(root, SHARD_REPORT), `${JSON.stringify(report, null, 2)}\n`);
@@ -191,7 +205,12 @@ async function finish(
   git: CatalogGit,
   options: SyncOptions,
   isRepository: boolean,
-  { registries, pruned, state }: { registries: RegistryReport[]; pruned: string[]; state: SyncState },
+  {
+    registries,
+    pruned,
+    state,
+    exclude,
+  }: { registries: RegistryReport[]; pruned: string[]; state: SyncState; exclude: string[] },
 ): Promise<SyncReport> {
   const failed = registries.some(
     (r) => r.status === 'failed' || r.failed.length > 0 || r.chartErrors.length > 0,
@@ -205,7 +224,7 @@ async function finish(
     return report;
   }
   const message = commitMessage(registries, pruned);
-  const sha = await git.commitPath(CATALOG_DIR, message, { ours: isCatalogFile });
+  const sha = await git.commitPath(CATALOG_DIR, message, { ours: isCatalogFile, exclude });
   if (sha) {
     report.commit = sha;
     report.message = message;

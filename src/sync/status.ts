@@ -5,7 +5,9 @@
 import { createCatalogStore } from '../catalog/store.ts';
 import { formatInterval } from '../config/duration.ts';
 import { loadRegistries } from '../config/load.ts';
-import { ConfigErrors } from '../errors.ts';
+import type { CatalogRegistry } from '../catalog/types.ts';
+import { ConfigErrors, isChartroomError } from '../errors.ts';
+import { UNREADABLE_CODES, unreadableError } from './sync-one.ts';
 import { readState } from './state.ts';
 
 export interface RegistryStatus {
@@ -36,7 +38,15 @@ export async function registryStatuses(root: string): Promise<RegistryStatus[]> 
   const state = await readState(root);
   const rows: RegistryStatus[] = [];
   for (const registry of registries) {
-    const doc = await store.readRegistry(registry.name);
+    // a registry file that cannot be read is that registry's error, as in a sync
+    let doc: CatalogRegistry | undefined;
+    let unreadable: RegistryStatus['error'] = null;
+    try {
+      doc = await store.readRegistry(registry.name);
+    } catch (error) {
+      if (!isChartroomError(error) || !UNREADABLE_CODES.has(error.code)) throw error;
+      unreadable = unreadableError(error);
+    }
     rows.push({
       name: registry.name,
       kind: registry.kind,
@@ -46,7 +56,7 @@ export async function registryStatuses(root: string): Promise<RegistryStatus[]> 
       lastChange: doc?.lastChange ?? null,
       charts: doc?.charts ?? 0,
       versions: doc?.versions ?? 0,
-      error: doc?.error ?? null,
+      error: unreadable ?? doc?.error ?? null,
       failedVersions: (doc?.failedVersions ?? []).map(
         ({ chart, version, code, attempts, nextRetry, gaveUp }) => ({
           chart,

@@ -12,7 +12,8 @@ import type { CatalogStore } from '../catalog/store.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import type { Redactor } from '../credentials/redact.ts';
 import type { CredentialResolver } from '../credentials/resolve.ts';
-import { describeError } from '../errors.ts';
+import { CATALOG_DIR } from '../catalog/store.ts';
+import { describeError, hintOf, isChartroomError } from '../errors.ts';
 import type { Credential } from '../http/basic-auth.ts';
 import { createHttpClient, type HttpClient } from '../http/client.ts';
 import type { RegistrySource, SourceDefinition, Validators } from '../sources/types.ts';
@@ -25,8 +26,15 @@ export interface RunContext {
   root: string;
   store: CatalogStore;
   state: SyncState;
-  /** the state belongs to the catalog's last commit (else its validators are not used) */
-  trusted: boolean;
+  /**
+   * whether a registry's state may be used: it belongs to the catalog's last commit and nobody
+   * changed the registry's part since (else its validators are not used, and it is fetched in full)
+   */
+  trusts: (registry: string) => boolean;
+  /** whether the registry's part differs from HEAD (then its files are checked against chart.json) */
+  handEdited: (registry: string) => boolean;
+  /** registries whose catalog part could not be read: they fail, and nothing of theirs is written */
+  unreadable: Map<string, { code: string; message: string }>;
   now: Date;
   retryFailed: boolean;
   http: HttpClient;
@@ -45,8 +53,26 @@ interface Listed {
   chartDigests?: Record<string, string>;
 }
 
+/** A catalog file of this registry does not parse or does not match its schema (or its format). */
+export const UNREADABLE_CODES: ReadonlySet<string> = new Set(['CatalogInvalid', 'CatalogFormatUnsupported']);
+
+/** The paths of a registry's catalog part, from the repository root. */
+export const registryPaths = (name: string) => [
+  `${CATALOG_DIR}/registries/${name}.json`,
+  `${CATALOG_DIR}/charts/${name}`,
+];
+
+/** The error a registry with an unreadable catalog file fails with: the file, what is wrong, and the way back. */
+export function unreadableError(error: unknown): { code: string; message: string } {
+  const { code, message } = describeError(error);
+  const hint = hintOf(error);
+  return { code, message: hint ? `${message}; ${hint}` : message };
+}
+
 export async function syncOne(run: RunContext, registry: RegistryDefinition): Promise<RegistryReport> {
   run.onProgress?.({ registry: registry.name, phase: 'start' });
+  const unreadable = run.unreadable.get(registry.name);
+  if (unreadable) return failUnreadable(run, registry, unreadable);
   const definition = definitionHash(registry);
   let listed: Listed;
   let client: HttpClient | undefined;
@@ -55,7 +81,8 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
     if (registry.caFile)
       client = createHttpClient({ ca: await readFile(path.resolve(run.root, registry.caFile), 'utf8') });
     const source = run.sourceFor(sourceDefinition(registry, credential, run.redactor), client ?? run.http);
-    const previous = run.trusted ? run.state.registries[registry.name] : undefined;
+    const trusted = run.trusts(registry.name);
+    const previous = trusted ? run.state.registries[registry.name] : undefined;
     const sameDefinition = previous?.definition === definition;
     listed = await syncRegistry({
       registry,
@@ -65,18 +92,56 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
       chartDigests: sameDefinition ? previous.charts : undefined,
       now: run.now,
       retryFailed: run.retryFailed,
+      // the part was changed by hand: a version listed with files may have lost them
+      checkFiles: run.handEdited(registry.name),
       limit: run.limit,
       // syncRegistry redacts every message it records with this
       redact: (text) => run.redactor.redact(text),
     });
   } catch (error) {
-    listed = { report: await recordSetupFailure(run, registry, error) };
+    const report = await recordFailure(run, registry, error);
+    if (!report) return failUnreadable(run, registry, run.unreadable.get(registry.name)!);
+    listed = { report };
   } finally {
     await client?.close();
   }
   remember(run, registry.name, definition, listed);
   run.onProgress?.({ registry: registry.name, phase: 'done', report: listed.report });
   return listed.report;
+}
+
+/** Nothing is written and nothing remembered: the file stays as it is for the user to restore. */
+function failUnreadable(
+  run: RunContext,
+  registry: RegistryDefinition,
+  error: { code: string; message: string },
+): RegistryReport {
+  const report = emptyReport(registry, 'failed');
+  report.error = { code: error.code, message: run.redactor.redact(error.message) };
+  run.onProgress?.({ registry: registry.name, phase: 'done', report });
+  return report;
+}
+
+const isUnreadable = (error: unknown) => isChartroomError(error) && UNREADABLE_CODES.has(error.code);
+
+/**
+ * Records a failure in the registry document; undefined when a catalog file of the registry
+ * cannot be read (then it is in run.unreadable and nothing is written).
+ */
+async function recordFailure(
+  run: RunContext,
+  registry: RegistryDefinition,
+  error: unknown,
+): Promise<RegistryReport | undefined> {
+  let cause = error;
+  try {
+    if (!isUnreadable(error)) return await recordSetupFailure(run, registry, error);
+  } catch (readError) {
+    if (!isUnreadable(readError)) throw readError;
+    cause = readError;
+  }
+  run.unreadable.set(registry.name, unreadableError(cause));
+  return undefined;
 }
 
 /** Credential or source set-up failed: the registry keeps its last good catalog. */
@@ -96,7 +161,7 @@ async function recordSetupFailure(
 /** The state entry the next run reads: the check time always; validators only after a listing. */
 function remember(run: RunContext, name: string, definition: string, listed: Listed): void {
   const entry = (run.state.registries[name] = {
-    ...(run.trusted ? run.state.registries[name] : {}),
+    ...(run.trusts(name) ? run.state.registries[name] : {}),
     lastCheck: run.now.toISOString(),
   });
   const { validators, chartDigests, report } = listed;
