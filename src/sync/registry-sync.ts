@@ -11,6 +11,7 @@ import type { CatalogRegistry, Republished } from '../catalog/types.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import { describeError } from '../errors.ts';
 import { registryDoc } from './catalog-records.ts';
+import type { RegistryDeadline } from './deadlines.ts';
 import { fetchVersions } from './fetch-versions.ts';
 import { isRetryDue, planRegistry } from './plan.ts';
 import { recordSync } from './record.ts';
@@ -57,6 +58,8 @@ export interface SyncRegistryInput {
   limit: LimitFunction;
   /** removes secrets from messages before they are recorded */
   redact?: (text: string) => string;
+  /** the registry's deadline: once passed, the registry fails with it, keeping what was fetched in time */
+  deadline?: Pick<RegistryDeadline, 'signal' | 'passed'> | undefined;
   /** per-chart digests the last listing gave, when it was made under the same definition */
   chartDigests?: Record<string, string> | undefined;
 }
@@ -98,8 +101,12 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
   try {
     listing = await input.source.list(validators, hints);
   } catch (error) {
-    return { report: await keepAfterListFailure(input, previous, describe(error)) };
+    return {
+      report: await keepAfterListFailure(input, previous, describe(input.deadline?.passed() ?? error)),
+    };
   }
+  const listedLate = input.deadline?.passed();
+  if (listedLate) return { report: await keepAfterListFailure(input, previous, describe(listedLate)) };
   if (listing.notModified) return { report: await keepNotModified(input, previous), validators };
 
   // plan (pure) → fetch and write (files, then chart.json) → record (the registry document)
@@ -111,7 +118,9 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     store,
     limit: input.limit,
     describe,
+    ...(input.deadline ? { signal: input.deadline.signal } : {}),
   });
+  const late = input.deadline?.passed();
   const written = await writeCharts(store, registry, plan, fetched, now);
   const chartErrors = (listing.chartErrors ?? []).map((e) => ({ ...e, message: redact(e.message) }));
   const { report, doc } = recordSync({
@@ -124,6 +133,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     chartErrors,
     now,
   });
+  if (late) return { report: await keepAfterDeadline(input, report, doc, describe(late)) };
   await store.writeRegistry(doc);
   return {
     report,
@@ -160,6 +170,21 @@ async function keepAfterListFailure(
   report.error = error;
   await store.writeRegistry(registryDoc(registry, { ...previous, error }));
   return report;
+}
+
+/**
+ * The deadline passed while downloading: the versions fetched in time are in (written as usual),
+ * the rest were never attempted (no failure, no backoff), and the registry fails with the
+ * deadline's error. No validators are kept, so the next sync lists again and fetches the rest.
+ */
+async function keepAfterDeadline(
+  { store }: SyncRegistryInput,
+  report: RegistryReport,
+  doc: CatalogRegistry,
+  error: { code: string; message: string },
+): Promise<RegistryReport> {
+  await store.writeRegistry({ ...doc, error });
+  return { ...report, status: 'failed', error };
 }
 
 /** Nothing changed upstream: the catalog stays, only a previous listing error is cleared. */

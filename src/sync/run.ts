@@ -15,6 +15,7 @@ import { createCatalogGit, type CatalogGit } from '../git/repo.ts';
 import { createHttpClient, type HttpClient } from '../http/client.ts';
 import { sourceFor } from '../sources/index.ts';
 import type { RegistrySource, SourceDefinition } from '../sources/types.ts';
+import { deadlinesFrom, type Deadlines } from './deadlines.ts';
 import { acquireLock } from './lock.ts';
 import { commitMessage } from './message.ts';
 import { emptyReport, type RegistryReport } from './registry-sync.ts';
@@ -62,6 +63,8 @@ export interface SyncDependencies {
   /** secrets resolved during the run are registered here and removed from every message */
   redactor?: Redactor;
   onProgress?: (event: { registry: string; phase: 'start' | 'done'; report?: RegistryReport }) => void;
+  /** every request's and every registry's deadline; default from the environment (deadlines.ts) */
+  deadlines?: Deadlines;
   /** a registry's source; tests and the benchmark may substitute one */
   sourceFor?: (definition: SourceDefinition, http: HttpClient) => RegistrySource;
 }
@@ -70,13 +73,15 @@ export function createSync(deps: SyncDependencies) {
   const root = path.resolve(deps.root);
   const git = deps.git ?? createCatalogGit(root);
   const redactor = deps.redactor ?? createRedactor();
-  const credentials = createCredentialResolver({ root, env: deps.env ?? process.env, redactor });
+  const env = deps.env ?? process.env;
+  const credentials = createCredentialResolver({ root, env, redactor });
 
   return {
     async run(requested: SyncOptions = {}): Promise<SyncReport> {
       const { definitions, options, isRepository } = await prepare(root, git, requested);
+      const deadlines = deps.deadlines ?? deadlinesFrom(env);
       const release = await acquireLock(root);
-      const http = deps.http ?? createHttpClient();
+      const http = deps.http ?? createHttpClient({ deadlineMs: deadlines.requestMs });
       try {
         const now = (deps.clock ?? (() => new Date()))();
         const store = createCatalogStore(root);
@@ -98,6 +103,7 @@ export function createSync(deps: SyncDependencies) {
           credentials,
           redactor,
           sourceFor: deps.sourceFor ?? sourceFor,
+          deadlines,
           onProgress: deps.onProgress,
         };
         const registryLimit = pLimit(4);
