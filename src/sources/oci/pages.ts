@@ -78,12 +78,12 @@ function nextPage(
   if (new URL(next).origin !== new URL(list.first).origin) {
     throw new ChartroomError(
       'OCIInvalid',
-      `${list.what}: the Link to the next page points to another host (${safeUrl(next)}); chartroom follows pages on the registry's own origin only, so the list is incomplete`,
+      `${list.what}: the Link to the next page points to another host (${new URL(next).origin}); chartroom follows pages on the registry's own origin only, so the list is incomplete`,
       { hint: 'tell the registry operators: a Link header must stay on the registry (a relative URL)' },
     );
   }
   if (seen.has(next))
-    throw tooMany(list, bounds, `a Link that leads back to a page already read (${safeUrl(next)})`);
+    throw tooMany(list, bounds, `a Link that leads back to a page already read (${shown(next)})`);
   return next;
 }
 
@@ -97,6 +97,12 @@ function tooMany(list: PagedList, bounds: ListBounds, why: string): ChartroomErr
   );
 }
 
+/** A page's URL for a message: no query, and no more of the registry's text than a line's worth. */
+function shown(href: string): string {
+  const url = safeUrl(href);
+  return url.length > 200 ? `${url.slice(0, 200)}…` : url;
+}
+
 /** The `rel="next"` target of a `Link` header, resolved against the page's URL. */
 export function nextLink(header: string | undefined, current: string): string | undefined {
   if (!header) return undefined;
@@ -105,7 +111,7 @@ export function nextLink(header: string | undefined, current: string): string | 
     const match = /<([^<>]*)>\s*;\s*rel="?next"?/.exec(part);
     if (!match) continue;
     if (!URL.canParse(match[1]!, current))
-      throw new ChartroomError('OCIInvalid', `the Link to the next page (${safeUrl(current)}) is not a URL`);
+      throw new ChartroomError('OCIInvalid', `the Link to the next page of ${shown(current)} is not a URL`);
     return new URL(match[1]!, current).href;
   }
   return undefined;
