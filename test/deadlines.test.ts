@@ -95,7 +95,7 @@ async function expectFineCommitted(report: Awaited<ReturnType<typeof sync>>) {
 }
 
 describe('deadlines', () => {
-  it('an index that trickles a byte every 200 ms fails `connection timed out` at the request deadline; the other registry is committed', async () => {
+  it('an index that trickles a byte every 200 ms fails with connection timed out at the request deadline; the other registry is committed', async () => {
     slow.server.fault = onPath('index.yaml', (res) => trickle(res));
     const before = await chartDoc('slow', 'nu');
     slow.reset();
@@ -117,7 +117,7 @@ describe('deadlines', () => {
     expect((await registryDoc('slow')).error).toEqual(slowReport.error);
   });
 
-  it('an index that trickles fails `connection timed out` at the registry deadline, promptly, with its catalog kept', async () => {
+  it('an index that trickles fails with connection timed out at the registry deadline, promptly, with its catalog kept', async () => {
     slow.server.fault = onPath('index.yaml', (res) => trickle(res));
     const before = await chartDoc('slow', 'nu');
     slow.reset();
@@ -137,7 +137,7 @@ describe('deadlines', () => {
     expect((await registryDoc('slow')).error).toEqual(slowReport.error);
   });
 
-  it('an archive that trickles fails its registry `connection timed out` at the deadline; the version is not a failure and is fetched by the next sync', async () => {
+  it('an archive that trickles fails its registry with connection timed out at the deadline; the version is not a failure and is fetched by the next sync', async () => {
     slow.server.fault = onPath('nu-1.1.0.tgz', (res) => trickle(res, '\x1f'));
     const started = Date.now();
     const report = await sync({ CHARTROOM_REGISTRY_DEADLINE: '1500ms' });
@@ -162,7 +162,7 @@ describe('deadlines', () => {
     expect((await registryDoc('slow')).error).toBeUndefined();
   });
 
-  it('an OCI registry whose tags list trickles fails `connection timed out` at the registry deadline', async () => {
+  it('an OCI registry whose tags list trickles fails with connection timed out at the registry deadline', async () => {
     const server = createServer((req, res) => {
       if (req.url === '/v2/') res.writeHead(200).end('{}');
       else trickle(res, '{"name":"nu","tags":["1.0.0"');

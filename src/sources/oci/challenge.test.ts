@@ -30,7 +30,7 @@ describe('WWW-Authenticate challenges', () => {
     expect(parseChallenge(undefined)).toBeUndefined();
   });
 
-  it('parses in time linear in the header: a long run of letters without `=` is skipped at once', () => {
+  it('parses in time linear in the header: a long run of letters without an equals sign is skipped at once', () => {
     expect(parseChallenge('Bearer junk;, realm="r",x')?.params).toEqual({ realm: 'r' });
     const time = (n: number) => {
       let best = Infinity;
