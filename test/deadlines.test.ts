@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogChart, CatalogRegistry } from '../src/catalog/types.ts';
 import { createHttpClient } from '../src/http/client.ts';
 import { createSync } from '../src/sync/run.ts';
-import { catalogProblems } from './helpers/catalog-check.ts';
+import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
 import { chartroom } from './helpers/cli.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
 import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
@@ -85,6 +85,7 @@ afterEach(async () => {
 
 /** The registry that finished is committed with its new version; the run says the slow one timed out. */
 async function expectFineCommitted(report: Awaited<ReturnType<typeof sync>>) {
+  expect(reportProblems(report)).toEqual([]);
   expect(report.exitCode).toBe(1);
   const fineReport = report.registries.find((r) => r.name === 'fine')!;
   expect(fineReport.status).toBe('synced');
