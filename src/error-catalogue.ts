@@ -48,8 +48,9 @@ export const ERROR_CATALOGUE = {
   Timeout: {
     transient: true,
     where: OF_A_REQUEST,
-    meaning: '`connection timed out`: the server did not answer in time (after a few retries)',
-    action: 'nothing: the next sync tries again; if it persists, check the URL and any proxy (`HTTPS_PROXY`)',
+    meaning:
+      "`connection timed out`: no answer in time (after a few retries), or past a request's or a registry's deadline",
+    action: 'nothing: the next sync tries again; if it persists, check the URL, any proxy and the deadlines',
     decisions: ['retryRequest'],
   },
   ConnectionFailed: {
@@ -173,14 +174,15 @@ export const ERROR_CATALOGUE = {
   TooManyPages: {
     transient: false,
     where: ['registry', 'chart'],
-    meaning: 'more than 1000 pages of tags or of the catalog',
+    meaning:
+      'a tags list or catalog past 1000 pages, 100000 entries or 64 MiB, or with a `Link` looping back',
     action: 'list the charts under `charts:`; a registry paging without end is broken',
     decisions: [],
   },
   OCIInvalid: {
     transient: false,
     where: OF_A_REQUEST,
-    meaning: 'a tags list, catalog, manifest or chart config that is not JSON',
+    meaning: 'a tags list, catalog, manifest or chart config that is not JSON, or a `Link` to another host',
     action: 'check that the URL is an OCI registry; otherwise tell its operators',
     decisions: [],
   },

@@ -1,4 +1,4 @@
-import { ChartroomError } from '../errors.ts';
+import { ChartroomError, UsageError } from '../errors.ts';
 
 const MIN_MS = 10_000;
 const MAX_MS = 24 * 3_600_000;
@@ -37,4 +37,26 @@ export function formatInterval(ms: number): string {
   const m = Math.floor((ms % 3_600_000) / 60_000);
   const s = Math.floor((ms % 60_000) / 1000);
   return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}` || '0';
+}
+
+const DEADLINE_MIN_MS = 100;
+
+/**
+ * Parses a deadline setting (`CHARTROOM_REQUEST_DEADLINE`, `CHARTROOM_REGISTRY_DEADLINE`): a
+ * Go-style duration like an interval, with milliseconds too (`500ms`, `90s`, `15m`, `1h`), from
+ * 100ms to 24h. Returns milliseconds; `name` is the setting, for the message.
+ */
+export function parseDeadline(name: string, value: string): number {
+  const text = value.trim();
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text);
+  const [, h, m, s, ms] = match ?? [];
+  const total = match
+    ? Number(h ?? 0) * UNITS.h! + Number(m ?? 0) * UNITS.m! + Number(s ?? 0) * UNITS.s! + Number(ms ?? 0)
+    : Number.NaN;
+  if (text === '' || !(total >= DEADLINE_MIN_MS && total <= MAX_MS)) {
+    throw new UsageError(
+      `${name}="${text}" is not a deadline from 100ms to 24h: write a duration such as 90s, 15m or 1h30m`,
+    );
+  }
+  return total;
 }

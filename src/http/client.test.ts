@@ -93,6 +93,42 @@ describe('HTTP client', () => {
     await http.close();
   });
 
+  it('a body trickled a byte at a time fails at the request deadline, though never idle', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const trickle = await serve((_req, res) => {
+      res.writeHead(200);
+      timers.push(setInterval(() => res.write('x'), 50));
+    });
+    const http = createHttpClient({ timeoutMs: 5000, deadlineMs: 400, retries: 0 });
+    const started = Date.now();
+    await expect(http.get(trickle.origin, { maxBytes: 1e6, what: 'index' })).rejects.toMatchObject({
+      code: 'Timeout',
+      message: expect.stringMatching(
+        /^connection timed out: GET http:\/\/127\.0\.0\.1:\d+\/ \(index\) did not complete within 400ms, the deadline of a request/,
+      ) as string,
+    });
+    expect(Date.now() - started).toBeLessThan(4000);
+    for (const timer of timers) clearInterval(timer);
+    await http.close();
+  });
+
+  it("a caller's signal aborts the request in flight and its retries, with the signal's reason", async () => {
+    let calls = 0;
+    const stall = await serve(() => void calls++);
+    const http = createHttpClient({ timeoutMs: 5000, retries: 3 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('the registry deadline passed')), 200);
+    await expect(http.get(stall.origin, { maxBytes: 10, signal: controller.signal })).rejects.toThrow(
+      'the registry deadline passed',
+    );
+    expect(calls).toBe(1);
+    await expect(http.get(stall.origin, { maxBytes: 10, signal: controller.signal })).rejects.toThrow(
+      'the registry deadline passed',
+    );
+    expect(calls).toBe(1);
+    await http.close();
+  });
+
   it('decodes gzip indexes but hands archives over as sent', async () => {
     const { gzipSync } = await import('node:zlib');
     const gz = await serve((_req, res) =>

@@ -3,6 +3,11 @@
  * transient failures, and redirects followed by hand so that the Authorization header is only
  * ever sent to the origins the caller allows (credentials must not follow a redirect to a
  * storage host or another server).
+ *
+ * Two clocks bound a request: an idle timeout (no byte for `timeoutMs`) and a total deadline
+ * (`deadlineMs` for headers and the whole body, per attempt), so a server that trickles a byte at
+ * a time cannot hold a request open. A caller's `signal` (a registry's own deadline) aborts the
+ * request, its body stream and its retries at once.
  */
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
@@ -26,6 +31,10 @@ export interface GetOptions {
   decompress?: boolean;
   /** what the body is, for error messages: "index", "chart archive" */
   what?: string;
+  /** each attempt (headers and whole body) must end within this; default the client's `deadlineMs` */
+  deadlineMs?: number;
+  /** aborts the request, its body and its retries when it fires; its reason is what is thrown */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -47,7 +56,10 @@ export interface HttpClientOptions {
   dispatcher?: Dispatcher;
   /** PEM CA certificates to trust in addition to the system's */
   ca?: string;
+  /** idle timeout: no connection, headers or body byte for this long */
   timeoutMs?: number;
+  /** total deadline of one attempt, headers and whole body (default 5 minutes) */
+  deadlineMs?: number;
   retries?: number;
   /** longest Retry-After honoured; past it the response is returned as is */
   maxRetryAfterMs?: number;
@@ -59,10 +71,12 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const TRANSIENT = new Set([429, 502, 503, 504]);
 const MAX_REDIRECTS = 5;
 const ERROR_BODY_BYTES = 64 * 1024;
+export const DEFAULT_REQUEST_DEADLINE_MS = 5 * 60_000;
 
 // eslint-disable-next-line max-lines-per-function -- a factory: each inner function is under 80 lines
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const deadlineMs = options.deadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
   const retries = options.retries ?? 2;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -84,49 +98,27 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       ...opts.headers,
     };
     if (auth) headers.authorization = auth;
+    const deadline = opts.deadlineMs ?? deadlineMs;
+    const abort = attemptSignal(deadline, opts.signal, () => deadlineError(url, opts.what, deadline));
     requestCount++;
-    let response: Dispatcher.ResponseData;
     try {
-      response = await request(url, {
-        method: 'GET',
-        headers,
-        dispatcher,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-    } catch (error) {
-      throw networkError(error, url, opts.what);
-    }
-    const responseHeaders = flattenHeaders(response.headers);
-    const status = response.statusCode;
-    const limit = status >= 200 && status < 300 ? opts.maxBytes : ERROR_BODY_BYTES;
-    const declared = Number(responseHeaders['content-length']);
-    if (status >= 200 && status < 300 && Number.isFinite(declared) && declared > limit) {
-      discard(response.body);
-      throw tooLarge(url, opts, limit);
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > limit) {
-          discard(response.body);
-          if (status >= 200 && status < 300) throw tooLarge(url, opts, limit);
-          break;
-        }
-        chunks.push(chunk);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(url, {
+          method: 'GET',
+          headers,
+          dispatcher,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          signal: abort.signal,
+        });
+      } catch (error) {
+        throw abort.reason() ?? networkError(error, url, opts.what);
       }
-    } catch (error) {
-      if (error instanceof ChartroomError) throw error;
-      throw networkError(error, url, opts.what);
+      return await readResponse(response, url, opts, abort.reason);
+    } finally {
+      abort.dispose();
     }
-    let body: Buffer = Buffer.concat(chunks);
-    const encoding = responseHeaders['content-encoding']?.toLowerCase();
-    if (opts.decompress && encoding && encoding !== 'identity' && status >= 200 && status < 300) {
-      body = decode(body, encoding, url, opts, limit);
-    }
-    return { status, headers: responseHeaders, body, url: url.href };
   }
 
   async function withRetries(url: URL, opts: GetOptions, auth: string | undefined): Promise<HttpResponse> {
@@ -136,14 +128,30 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         response = await once(url, opts, auth);
       } catch (error) {
         const retryable = error instanceof ChartroomError && retriedInRequest(error.code);
-        if (!retryable || attempt >= retries) throw error;
-        await sleep(backoffMs(attempt));
+        if (!retryable || attempt >= retries || opts.signal?.aborted) throw error;
+        await pause(backoffMs(attempt), opts.signal);
         continue;
       }
       if (!TRANSIENT.has(response.status) || attempt >= retries) return response;
       const retryAfter = parseRetryAfter(response.headers['retry-after']);
       if (retryAfter !== undefined && retryAfter > maxRetryAfterMs) return response;
-      await sleep(retryAfter ?? backoffMs(attempt));
+      await pause(retryAfter ?? backoffMs(attempt), opts.signal);
+    }
+  }
+
+  /** A sleep between attempts that the caller's signal cuts short (throwing its reason). */
+  async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (!signal) return sleep(ms);
+    signal.throwIfAborted();
+    let onAbort: () => void = () => undefined;
+    const aborted = new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(signal.reason as Error);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([sleep(ms), aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -152,6 +160,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       return requestCount;
     },
     async get(href, opts) {
+      opts.signal?.throwIfAborted();
       let url = new URL(href);
       for (let hop = 0; ; hop++) {
         const auth = opts.auth && opts.auth.origins.includes(url.origin) ? opts.auth.header : undefined;
@@ -177,6 +186,80 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       if (ownsDispatcher) await dispatcher.close();
     },
   };
+}
+
+/** One attempt's abort signal: its own deadline, and the caller's signal passed on. */
+function attemptSignal(deadlineMs: number, outer: AbortSignal | undefined, onDeadline: () => ChartroomError) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(onDeadline()), deadlineMs);
+  const passOn = () => controller.abort(outer!.reason);
+  if (outer?.aborted) passOn();
+  else outer?.addEventListener('abort', passOn, { once: true });
+  return {
+    signal: controller.signal,
+    /** what to throw once aborted (the deadline's Timeout, or the caller's reason) */
+    reason: (): Error | undefined =>
+      controller.signal.aborted ? (controller.signal.reason as Error) : undefined,
+    dispose() {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', passOn);
+    },
+  };
+}
+
+/** The status, headers and body (bounded, decoded when asked) of a response. */
+async function readResponse(
+  response: Dispatcher.ResponseData,
+  url: URL,
+  opts: GetOptions,
+  aborted: () => Error | undefined,
+): Promise<HttpResponse> {
+  const responseHeaders = flattenHeaders(response.headers);
+  const status = response.statusCode;
+  const limit = status >= 200 && status < 300 ? opts.maxBytes : ERROR_BODY_BYTES;
+  const declared = Number(responseHeaders['content-length']);
+  if (status >= 200 && status < 300 && Number.isFinite(declared) && declared > limit) {
+    discard(response.body);
+    throw tooLarge(url, opts, limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        discard(response.body);
+        if (status >= 200 && status < 300) throw tooLarge(url, opts, limit);
+        break;
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof ChartroomError) throw error;
+    throw aborted() ?? networkError(error, url, opts.what);
+  }
+  let body: Buffer = Buffer.concat(chunks);
+  const encoding = responseHeaders['content-encoding']?.toLowerCase();
+  if (opts.decompress && encoding && encoding !== 'identity' && status >= 200 && status < 300) {
+    body = decode(body, encoding, url, opts, limit);
+  }
+  return { status, headers: responseHeaders, body, url: url.href };
+}
+
+function deadlineError(url: URL, what: string | undefined, deadlineMs: number): ChartroomError {
+  return new ChartroomError(
+    'Timeout',
+    `connection timed out: GET ${safeUrl(url.href)}${what ? ` (${what})` : ''} did not complete within ${formatMs(deadlineMs)}, the deadline of a request; the server is too slow or trickling`,
+    { hint: 'the next sync tries again; CHARTROOM_REQUEST_DEADLINE raises the deadline (see the README)' },
+  );
+}
+
+/** 1500 → "1.5s", 300000 → "5m". */
+export function formatMs(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0 || ms > 60_000) return `${Math.round(ms / 1000)}s`;
+  return `${ms}ms`;
 }
 
 function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {

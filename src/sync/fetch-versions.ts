@@ -21,6 +21,8 @@ export interface FetchDeps {
   limit: LimitFunction;
   /** turns an error into the code and (redacted) message recorded for the version */
   describe: (error: unknown) => { code: string; message: string };
+  /** the registry's deadline: once it fires, no version is started and one cut short is no outcome */
+  signal?: AbortSignal;
 }
 
 const WRITES_WAITING = 8;
@@ -38,6 +40,8 @@ export async function fetchVersions(charts: readonly ChartPlan[], deps: FetchDep
   const writing = new Set<Promise<void>>();
 
   async function fetchOne(chart: ChartPlan, { meta, refill }: FetchTask, done: (outcome: Fetched) => void) {
+    // a version the deadline cut short was not attempted: no failure, no backoff, fetched next run
+    if (deps.signal?.aborted) return;
     try {
       const result = await deps.source.fetchVersion(meta);
       const before = chart.records.get(meta.version);
@@ -57,7 +61,7 @@ export async function fetchVersions(charts: readonly ChartPlan[], deps: FetchDep
         .finally(() => writing.delete(write));
       writing.add(write);
     } catch (error) {
-      done({ error: deps.describe(error) });
+      if (!deps.signal?.aborted) done({ error: deps.describe(error) });
     }
   }
 

@@ -11,6 +11,7 @@ import type { CatalogChart, CatalogRegistry, Republished } from '../catalog/type
 import type { RegistryDefinition } from '../config/types.ts';
 import { describeError } from '../errors.ts';
 import { registryDoc } from './catalog-records.ts';
+import type { RegistryDeadline } from './deadlines.ts';
 import { fetchVersions } from './fetch-versions.ts';
 import { isRetryDue, planRegistry } from './plan.ts';
 import { recordSync } from './record.ts';
@@ -59,6 +60,8 @@ export interface SyncRegistryInput {
   redact?: (text: string) => string;
   /** check that every version chart.json lists with files has them, and only them (a part changed by hand) */
   checkFiles?: boolean;
+  /** the registry's deadline: once passed, the registry fails with it, keeping what was fetched in time */
+  deadline?: Pick<RegistryDeadline, 'signal' | 'passed'> | undefined;
   /** per-chart digests the last listing gave, when it was made under the same definition */
   chartDigests?: Record<string, string> | undefined;
 }
@@ -100,8 +103,12 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
   try {
     listing = await input.source.list(validators, hints);
   } catch (error) {
-    return { report: await keepAfterListFailure(input, previous, describe(error)) };
+    return {
+      report: await keepAfterListFailure(input, previous, describe(input.deadline?.passed() ?? error)),
+    };
   }
+  const listedLate = input.deadline?.passed();
+  if (listedLate) return { report: await keepAfterListFailure(input, previous, describe(listedLate)) };
   if (listing.notModified) return { report: await keepNotModified(input, previous), validators };
 
   // plan (pure) → fetch and write (files, then chart.json) → record (the registry document)
@@ -114,7 +121,9 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     store,
     limit: input.limit,
     describe,
+    ...(input.deadline ? { signal: input.deadline.signal } : {}),
   });
+  const late = input.deadline?.passed();
   const written = await writeCharts(store, registry, plan, fetched, now);
   const chartErrors = (listing.chartErrors ?? []).map((e) => ({ ...e, message: redact(e.message) }));
   const { report, doc } = recordSync({
@@ -127,6 +136,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     chartErrors,
     now,
   });
+  if (late) return { report: await keepAfterDeadline(input, report, doc, describe(late)) };
   await store.writeRegistry(doc);
   return {
     report,
@@ -176,6 +186,21 @@ async function keepAfterListFailure(
   report.error = error;
   await store.writeRegistry(registryDoc(registry, { ...previous, error }));
   return report;
+}
+
+/**
+ * The deadline passed while downloading: the versions fetched in time are in (written as usual),
+ * the rest were never attempted (no failure, no backoff), and the registry fails with the
+ * deadline's error. No validators are kept, so the next sync lists again and fetches the rest.
+ */
+async function keepAfterDeadline(
+  { store }: SyncRegistryInput,
+  report: RegistryReport,
+  doc: CatalogRegistry,
+  error: { code: string; message: string },
+): Promise<RegistryReport> {
+  await store.writeRegistry({ ...doc, error });
+  return { ...report, status: 'failed', error };
 }
 
 /** Nothing changed upstream: the catalog stays, only a previous listing error is cleared. */

@@ -16,6 +16,7 @@ import { createHttpClient, type HttpClient } from '../http/client.ts';
 import { sourceFor } from '../sources/index.ts';
 import type { RegistrySource, SourceDefinition } from '../sources/types.ts';
 import { isCatalogFile } from './catalog-files.ts';
+import { deadlinesFrom, type Deadlines } from './deadlines.ts';
 import { acquireLock } from './lock.ts';
 import { commitMessage } from './message.ts';
 import { emptyReport, type RegistryReport } from './registry-sync.ts';
@@ -66,6 +67,8 @@ export interface SyncDependencies {
   /** secrets resolved during the run are registered here and removed from every message */
   redactor?: Redactor;
   onProgress?: (event: { registry: string; phase: 'start' | 'done'; report?: RegistryReport }) => void;
+  /** every request's and every registry's deadline; default from the environment (deadlines.ts) */
+  deadlines?: Deadlines;
   /** a registry's source; tests and the benchmark may substitute one */
   sourceFor?: (definition: SourceDefinition, http: HttpClient) => RegistrySource;
 }
@@ -74,13 +77,15 @@ export function createSync(deps: SyncDependencies) {
   const root = path.resolve(deps.root);
   const git = deps.git ?? createCatalogGit(root, { env: deps.env ?? process.env });
   const redactor = deps.redactor ?? createRedactor();
-  const credentials = createCredentialResolver({ root, env: deps.env ?? process.env, redactor });
+  const env = deps.env ?? process.env;
+  const credentials = createCredentialResolver({ root, env, redactor });
 
   const once = {
     async run(requested: SyncOptions = {}): Promise<SyncReport> {
       const { definitions, options, isRepository } = await prepare(root, git, requested);
+      const deadlines = deps.deadlines ?? deadlinesFrom(env);
       const release = await acquireLock(root);
-      const http = deps.http ?? createHttpClient();
+      const http = deps.http ?? createHttpClient({ deadlineMs: deadlines.requestMs });
       try {
         const now = (deps.clock ?? (() => new Date()))();
         const store = createCatalogStore(root);
@@ -105,6 +110,7 @@ export function createSync(deps: SyncDependencies) {
           credentials,
           redactor,
           sourceFor: deps.sourceFor ?? sourceFor,
+          deadlines,
           onProgress: deps.onProgress,
         };
         const registryLimit = pLimit(4);
@@ -136,12 +142,18 @@ export function createSync(deps: SyncDependencies) {
       }
     },
   };
+  return resyncingWhenReplaced(once);
+}
+
+/**
+ * A push whose rebase conflicted took the remote's catalog (and untrusted the state): sync again
+ * on top of it, as long as concurrent pushes keep moving it, a few times at most; then the next
+ * run does.
+ */
+function resyncingWhenReplaced(once: { run(requested?: SyncOptions): Promise<SyncReport> }) {
   return {
     async run(requested: SyncOptions = {}): Promise<SyncReport> {
       let report = await once.run(requested);
-      // a push whose rebase conflicted took the remote's catalog (and untrusted the state): sync
-      // again on top of it, as long as concurrent pushes keep moving it, a few times at most;
-      // then the next run does
       for (let pass = 1; replaced.has(report) && pass < SYNC_PASSES; pass++)
         report = await once.run(requested);
       return report;

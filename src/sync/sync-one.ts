@@ -18,6 +18,7 @@ import type { Credential } from '../http/basic-auth.ts';
 import { createHttpClient, type HttpClient } from '../http/client.ts';
 import type { RegistrySource, SourceDefinition, Validators } from '../sources/types.ts';
 import { registryDoc } from './catalog-records.ts';
+import { startRegistryDeadline, type Deadlines, type RegistryDeadline } from './deadlines.ts';
 import { emptyReport, syncRegistry, type RegistryReport } from './registry-sync.ts';
 import type { SyncState } from './state.ts';
 
@@ -43,6 +44,8 @@ export interface RunContext {
   credentials: CredentialResolver;
   redactor: Redactor;
   sourceFor: (definition: SourceDefinition, http: HttpClient) => RegistrySource;
+  /** every request's and every registry's deadline */
+  deadlines: Deadlines;
   onProgress?:
     ((event: { registry: string; phase: 'start' | 'done'; report?: RegistryReport }) => void) | undefined;
 }
@@ -76,11 +79,13 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
   const definition = definitionHash(registry);
   let listed: Listed;
   let client: HttpClient | undefined;
+  let deadline: RegistryDeadline | undefined;
   try {
     const credential = registry.credential ? await run.credentials.resolve(registry) : undefined;
     if (registry.caFile)
       client = createHttpClient({ ca: await readFile(path.resolve(run.root, registry.caFile), 'utf8') });
-    const source = run.sourceFor(sourceDefinition(registry, credential, run.redactor), client ?? run.http);
+    deadline = startRegistryDeadline(registry.name, client ?? run.http, run.deadlines);
+    const source = run.sourceFor(sourceDefinition(registry, credential, run.redactor), deadline.http);
     const trusted = run.trusts(registry.name);
     const previous = trusted ? run.state.registries[registry.name] : undefined;
     const sameDefinition = previous?.definition === definition;
@@ -95,6 +100,7 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
       // the part was changed by hand: a version listed with files may have lost them
       checkFiles: run.handEdited(registry.name),
       limit: run.limit,
+      deadline,
       // syncRegistry redacts every message it records with this
       redact: (text) => run.redactor.redact(text),
     });
@@ -103,6 +109,7 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
     if (!report) return failUnreadable(run, registry, run.unreadable.get(registry.name)!);
     listed = { report };
   } finally {
+    deadline?.dispose();
     await client?.close();
   }
   remember(run, registry.name, definition, listed);

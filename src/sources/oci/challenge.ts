@@ -16,9 +16,20 @@ export function parseChallenge(header: string | undefined): Challenge | undefine
   const match = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*(.*)$/s.exec(header);
   if (!match) return undefined;
   const params: Record<string, string> = {};
-  const re = /([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*,?\s*/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(match[2]!)) !== null) {
+  // sticky: each param is matched where the last one ended, and text that is not a param is
+  // skipped to the next comma, so the parse is linear in the header (an unanchored search
+  // retried at every offset is quadratic on a long run of letters without `=`)
+  const re = /\s*([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*,?/y;
+  const rest = match[2]!;
+  while (re.lastIndex < rest.length) {
+    const start = re.lastIndex;
+    const m = re.exec(rest);
+    if (m === null) {
+      const comma = rest.indexOf(',', start);
+      if (comma === -1) break;
+      re.lastIndex = comma + 1;
+      continue;
+    }
     params[m[1]!.toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
   }
   return { scheme: match[1]!.toLowerCase(), params };

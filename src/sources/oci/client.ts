@@ -13,6 +13,7 @@ import { sha256Digest } from '../../chart/digest.ts';
 import type { Credential } from '../../http/basic-auth.ts';
 import { createOciAuth } from './auth.ts';
 import { parseChallenge } from './challenge.ts';
+import { collectPages, MAX_PAGE_BYTES } from './pages.ts';
 
 export const MANIFEST_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
@@ -109,32 +110,29 @@ export function createOciClient(options: OciClientOptions) {
     );
   }
 
-  /** Follows `Link: <…>; rel="next"` pages on the same origin only. */
-  async function paginate(
+  /** Every page of a list, bounded in pages, entries and bytes, on the same origin only (pages.ts). */
+  function paginate(
     first: string,
     scope: string,
     what: string,
     repo: string | undefined,
     key: string,
   ): Promise<string[]> {
-    const out: string[] = [];
-    let url: string | undefined = first;
-    for (let page = 0; url !== undefined; page++) {
-      if (page >= 1000)
-        throw new ChartroomError('TooManyPages', `${registry}: more than 1000 pages of ${what}`);
-      const response = await get(url, {
-        scope,
-        maxBytes: 16 * 1024 * 1024,
-        what,
-        ...(repo ? { repo } : {}),
-        accept: 'application/json',
-      });
-      const body = parseJson(response.body, `${registry}: the ${what}`) as Record<string, unknown>;
-      const items = body[key];
-      if (Array.isArray(items)) out.push(...items.filter((t): t is string => typeof t === 'string'));
-      url = nextLink(response.headers.link, response.url);
-    }
-    return out;
+    return collectPages({
+      first,
+      key,
+      what: `registry ${registry}: ${options.host}${repo ? `/${repo}` : ''}: the ${what}`,
+      async fetch(url) {
+        const response = await get(url, {
+          scope,
+          maxBytes: MAX_PAGE_BYTES,
+          what,
+          ...(repo ? { repo } : {}),
+          accept: 'application/json',
+        });
+        return { response, body: parseJson(response.body, `${registry}: the ${what}`) };
+      },
+    });
   }
 
   return {
@@ -224,17 +222,4 @@ function parseJson(body: Buffer, what: string): unknown {
   } catch {
     throw new ChartroomError('OCIInvalid', `${what} is not JSON`);
   }
-}
-
-export function nextLink(header: string | undefined, current: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (!match) continue;
-    const next = new URL(match[1]!, current);
-    // a Link to another origin would take our credential elsewhere: stop instead
-    if (next.origin !== new URL(current).origin) return undefined;
-    return next.href;
-  }
-  return undefined;
 }
