@@ -6,6 +6,7 @@
  * is a small distribution API in the test process: chart `mu` is a real Helm chart artifact,
  * chart `nu`'s tags list is hostile.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -32,6 +33,9 @@ let hostile: Answer;
 let hostileHits: number;
 let blobs: Map<string, Buffer>;
 let manifest: Buffer;
+/** how mu's tags list answers */
+let muTags: Answer;
+const goodMuTags: Answer = (_req, res) => json(res, { name: 'charts/mu', tags: ['1.0.0'] });
 
 const digestOf = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 const json = (res: ServerResponse, body: unknown, headers: Record<string, string> = {}): void =>
@@ -52,7 +56,7 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
   if (p === '/v2/') return json(res, {});
   if (p === '/v2/charts/nu/tags/list' || p === '/v2/_catalog')
     return void (hostileHits++, hostile(req, res, url));
-  if (p === '/v2/charts/mu/tags/list') return json(res, { name: 'charts/mu', tags: ['1.0.0'] });
+  if (p === '/v2/charts/mu/tags/list') return muTags(req, res, url);
   if (p === '/v2/charts/mu/manifests/1.0.0')
     return void res
       .writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' })
@@ -105,6 +109,7 @@ beforeEach(async () => {
     }),
   );
   hostileHits = 0;
+  muTags = goodMuTags;
   server = createServer(serve);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -197,4 +202,38 @@ describe('OCI lists are bounded', () => {
     });
     expect(hostileHits).toBeLessThanOrEqual(101);
   });
+
+  // ORAS, which Helm lists tags with, refuses a tags answer that is not an object with a list
+  it.each([
+    ['a JSON array', []],
+    ['a JSON string', 'charts/mu'],
+    ['null', null],
+    ['tags that is a string', { name: 'charts/mu', tags: '1.0.0' }],
+    ['tags that is an object', { name: 'charts/mu', tags: { '1.0.0': true } }],
+  ] as const)(
+    'a tags list answered with %s after a good sync fails that chart with OCIInvalid and removes nothing',
+    async (_what, body) => {
+      hostile = (_req, res) => json(res, { name: 'charts/nu', tags: [] });
+      await repo.writeRegistry('oci', `url: oci://${host}/charts\ninsecure: true\ncharts: [mu, nu]\n`);
+      expect((await sync()).exitCode).toBe(0);
+      muTags = (_req, res) => json(res, body);
+      const report = await sync();
+      expect(report.exitCode).toBe(1);
+      expect(report.registries[0]!.chartErrors).toEqual([
+        {
+          chart: 'mu',
+          code: 'OCIInvalid',
+          message: expect.stringMatching(
+            /^registry oci: 127\.0\.0\.1:\d+\/charts\/mu: the tags: the answer /,
+          ) as string,
+        },
+      ]);
+      expect((await chartDoc('mu')).versions.map((v) => [v.version, v.removed ?? false])).toEqual([
+        ['1.0.0', false],
+      ]);
+      // the commit records the chart's error in the registry's file and changes nothing else
+      const changed = execFileSync('git', ['show', '--name-only', '--format=', 'HEAD'], { cwd: repo.root });
+      expect(String(changed).trim()).toBe('catalog/registries/oci.json');
+    },
+  );
 });

@@ -52,18 +52,32 @@ export async function collectPages(list: PagedList, bounds: ListBounds = LIST_BO
     bytes += response.body.length;
     if (bytes > bounds.maxBytes)
       throw tooMany(list, bounds, `more than ${bounds.maxBytes / 1048576} MiB of pages`);
-    const items = (body as Record<string, unknown> | null)?.[list.key];
-    if (Array.isArray(items)) {
-      for (const item of items as unknown[]) {
-        if (typeof item !== 'string') continue;
-        if (out.length >= bounds.maxEntries)
-          throw tooMany(list, bounds, `more than ${bounds.maxEntries} entries`);
-        out.push(item);
-      }
+    for (const item of entriesOf(list, body)) {
+      if (typeof item !== 'string') continue;
+      if (out.length >= bounds.maxEntries)
+        throw tooMany(list, bounds, `more than ${bounds.maxEntries} entries`);
+      out.push(item);
     }
     url = nextPage(list, bounds, response, seen);
   }
   return out;
+}
+
+/**
+ * The entries of one page. As ORAS (Helm's client) does, an answer that is not a JSON object, or
+ * whose list is not an array, is refused rather than read as an empty list, which would mark every
+ * version removed; a missing or `null` list is empty (distribution writes `"tags": null`).
+ */
+function entriesOf(list: PagedList, body: unknown): unknown[] {
+  const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+  const items = isObject ? (body as Record<string, unknown>)[list.key] : undefined;
+  if (isObject && (items === undefined || items === null)) return [];
+  if (Array.isArray(items)) return items as unknown[];
+  throw new ChartroomError(
+    'OCIInvalid',
+    `${list.what}: the answer ${isObject ? `has a "${list.key}" that is not a list` : 'is not a JSON object'}, so it is not a distribution-API list; the catalog is kept as it was`,
+    { hint: 'check the registry URL; else tell the registry operators the list is malformed' },
+  );
 }
 
 /** The next page's URL from the `Link` header, checked: same origin, not a page already read. */
