@@ -131,6 +131,7 @@ export function createSync(deps: SyncDependencies) {
           pruned,
           state,
           exclude,
+          redactor,
         });
         await writeState(root, state);
         if (options.shard)
@@ -222,7 +223,14 @@ async function finish(
     pruned,
     state,
     exclude,
-  }: { registries: RegistryReport[]; pruned: string[]; state: SyncState; exclude: string[] },
+    redactor,
+  }: {
+    registries: RegistryReport[];
+    pruned: string[];
+    state: SyncState;
+    exclude: string[];
+    redactor: Redactor;
+  },
 ): Promise<SyncReport> {
   const failed = registries.some(
     (r) => r.status === 'failed' || r.failed.length > 0 || r.chartErrors.length > 0,
@@ -247,7 +255,7 @@ async function finish(
       await git.push({ branch: options.branch, derived: CATALOG_DIR });
       report.pushed = true;
     } catch (error) {
-      report.pushError = describeError(error);
+      report.pushError = pushErrorOf(error, redactor);
       report.exitCode = 1;
       if (error instanceof CatalogReplaced) {
         // the catalog is the remote's now, which the state's validators do not describe
@@ -274,4 +282,13 @@ function isDue(
   if (options.force) return true;
   const lastCheck = state?.registries[registry.name]?.lastCheck;
   return lastCheck === undefined || Date.parse(lastCheck) + registry.intervalMs <= now.getTime();
+}
+
+/**
+ * git's own words for a failed push, without what a remote URL or its output could carry: a
+ * token in the URL's userinfo (`https://x-access-token:…@github.com/…`), or a registry secret.
+ */
+function pushErrorOf(error: unknown, redactor: Redactor): { code: string; message: string } {
+  const { code, message } = describeError(error);
+  return { code, message: redactor.redact(message.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1')) };
 }
