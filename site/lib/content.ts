@@ -121,6 +121,7 @@ export function createContentCache(
     if (!item.table) {
       try {
         item.table = schemaTable(item.text);
+        if (!item.table.ok && item.table.text !== undefined) degraded(hash, [item.table.error]);
       } catch (error) {
         const note = `${FILE.schema} could not be made into a table (${reason(error)}): it is shown as plain text.`;
         item.table = { ok: false, error: note, text: plainText(item.text).text };

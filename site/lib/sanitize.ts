@@ -114,7 +114,7 @@ export function renderReadme(markdown: string): RenderedReadme {
   let text = markdown.replace(/\r\n?/g, '\n');
   if (text.length > MAX_README) {
     const cut = text.lastIndexOf('\n', MAX_README);
-    text = text.slice(0, cut > 0 ? cut : MAX_README);
+    text = text.slice(0, cut > MAX_README / 2 ? cut : MAX_README);
     notes.push(`README.md is ${kib(markdown.length)}: only its first ${kib(text.length)} are shown.`);
   }
   const parts = chunksOf(text);

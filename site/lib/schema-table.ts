@@ -44,7 +44,17 @@ const MAX_ITEMS = 120;
 /** A default, const, type or enum cell is cut at this many characters. */
 const SHORT = 120;
 
+/** A schema nested deeper is not parsed (parsing and collecting it grows faster than its size). */
+export const MAX_JSON_DEPTH = 50_000;
+
 export function schemaTable(text: string): SchemaTable {
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
+    return {
+      ok: false,
+      error: `values.schema.json is nested more than ${MAX_JSON_DEPTH} levels deep: it is shown as plain text.`,
+      text: text.length > 256 * 1024 ? `${text.slice(0, 256 * 1024)}…` : text,
+    };
+  }
   let schema: unknown;
   try {
     schema = JSON.parse(text);
@@ -143,6 +153,21 @@ export function schemaTable(text: string): SchemaTable {
     if (isNode(field(chain, 'properties'))) return 'object';
     return 'any';
   }
+}
+
+/** Whether JSON text nests arrays and objects deeper than `max`: one pass, strings skipped. */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: to its closing quote, past escapes
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }
 
 /** The first node of a resolved chain that has the field: a node's own keywords win over its $ref's. */
