@@ -175,7 +175,8 @@ function referenceLinks(parts: string[]): TokensList['links'] {
  * The README cut into parts: after at least CHUNK characters, before a line that starts a new
  * top-level block (after a blank line, at column 0, not a list item, quote or table row, outside
  * a fenced code block); after HARD_CHUNK characters wherever a line ends (a fence open there is
- * closed and opened again), or in the middle of a line longer than that.
+ * closed and opened again, a table goes on under its header again), or in the middle of a line
+ * longer than that.
  */
 export function chunksOf(text: string): string[] {
   if (text.length <= HARD_CHUNK) return [text];
@@ -183,31 +184,41 @@ export function chunksOf(text: string): string[] {
   let start = 0;
   let reopen = '';
   let fence: string | undefined;
+  let header: string | undefined;
+  let previous = '';
   let blank = false;
   let at = 0;
-  const cut = (end: number, closeFence: boolean) => {
-    const close = closeFence && fence ? `\n${fence}\n` : '';
+  const cut = (end: number, carry: boolean) => {
+    const close = carry && fence ? `\n${fence}\n` : '';
     parts.push(reopen + text.slice(start, end) + close);
-    reopen = closeFence && fence ? `${fence}\n` : '';
+    reopen = !carry ? '' : fence ? `${fence}\n` : header ? `${header}\n` : '';
     start = end;
   };
   while (at < text.length) {
     const newline = text.indexOf('\n', at);
     const end = newline < 0 ? text.length : newline + 1;
     if (at > start && at - start >= CHUNK && !fence && blank && opensBlock(text, at)) cut(at, false);
-    else if (at > start && at - start >= HARD_CHUNK) cut(at, true);
+    else if (at > start && (at - start >= HARD_CHUNK || end - start > HARD_CHUNK)) cut(at, true);
     while (end - start > HARD_CHUNK) cut(start + HARD_CHUNK, true);
-    const line = text.slice(at, Math.min(end, at + 64));
+    const line = text.slice(at, Math.min(end, at + 4096));
     const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
     if (marker && (!fence || (marker[0] === fence[0] && marker.length >= fence.length))) {
       fence = fence ? undefined : marker;
     }
-    blank = text.slice(at, end).trim() === '';
+    // a table's header and delimiter row, while its rows go on
+    if (!fence && previous.includes('|') && isDelimiterRow(line.trimEnd()))
+      header = `${previous}\n${line.trimEnd()}`;
+    else if (!line.includes('|')) header = undefined;
+    previous = end - at <= 4096 ? line.trimEnd() : '';
+    blank = line.trim() === '' && end - at <= 4096 ? true : text.slice(at, end).trim() === '';
     at = end;
   }
   if (start < text.length) cut(text.length, false);
   return parts;
 }
+
+/** A table's delimiter row (`|---|:-:|`), read with one character class: no backtracking. */
+const isDelimiterRow = (line: string) => line.includes('-') && /^[|\-: \t]+$/.test(line);
 
 function opensBlock(text: string, at: number): boolean {
   const c = text[at];

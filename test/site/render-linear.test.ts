@@ -191,6 +191,14 @@ describe('what the renderers cap, they say', () => {
     expect(html).toContain('<p>Paragraph 399 of filler text.</p>');
   });
 
+  it('a long table cut into parts stays a table, its header repeated', () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => `| row${i} | value ${i} |`).join('\n');
+    const { html, notes } = renderReadme(`# params\n\n| name | value |\n| ---- | ----- |\n${rows}\n`);
+    expect(notes).toEqual([]);
+    for (const i of [0, 999, 1999]) expect(html).toContain(`<td>row${i}</td>`);
+    expect(html).not.toContain('| row');
+  });
+
   it('a schema nested past 50,000 levels is shown as text, and says so', () => {
     const table = schemaTable(`{"properties":{"a":{"default":${'['.repeat(60_000)}${']'.repeat(60_000)}}}}`);
     expect(table).toMatchObject({
