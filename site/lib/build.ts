@@ -8,7 +8,8 @@
  * module. This is the one such object; it is created on first use, from CHARTROOM_ROOT and the
  * settings (CHARTROOM_SETTINGS).
  */
-import { createContentCache, type ContentCache } from './content.ts';
+import { appendFileSync } from 'node:fs';
+import { createContentCache, type ContentCache, type DegradedContent } from './content.ts';
 import { readSite, versionFileReader, type Site } from './data.ts';
 import { catalogRoot } from './paths.ts';
 import { siteSettings } from './settings.ts';
@@ -26,9 +27,19 @@ let build: Build | undefined;
 function current(): Build {
   if (!build) {
     const root = catalogRoot();
-    build = { root, content: createContentCache(versionFileReader(root)) };
+    build = { root, content: createContentCache(versionFileReader(root), reportDegraded) };
   }
   return build;
+}
+
+/**
+ * A file shown as plain text or in part: one JSON line in the file CHARTROOM_DEGRADED names
+ * (`chartroom site build` lists them when the build is done), else a warning on the console.
+ */
+function reportDegraded(item: DegradedContent): void {
+  const file = process.env.CHARTROOM_DEGRADED;
+  if (file) appendFileSync(file, `${JSON.stringify(item)}\n`);
+  else console.warn(`chartroom: ${item.registry}/${item.chart} ${item.version} ${item.file}: ${item.reason}`);
 }
 
 /** The catalog, read once per build. */

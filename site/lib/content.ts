@@ -3,12 +3,17 @@
  * share their README, values and schema, so each distinct file is kept once by its hash, rendered
  * at most once (sanitised README, highlighted values, schema table), and written to the site once
  * under content/<hash>…; chart pages inline theirs, version pages and the browser fetch them.
+ *
+ * Each file is rendered on its own: one that cannot be rendered (a renderer throws, a stack
+ * overflows) is shown as plain text with a note, and so is any part a renderer capped or left as
+ * text; each such file is reported, once for every version that keeps it, through `onDegraded`,
+ * and the rest of the site is built as usual.
  */
 import { createHash } from 'node:crypto';
 import { ChartroomError } from '../../src/errors.ts';
 import type { CatalogVersion, SiteChart, VersionFileReader } from './data.ts';
-import { highlightYaml } from './highlight.ts';
-import { renderMarkdown } from './sanitize.ts';
+import { escapeHtml, highlightYaml } from './highlight.ts';
+import { noteHtml, reason, renderReadme } from './sanitize.ts';
 import { schemaTable, type SchemaTable } from './schema-table.ts';
 
 export type ContentKind = 'readme' | 'values' | 'schema';
@@ -28,6 +33,18 @@ export interface VersionContent {
   values?: string;
   schema?: string;
 }
+
+/** A file the site shows as plain text, or only in part: which, and why (the page's note). */
+export interface DegradedContent {
+  registry: string;
+  chart: string;
+  version: string;
+  file: string;
+  reason: string;
+}
+
+/** A file that cannot be rendered is shown as text up to this many characters. */
+const PLAIN_TEXT_LIMIT = 256 * 1024;
 
 export interface ContentCache {
   /** The hashes of a version's README, values and schema, reading each file once. */
@@ -49,9 +66,14 @@ interface ContentFile {
   table?: SchemaTable;
 }
 
-export function createContentCache(readVersionFile: VersionFileReader): ContentCache {
+export function createContentCache(
+  readVersionFile: VersionFileReader,
+  onDegraded: (item: DegradedContent) => void = () => {},
+): ContentCache {
   const byHash = new Map<string, ContentFile>();
   const byPath = new Map<string, Promise<string | undefined>>();
+  /** the versions that keep each file, as [registry, chart, version] */
+  const keptBy = new Map<string, Array<[string, string, string]>>();
 
   function hashOf(kind: ContentKind, chart: SiteChart, version: CatalogVersion): Promise<string | undefined> {
     const key = `${chart.registry}/${chart.name}/${version.version}/${kind}`;
@@ -61,6 +83,9 @@ export function createContentCache(readVersionFile: VersionFileReader): ContentC
         if (text === undefined) return undefined;
         const hash = createHash('sha256').update(text).digest('hex').slice(0, 20);
         if (!byHash.has(hash)) byHash.set(hash, { kind, text });
+        const versions = keptBy.get(hash) ?? [];
+        versions.push([chart.registry, chart.name, version.version]);
+        keptBy.set(hash, versions);
         return hash;
       });
       byPath.set(key, hit);
@@ -74,10 +99,36 @@ export function createContentCache(readVersionFile: VersionFileReader): ContentC
     return hit;
   }
 
+  function degraded(hash: string, notes: string[]): void {
+    const file = FILE[contentFile(hash).kind];
+    for (const [registry, chart, version] of keptBy.get(hash) ?? []) {
+      for (const note of notes) onDegraded({ registry, chart, version, file, reason: note });
+    }
+  }
+
   function rendered(hash: string): string {
     const item = contentFile(hash);
-    item.rendered ??= item.kind === 'readme' ? renderMarkdown(item.text) : highlightYaml(item.text);
+    if (item.rendered === undefined) {
+      const result = renderInIsolation(item);
+      item.rendered = result.html;
+      if (result.notes.length > 0) degraded(hash, result.notes);
+    }
     return item.rendered;
+  }
+
+  function table(hash: string): SchemaTable {
+    const item = contentFile(hash);
+    if (!item.table) {
+      try {
+        item.table = schemaTable(item.text);
+        if (!item.table.ok && item.table.text !== undefined) degraded(hash, [item.table.error]);
+      } catch (error) {
+        const note = `${FILE.schema} could not be made into a table (${reason(error)}): it is shown as plain text.`;
+        item.table = { ok: false, error: note, text: plainText(item.text).text };
+        degraded(hash, [note]);
+      }
+    }
+    return item.table;
   }
 
   return {
@@ -89,15 +140,28 @@ export function createContentCache(readVersionFile: VersionFileReader): ContentC
     },
     kind: (hash) => contentFile(hash).kind,
     rendered,
-    schemaTable(hash) {
-      const item = contentFile(hash);
-      item.table ??= schemaTable(item.text);
-      return item.table;
-    },
+    schemaTable: table,
     name(hash, form) {
       const kind = contentFile(hash).kind;
       return form === 'raw' ? `${hash}.${EXTENSION[kind]}` : `${hash}.${kind}.html.txt`;
     },
     body: (hash, form) => (form === 'raw' ? contentFile(hash).text : rendered(hash)),
   };
+}
+
+/** A README or values.yaml rendered, or, when its renderer throws, as plain text with a note. */
+function renderInIsolation(item: ContentFile): { html: string; notes: string[] } {
+  try {
+    return item.kind === 'readme' ? renderReadme(item.text) : { html: highlightYaml(item.text), notes: [] };
+  } catch (error) {
+    const plain = plainText(item.text);
+    const note = `${FILE[item.kind]} could not be rendered (${reason(error)}): it is shown as plain text${plain.cut ? `, its first ${PLAIN_TEXT_LIMIT / 1024} KiB` : ''}.`;
+    return { html: `${noteHtml([note])}<pre class="plain">${escapeHtml(plain.text)}</pre>`, notes: [note] };
+  }
+}
+
+function plainText(text: string): { text: string; cut: boolean } {
+  return text.length > PLAIN_TEXT_LIMIT
+    ? { text: text.slice(0, PLAIN_TEXT_LIMIT), cut: true }
+    : { text, cut: false };
 }

@@ -1,5 +1,5 @@
 /** values.yaml of two versions, line by line, rendered with textContent only. */
-import { diffLines } from 'diff';
+import { compareValues } from '../lib/compare.ts';
 
 export function setUpCompare(form: HTMLFormElement): void {
   const output = document.getElementById('compare-output')!;
@@ -21,23 +21,21 @@ export function setUpCompare(form: HTMLFormElement): void {
     status.textContent = 'Comparing…';
     try {
       const [a, b] = await Promise.all([get(from.value), get(to.value)]);
-      const parts = diffLines(a, b);
-      let added = 0;
-      let removed = 0;
-      const lines: HTMLSpanElement[] = [];
-      for (const part of parts) {
-        const sign = part.added ? '+' : part.removed ? '-' : ' ';
-        if (part.added) added += part.count ?? 0;
-        if (part.removed) removed += part.count ?? 0;
-        for (const line of part.value.replace(/\n$/, '').split('\n')) {
-          const span = document.createElement('span');
-          if (part.added) span.className = 'add';
-          if (part.removed) span.className = 'del';
-          span.textContent = `${sign} ${line}`;
-          lines.push(span);
-        }
+      const result = compareValues(a, b);
+      if (!result.ok) {
+        output.replaceChildren();
+        status.textContent = result.note;
+        return;
       }
+      const lines = result.lines.map(({ sign, text }) => {
+        const span = document.createElement('span');
+        if (sign === '+') span.className = 'add';
+        if (sign === '-') span.className = 'del';
+        span.textContent = `${sign} ${text}`;
+        return span;
+      });
       output.replaceChildren(...lines);
+      const { added, removed } = result;
       status.textContent =
         added + removed === 0
           ? 'The two values.yaml are identical.'

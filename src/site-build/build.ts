@@ -4,7 +4,7 @@
  * folder (output.ts: only what chartroom wrote there is replaced). Astro's Pagefind step fails the build when indexing fails.
  */
 import { spawn } from 'node:child_process';
-import { cp, rm } from 'node:fs/promises';
+import { cp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ChartroomError } from '../errors.ts';
 import {
@@ -38,6 +38,17 @@ export interface SiteBuildResult {
   ms: number;
   /** what the site lacks that the settings could give it (site.url unset) */
   warnings: string[];
+  /** chart files the site shows as plain text or only in part (their pages say so) */
+  degraded: DegradedContent[];
+}
+
+/** As site/lib/content.ts reports it: one JSON line each in the file CHARTROOM_DEGRADED names. */
+export interface DegradedContent {
+  registry: string;
+  chart: string;
+  version: string;
+  file: string;
+  reason: string;
 }
 
 const NO_URL =
@@ -65,7 +76,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
     [astroBin(), 'build', '--root', work, '--config', astroConfigFrom(work)],
     {
       cwd: work,
-      env: siteEnv(root, built, inputs),
+      env: { ...siteEnv(root, built, inputs), CHARTROOM_DEGRADED: path.join(work, 'degraded.jsonl') },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -77,12 +88,14 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
   eachLine(child.stdout, (line) => onLine(line, 'out'));
   eachLine(child.stderr, (line) => onLine(line, 'err'));
   let code: number;
+  let degraded: DegradedContent[] = [];
   try {
     code = await new Promise<number>((resolve, reject) => {
       child.on('error', reject);
       child.on('close', (status) => resolve(status ?? 1));
     });
     if (code === 0) {
+      degraded = await readDegraded(path.join(work, 'degraded.jsonl'));
       await copyLogo(root, built, inputs);
       await placeSite(built, realOut);
     }
@@ -99,7 +112,15 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
     );
   }
   const warnings = inputs.settings.site.url === undefined ? [NO_URL] : [];
-  return { outDir, ms: Math.round(performance.now() - started), warnings };
+  return { outDir, ms: Math.round(performance.now() - started), warnings, degraded };
+}
+
+async function readDegraded(file: string): Promise<DegradedContent[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as DegradedContent);
 }
 
 /** site.logo, when it is a repository file, copied to where the header shows it from. */

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { main } from '../../src/cli/main.ts';
 import { buildSite } from '../../src/site-build/build.ts';
 import type { ChartSource } from '../../src/demo/repository.ts';
 import { serveSite, type SiteServer } from '../../src/site-build/serve.ts';
@@ -48,6 +49,8 @@ export interface BuiltSite {
   buildMs: number;
   /** what the build warned about (site.url unset) */
   warnings: string[];
+  /** with `cli`: what `chartroom site build` printed, after it exited 0 */
+  output: string[];
   close(): Promise<void>;
 }
 
@@ -59,6 +62,8 @@ export async function buildCatalogSite(
     /** the base to serve under when the build takes it from elsewhere (chartroom.yaml's site.base) */
     serveBase?: string;
     beforeBuild?: (root: string) => Promise<void>;
+    /** build with the CLI (`chartroom site build`, into dist/), as a user runs it */
+    cli?: boolean;
   } = {},
 ): Promise<BuiltSite> {
   const repo = await createTempRepo();
@@ -78,7 +83,10 @@ export async function buildCatalogSite(
     for (const one of served) await one.close();
   }
   await options.beforeBuild?.(repo.root);
-  const built = await buildSite({ root: repo.root, ...(options.base ? { base: options.base } : {}) });
+  const output: string[] = [];
+  const built = options.cli
+    ? await buildWithCli(repo.root, output)
+    : await buildSite({ root: repo.root, ...(options.base ? { base: options.base } : {}) });
   const serveBase = options.base ?? options.serveBase;
   const server = await serveSite(built.outDir, serveBase ? { base: serveBase } : {});
   return {
@@ -88,11 +96,25 @@ export async function buildCatalogSite(
     url: server.url,
     buildMs: built.ms,
     warnings: built.warnings,
+    output,
     close: async () => {
       await server.close();
       await repo.cleanup();
     },
   };
+}
+
+async function buildWithCli(
+  root: string,
+  lines: string[],
+): Promise<{ outDir: string; ms: number; warnings: string[] }> {
+  const started = performance.now();
+  const push = (line: string) => lines.push(line);
+  const code = await main(['--root', root, 'site', 'build'], { tty: false, out: push, err: push });
+  if (code !== 0)
+    throw new Error(`chartroom site build exited with ${code}:\n${lines.slice(-40).join('\n')}`);
+  const warnings = lines.filter((l) => l.startsWith('warning: ')).map((l) => l.slice('warning: '.length));
+  return { outDir: path.join(root, 'dist'), ms: Math.round(performance.now() - started), warnings };
 }
 
 /** Watches a page for anything a chart could make run: dialogs, page errors, console errors. */
