@@ -39,13 +39,18 @@ function current(): Build {
 function reportDegraded(item: DegradedContent): void {
   const file = process.env.CHARTROOM_DEGRADED;
   if (file) appendFileSync(file, `${JSON.stringify(item)}\n`);
-  else console.warn(`chartroom: ${item.registry}/${item.chart} ${item.version} ${item.file}: ${item.reason}`);
+  else
+    console.warn(
+      `chartroom: ${item.leftOut ? item.file : `${item.registry}/${item.chart} ${item.version} ${item.file}`}: ${item.reason}`,
+    );
 }
 
 /** The catalog, read once per build. */
 export function loadSite(): Promise<Site> {
   const shared = current();
-  shared.site ??= readSite(shared.root, siteSettings().privateRegistries);
+  shared.site ??= readSite(shared.root, siteSettings().privateRegistries, (item) =>
+    reportDegraded({ ...item, version: '', leftOut: true }),
+  );
   return shared.site;
 }
 

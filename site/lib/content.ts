@@ -41,6 +41,8 @@ export interface DegradedContent {
   version: string;
   file: string;
   reason: string;
+  /** a catalog file that could not be read: what it describes is not on the site at all */
+  leftOut?: boolean;
 }
 
 /** A file that cannot be rendered is shown as text up to this many characters. */

@@ -1,9 +1,12 @@
 /**
  * The site's data layer: the only code that reads catalog/ (see the top-level README, "The
  * catalog format"). Its JSON files go through chartroom's one catalog reader, which checks each
- * against its schema; a bad file fails the build with CatalogInvalid, naming the file. What it
- * returns is plain data: build.ts holds the one copy a build shares.
+ * against its schema. A file that cannot be read (conflict markers, a schema failure) leaves out
+ * what it describes (a chart; for a registry file, the whole registry, since whether it is private
+ * is in that file) and is reported through `onUnreadable`: one bad file never stops the build.
+ * What it returns is plain data: build.ts holds the one copy a build shares.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { listDirectories, readCatalogFile } from '../../src/catalog/read.ts';
@@ -42,25 +45,27 @@ export type VersionFileReader = (
   file: string,
 ) => Promise<string | undefined>;
 
-const HINT = 'the site reads catalog/ as written by `chartroom sync`; run a sync first';
-
 /**
  * Reads the whole catalog of the repository at `root`: every registry and chart file, once.
  * Private registries (and their charts) are left out under `hidden`; under `metadata` their
  * charts are marked so that no file of theirs is read.
  */
+/** A catalog file the site left out: `file` relative to the root, `reason` the reader's message. */
+export type OnUnreadable = (item: { registry: string; chart: string; file: string; reason: string }) => void;
+
 export async function readSite(
   root: string,
   privateRegistries: PrivateRegistries = 'metadata',
+  onUnreadable: OnUnreadable = () => {},
 ): Promise<Site> {
   await checkFormat(root);
-  const all = await readRegistries(root);
+  const { docs: all, unreadable } = await readRegistries(root, onUnreadable);
   const left = new Set(privateRegistries === 'hidden' ? all.filter((r) => r.private).map((r) => r.name) : []);
   const registries = all.filter((r) => !left.has(r.name));
   const byName = new Map(registries.map((r) => [r.name, r]));
   const charts: SiteChart[] = [];
   for (const registry of await listDirectories(path.join(root, 'catalog', 'charts'))) {
-    if (left.has(registry)) continue;
+    if (left.has(registry) || unreadable.has(registry)) continue;
     let registryDoc = byName.get(registry);
     if (!registryDoc) {
       registryDoc = stubRegistry(registry);
@@ -68,7 +73,7 @@ export async function readSite(
       registries.push(registryDoc);
     }
     const hidden = registryDoc.private && privateRegistries === 'metadata';
-    for (const doc of await readCharts(root, registry))
+    for (const doc of await readCharts(root, registry, onUnreadable))
       charts.push(siteChart(doc, registry, registryDoc, hidden));
   }
   const grouped = new Map<string, SiteChart[]>();
@@ -110,7 +115,10 @@ async function checkFormat(root: string): Promise<void> {
   }
 }
 
-async function readRegistries(root: string): Promise<CatalogRegistry[]> {
+async function readRegistries(
+  root: string,
+  onUnreadable: OnUnreadable,
+): Promise<{ docs: CatalogRegistry[]; unreadable: Set<string> }> {
   const dir = path.join(root, 'catalog', 'registries');
   let files: string[] = [];
   try {
@@ -118,23 +126,52 @@ async function readRegistries(root: string): Promise<CatalogRegistry[]> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const docs = await Promise.all(files.map((f) => readCatalogFile(root, path.join(dir, f), 'registry')));
-  return docs.filter((doc): doc is CatalogRegistry => doc !== undefined);
+  const unreadable = new Set<string>();
+  const docs = await Promise.all(
+    files.map((f) =>
+      readOrReport(root, path.join(dir, f), 'registry', (reason) => {
+        const registry = f.replace(/\.json$/, '');
+        unreadable.add(registry);
+        onUnreadable({ registry, chart: '', file: path.join('catalog', 'registries', f), reason });
+      }),
+    ),
+  );
+  return { docs: docs.filter((doc): doc is CatalogRegistry => doc !== undefined), unreadable };
 }
 
-async function readCharts(root: string, registry: string): Promise<CatalogChart[]> {
+async function readCharts(
+  root: string,
+  registry: string,
+  onUnreadable: OnUnreadable,
+): Promise<CatalogChart[]> {
   const dir = path.join(root, 'catalog', 'charts', registry);
-  return Promise.all(
+  const docs = await Promise.all(
     (await listDirectories(dir)).map(async (name) => {
       const file = path.join(dir, name, 'chart.json');
-      const doc = await readCatalogFile(root, file, 'chart');
-      if (!doc)
-        throw new ChartroomError('CatalogInvalid', `${path.relative(root, file)} does not exist`, {
-          hint: HINT,
-        });
+      const report = (reason: string) =>
+        onUnreadable({ registry, chart: name, file: path.relative(root, file), reason });
+      const doc = await readOrReport(root, file, 'chart', report);
+      if (doc === undefined && !existsSync(file)) report(`${path.relative(root, file)} does not exist`);
       return doc;
     }),
   );
+  return docs.filter((doc): doc is CatalogChart => doc !== undefined);
+}
+
+/** The file read through the catalog reader; undefined, reported, when it cannot be (CatalogInvalid). */
+async function readOrReport<K extends 'registry' | 'chart'>(
+  root: string,
+  file: string,
+  kind: K,
+  report: (reason: string) => void,
+) {
+  try {
+    return await readCatalogFile(root, file, kind);
+  } catch (error) {
+    if (!(error instanceof ChartroomError) || error.code !== 'CatalogInvalid') throw error;
+    report(error.message);
+    return undefined;
+  }
 }
 
 // charts without their registry file (a partial catalog): still shown, under a stub

@@ -49,6 +49,8 @@ export interface DegradedContent {
   version: string;
   file: string;
   reason: string;
+  /** a catalog file that could not be read: what it describes is not on the site at all */
+  leftOut?: boolean;
 }
 
 const NO_URL =

@@ -2,6 +2,7 @@
  * `chartroom site build --base /catalog/` (GitHub Pages project sites): every link, the search
  * index, the raw files and the feeds live under the sub-path. Also: the CLI's errors.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -78,31 +79,47 @@ describe('chartroom site', () => {
     }
   });
 
-  it('fails the build on a catalog file that fails its schema, naming the file', async () => {
+  it('leaves out a chart whose chart.json fails its schema, and a registry whose file has conflict markers, naming each; the rest is built', async () => {
     const repo = await createTempRepo();
     try {
       const catalog = path.join(repo.root, 'catalog');
-      await mkdir(path.join(catalog, 'charts', 'own', 'alpha'), { recursive: true });
-      await writeFile(path.join(catalog, 'catalog.json'), '{"formatVersion": 1}\n');
-      const chart = {
-        name: 'alpha',
-        registry: 'own',
+      const chart = (name: string, registry: string) => ({
+        name,
+        registry,
         sources: [],
         keywords: [],
         maintainers: [],
         deprecated: false,
+        versions: [],
+      });
+      const writeChart = async (registry: string, name: string, doc: unknown) => {
+        await mkdir(path.join(catalog, 'charts', registry, name), { recursive: true });
+        await writeFile(path.join(catalog, 'charts', registry, name, 'chart.json'), JSON.stringify(doc));
       };
+      await mkdir(path.join(catalog, 'registries'), { recursive: true });
+      await writeFile(path.join(catalog, 'catalog.json'), '{"formatVersion": 1}\n');
+      await writeChart('own', 'alpha', { ...chart('alpha', 'own'), versions: {} });
+      await writeChart('own', 'beta', chart('beta', 'own'));
       await writeFile(
-        path.join(catalog, 'charts', 'own', 'alpha', 'chart.json'),
-        JSON.stringify({ ...chart, versions: {} }),
+        path.join(catalog, 'registries', 'two.json'),
+        '<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> theirs\n',
       );
+      await writeChart('two', 'gamma', chart('gamma', 'two'));
       const output = capture();
-      expect(await main(['--root', repo.root, 'site', 'build'], output)).toBe(1);
+      expect(await main(['--root', repo.root, 'site', 'build'], output)).toBe(0);
       const text = output.lines.join('\n');
       expect(text).toContain(
-        'catalog/charts/own/alpha/chart.json does not match its schema (schemas/catalog-chart.schema.json): versions must be array',
+        'warning: catalog/charts/own/alpha/chart.json left out of the site: catalog/charts/own/alpha/chart.json does not match its schema (schemas/catalog-chart.schema.json): versions must be array',
       );
-      expect(text).toContain('error: the site build failed');
+      expect(text).toMatch(
+        /warning: catalog\/registries\/two\.json left out of the site: catalog\/registries\/two\.json does not parse/,
+      );
+      const dist = path.join(repo.root, 'dist');
+      expect(existsSync(path.join(dist, 'charts', 'own', 'beta', 'index.html'))).toBe(true);
+      expect(existsSync(path.join(dist, 'charts', 'own', 'alpha'))).toBe(false);
+      // whether registry two is private is in the file that cannot be read: none of it is shown
+      expect(existsSync(path.join(dist, 'charts', 'two'))).toBe(false);
+      expect(await readFile(path.join(dist, 'index.html'), 'utf8')).not.toContain('gamma');
     } finally {
       await repo.cleanup();
     }

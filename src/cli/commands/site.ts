@@ -30,7 +30,9 @@ export async function siteCommand(root: string, args: string[], output: Output):
     for (const warning of result.warnings) output.err(`warning: ${warning}`);
     for (const d of result.degraded)
       output.err(
-        `warning: ${d.registry}/${d.chart} ${d.version} ${d.file} shown as plain text or in part: ${d.reason}`,
+        d.leftOut
+          ? `warning: ${d.file} left out of the site: ${d.reason}`
+          : `warning: ${d.registry}/${d.chart} ${d.version} ${d.file} shown as plain text or in part: ${d.reason}`,
       );
     output.out(`chartroom site: built ${result.outDir} in ${(result.ms / 1000).toFixed(1)} s`);
     return 0;
