@@ -3,7 +3,8 @@
  * schemas/chartroom.schema.json (every problem of the file at once, each at file:line:col), then
  * the checks a schema cannot make (URLs, the logo's file). An absent file is every default.
  */
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { leadsOutside } from './inside-repository.ts';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
@@ -275,8 +276,7 @@ async function checkLogoFile(
   const info = await stat(path.join(root, logo)).catch(() => undefined);
   if (info?.isFile()) {
     // the file is copied into a public site: a symbolic link must not reach outside the repository
-    const [real, top] = await Promise.all([realpath(path.join(root, logo)), realpath(root)]);
-    if (real.startsWith(top + path.sep)) return undefined;
+    if (!(await leadsOutside(root, logo))) return undefined;
     return configError(
       at,
       `site.logo "${logo}" leads outside the repository (a symbolic link)`,

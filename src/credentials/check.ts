@@ -11,6 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { ConfigError, hintOf, isChartroomError } from '../errors.ts';
+import { leadsOutside } from '../config/inside-repository.ts';
 import { fieldPosition } from '../config/load.ts';
 import { parseLocated, type LocatedYaml } from '../config/yaml-errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
@@ -68,6 +69,17 @@ export async function checkCredentials(
 
   for (const name of names) {
     const file = path.posix.join(CREDENTIALS_DIR, name);
+    if (await leadsOutside(root, file)) {
+      errors.push(
+        new ConfigError(
+          file,
+          undefined,
+          'is a symbolic link that leads outside the repository, so it is not read',
+          'make it a file of its own (chartroom credential add NAME --host H)',
+        ),
+      );
+      continue;
+    }
     const text = await readFile(path.join(root, file), 'utf8');
     const checked = await checkFile(root, { file, text, errors, ...parseLocated(text) }, identities);
     facts.set(file, {

@@ -10,6 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { leadsOutside } from '../config/inside-repository.ts';
 import { parseLocated } from '../config/yaml-errors.ts';
 import { ChartroomError, hintOf, isChartroomError } from '../errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
@@ -30,6 +31,26 @@ export interface CredentialResolver {
   resolve(registry: RegistryDefinition): Promise<Credential>;
 }
 
+/** The credential file's text, read only from inside the repository (see inside-repository.ts). */
+async function readCredentialFile(root: string, registry: RegistryDefinition, file: string): Promise<string> {
+  const add = `chartroom credential add ${registry.credential!} --host ${registryHost(registry)}`;
+  if (await leadsOutside(root, file))
+    throw new ChartroomError(
+      'CredentialUnavailable',
+      `registry ${registry.name}: credential file ${file} is a symbolic link that leads outside the repository, so it is not read`,
+      { hint: `make it a file of its own: ${add}` },
+    );
+  try {
+    return await readFile(path.join(root, file), 'utf8');
+  } catch {
+    throw new ChartroomError(
+      'CredentialUnavailable',
+      `registry ${registry.name}: credential file ${file} does not exist`,
+      { hint: `create it with: ${add}` },
+    );
+  }
+}
+
 export function createCredentialResolver(options: {
   root: string;
   env: Env;
@@ -40,18 +61,7 @@ export function createCredentialResolver(options: {
     async resolve(registry) {
       const name = registry.credential!;
       const file = credentialFile(name);
-      let text: string;
-      try {
-        text = await readFile(path.join(options.root, file), 'utf8');
-      } catch {
-        throw new ChartroomError(
-          'CredentialUnavailable',
-          `registry ${registry.name}: credential file ${file} does not exist`,
-          {
-            hint: `create it with: chartroom credential add ${name} --host ${registryHost(registry)}`,
-          },
-        );
-      }
+      const text = await readCredentialFile(options.root, registry, file);
       let doc: Record<string, unknown>;
       if (/^sops:/m.test(text) || /"sops"\s*:/.test(text)) {
         identities ??= loadIdentities(options.env);
