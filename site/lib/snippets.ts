@@ -13,7 +13,7 @@ const q = (value: string) => JSON.stringify(value);
 
 export function installSnippets(registry: CatalogRegistry, chart: string, version: string): Snippet[] {
   const oci = registry.kind === 'oci';
-  const base = registry.url.replace(/\/+$/, '');
+  const base = trimSlashes(registry.url);
   // host and path of an OCI registry: what `helm registry login` and Argo CD's repoURL take
   const ref = oci ? parseOciReference(registry.url) : undefined;
   const ociRef = `${base}/${chart}`;
@@ -147,4 +147,13 @@ export function installSnippets(registry: CatalogRegistry, chart: string, versio
     code: [...application, ...repoSecret].join('\n'),
   });
   return snippets;
+}
+
+/** `s` without the slashes it starts and ends with, in linear time (see withoutTrailingSlashes in chart/archive.ts). */
+function trimSlashes(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s[start] === '/') start++;
+  while (end > start && s[end - 1] === '/') end--;
+  return s.slice(start, end);
 }

@@ -126,3 +126,24 @@ describe('reading chart archives', () => {
     ).resolves.toBeDefined();
   });
 });
+
+describe('reading an archive in time linear in its entry names', () => {
+  // a run of slashes in an entry name (a pax path may be up to 1 MiB): a regular expression that
+  // trims the run retries from each slash of it, quadratic; 8 times the run must take well under
+  // 64 times as long (a linear reader gives about 8)
+  const fastest = async (n: number) => {
+    const archive = packEntries([...base, { path: `demo/${'/'.repeat(n)}x`, body: Buffer.from('x') }]);
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      await readChartArchive(archive, { name: 'demo', version: '1.0.0' });
+      best = Math.min(best, performance.now() - started);
+    }
+    return best;
+  };
+  it('reads an entry name with a long run of slashes in linear time', async () => {
+    const small = await fastest(100_000);
+    const large = await fastest(800_000);
+    expect(large / Math.max(small, 20)).toBeLessThan(16);
+  });
+});

@@ -5,7 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Header } from 'tar';
+import { Header, Pax } from 'tar';
 
 export interface PackOptions {
   /** replace the `version:` line of Chart.yaml (to make several versions of one chart) */
@@ -60,7 +60,15 @@ export function packEntries(entries: RawEntry[], mtime = new Date('2024-01-01T00
       gid: 0,
     });
     const block = Buffer.alloc(512);
-    header.encode(block, 0);
+    // a path or link over ustar's 100 (+155) characters goes in a pax extended header before it
+    if (header.encode(block, 0))
+      blocks.push(
+        new Pax({
+          path: entry.path,
+          mtime,
+          ...(entry.linkpath ? { linkpath: entry.linkpath } : {}),
+        }).encode(),
+      );
     blocks.push(block);
     if (type === 'File' && body.length > 0) {
       blocks.push(body, Buffer.alloc((512 - (body.length % 512)) % 512));

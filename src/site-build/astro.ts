@@ -27,7 +27,7 @@ export function astroConfigFrom(work: string): string {
 
 export function normaliseBase(base: string | undefined): string {
   if (!base || base === '/') return '/';
-  return `/${base.replace(/^\/+|\/+$/g, '')}/`;
+  return `/${trimSlashes(base)}/`;
 }
 
 // Vite reads these from the environment into import.meta.env; a parent that is itself a Vite
@@ -92,4 +92,13 @@ export async function workDir(): Promise<string> {
   const parent = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'chartroom-site');
   await mkdir(parent, { recursive: true });
   return mkdtemp(path.join(parent, 'build-'));
+}
+
+/** `s` without the slashes it starts and ends with, in linear time (see withoutTrailingSlashes in chart/archive.ts). */
+function trimSlashes(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s[start] === '/') start++;
+  while (end > start && s[end - 1] === '/') end--;
+  return s.slice(start, end);
 }

@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { normaliseBase } from './astro.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -45,7 +46,7 @@ export async function serveSite(
   options: { port?: number; base?: string } = {},
 ): Promise<SiteServer> {
   const root = path.resolve(dir);
-  const base = `/${(options.base ?? '/').replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
+  const base = normaliseBase(options.base);
   const server: Server = createServer((request, response) => {
     void (async () => {
       let pathname: string;
