@@ -22,11 +22,14 @@ const fastest = (run: () => unknown): number => {
 
 /**
  * The ratio of the times for 8n and n, n grown from `start` until the render takes ≥ 20 ms; a
- * ratio near the limit is measured once more and the lower kept (a quadratic one is 64 each time).
+ * ratio near the limit is measured up to twice more and the lowest kept (a quadratic one is 64 each time).
  */
 function growth(render: (input: string) => unknown, shape: (n: number) => string): number {
-  const first = measureGrowth(render, shape);
-  return first < 10 ? first : Math.min(first, measureGrowth(render, shape));
+  let lowest = measureGrowth(render, shape);
+  // a garbage collection of the big input's heap can land in one measurement on a loaded machine
+  for (let again = 0; again < 2 && lowest >= 10; again++)
+    lowest = Math.min(lowest, measureGrowth(render, shape));
+  return lowest;
 }
 
 function measureGrowth(
