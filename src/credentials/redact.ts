@@ -5,6 +5,8 @@
 export interface Redactor {
   add(secret: string): void;
   redact(text: string): string;
+  /** whether any secret was added (when none was, nothing needs redacting) */
+  empty(): boolean;
 }
 
 export function createRedactor(): Redactor {
@@ -15,6 +17,7 @@ export function createRedactor(): Redactor {
       for (const form of [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)])
         forms.add(form);
     },
+    empty: () => forms.size === 0,
     redact(text) {
       let out = text;
       // longest first, so a secret that contains another is removed whole

@@ -4,6 +4,7 @@
  * validators, per-chart digests). A registry that cannot even be set up keeps its last good
  * catalog and records the error.
  */
+import { redactingStore } from './redacting-store.ts';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -92,7 +93,7 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
     listed = await syncRegistry({
       registry,
       source,
-      store: run.store,
+      store: redactingStore(run.store, run.redactor),
       validators: sameDefinition ? { etag: previous.etag, lastModified: previous.lastModified } : {},
       chartDigests: sameDefinition ? previous.charts : undefined,
       now: run.now,
