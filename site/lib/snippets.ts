@@ -1,6 +1,7 @@
 /** Install snippets for one chart version: helm, Flux and Argo CD, in the registry's own form. */
 import type { CatalogRegistry } from '../../src/catalog/types.ts';
 import { parseOciReference } from '../../src/sources/oci/reference.ts';
+import { withoutTrailingSlashes } from '../../src/slashes.ts';
 
 export interface Snippet {
   id: string;
@@ -13,7 +14,7 @@ const q = (value: string) => JSON.stringify(value);
 
 export function installSnippets(registry: CatalogRegistry, chart: string, version: string): Snippet[] {
   const oci = registry.kind === 'oci';
-  const base = trimSlashes(registry.url);
+  const base = withoutTrailingSlashes(registry.url);
   // host and path of an OCI registry: what `helm registry login` and Argo CD's repoURL take
   const ref = oci ? parseOciReference(registry.url) : undefined;
   const ociRef = `${base}/${chart}`;
@@ -147,13 +148,4 @@ export function installSnippets(registry: CatalogRegistry, chart: string, versio
     code: [...application, ...repoSecret].join('\n'),
   });
   return snippets;
-}
-
-/** `s` without the slashes it starts and ends with, in linear time (see withoutTrailingSlashes in chart/archive.ts). */
-function trimSlashes(s: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && s[start] === '/') start++;
-  while (end > start && s[end - 1] === '/') end--;
-  return s.slice(start, end);
 }

@@ -12,6 +12,7 @@ import { Parser, type ReadEntry } from 'tar';
 import { load, FAILSAFE_SCHEMA } from 'js-yaml';
 import { ChartroomError } from '../errors.ts';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './limits.ts';
+import { withoutTrailingSlashes } from '../slashes.ts';
 
 export const KEPT_FILES = ['Chart.yaml', 'README.md', 'values.yaml', 'values.schema.json'] as const;
 export type KeptFile = (typeof KEPT_FILES)[number];
@@ -216,14 +217,4 @@ function checkChartYaml(source: Buffer, name: string, version: string): void {
       { hint: 'the repository index and the archive disagree: ask the publisher to reindex' },
     );
   }
-}
-
-/**
- * `s` without the slashes it ends with. Not `replace(/\/+$/, '')`: a regular expression anchored at
- * the end retries from every slash of a run, which is quadratic in the run's length.
- */
-function withoutTrailingSlashes(s: string): string {
-  let end = s.length;
-  while (end > 0 && s[end - 1] === '/') end--;
-  return s.slice(0, end);
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireSettings, type Settings } from '../config/settings.ts';
 import { ChartroomError } from '../errors.ts';
+import { withoutEdgeSlashes } from '../slashes.ts';
 
 /** The package root: where astro.config.mjs and site/ are. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,7 +28,7 @@ export function astroConfigFrom(work: string): string {
 
 export function normaliseBase(base: string | undefined): string {
   if (!base || base === '/') return '/';
-  return `/${trimSlashes(base)}/`;
+  return `/${withoutEdgeSlashes(base)}/`;
 }
 
 // Vite reads these from the environment into import.meta.env; a parent that is itself a Vite
@@ -92,13 +93,4 @@ export async function workDir(): Promise<string> {
   const parent = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'chartroom-site');
   await mkdir(parent, { recursive: true });
   return mkdtemp(path.join(parent, 'build-'));
-}
-
-/** `s` without the slashes it starts and ends with, in linear time (see withoutTrailingSlashes in chart/archive.ts). */
-function trimSlashes(s: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && s[start] === '/') start++;
-  while (end > start && s[end - 1] === '/') end--;
-  return s.slice(start, end);
 }

@@ -5,6 +5,7 @@
  */
 import { ChartroomError } from '../../errors.ts';
 import { shownUrl } from '../../http/safe-url.ts';
+import { withoutTrailingSlashes } from '../../slashes.ts';
 
 export interface OciReference {
   /** host[:port] as written */
@@ -35,7 +36,7 @@ export function invalidReference(url: string, why: string): ChartroomError {
 }
 
 export function parseOciReference(url: string): OciReference {
-  const rest = trimSlashes(url.slice('oci://'.length));
+  const rest = withoutTrailingSlashes(url.slice('oci://'.length));
   const slash = rest.indexOf('/');
   const host = slash === -1 ? rest : rest.slice(0, slash);
   const namespace = slash === -1 ? '' : rest.slice(slash + 1);
@@ -58,13 +59,4 @@ export function parseOciChartReference(reference: string): OciChartReference {
   if (!match) throw new ChartroomError('URLInvalid', `invalid reference format: ${reference}`);
   const [, host, repository, tag] = match as unknown as [string, string, string, string];
   return { host, repository, tag };
-}
-
-/** `s` without the slashes it starts and ends with, in linear time (see withoutTrailingSlashes in chart/archive.ts). */
-function trimSlashes(s: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && s[start] === '/') start++;
-  while (end > start && s[end - 1] === '/') end--;
-  return s.slice(start, end);
 }
