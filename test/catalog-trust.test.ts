@@ -220,6 +220,27 @@ describe('a catalog changed by hand', () => {
     expect(served.since().every((r) => r.headers['if-none-match'] !== undefined)).toBe(true);
   });
 
+  it('a chart.json deleted by hand is restored when the repository root is a folder inside a larger work tree', async () => {
+    // the catalog repository's root is repo.root/platform (a monorepo); git names paths from repo.root
+    const root = path.join(repo.root, 'platform');
+    await mkdir(path.join(root, 'registries'), { recursive: true });
+    await writeFile(path.join(root, 'registries', 'one.yaml'), `url: ${served.url}\ninsecure: true\n`);
+    const inner = (options = {}) => createSync({ root }).run({ force: true, ...options });
+    expect((await inner()).commit).toBeDefined();
+    const file = path.join(root, 'catalog', 'charts', 'one', 'alpha', 'chart.json');
+    const before = await readFile(file, 'utf8');
+    const sha = await head();
+    await rm(file);
+    served.reset();
+    expect((await inner()).exitCode).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(before);
+    expect(await head()).toBe(sha);
+    // only the edited registry was fetched in full; the next run is quiet again
+    served.reset();
+    await inner();
+    expect(served.since().every((r) => r.headers['if-none-match'] !== undefined)).toBe(true);
+  });
+
   it('a version folder or file deleted or edited by hand is put back as committed', async () => {
     const before = await registryPart('one');
     const sha = await head();

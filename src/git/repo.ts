@@ -254,7 +254,7 @@ export function createCatalogGit(root: string, deps: { env?: NodeJS.ProcessEnv }
     },
 
     pushBranch,
-    ...worktreeOf(git),
+    ...worktreeOf(git, rootPrefix),
 
     async push(options = {}) {
       const remote = options.remote ?? 'origin';

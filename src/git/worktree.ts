@@ -23,19 +23,23 @@ const under = (file: string, dir: string) => file === dir || file.startsWith(`${
 export const isWithin = (file: string, path: string, exclude: string[]) =>
   under(file, path) && !exclude.some((p) => under(file, p));
 
-/** The CatalogGit methods of this file. */
-export const worktreeOf = (git: SimpleGit) => ({
-  changes: (path: string) => worktreeChanges(git, path),
+/**
+ * The CatalogGit methods of this file. `rootPrefix` is the repository root's path in its work tree
+ * (`git rev-parse --show-prefix`, empty at the top): git names files from the top, these methods
+ * from the root, as the rest of chartroom does.
+ */
+export const worktreeOf = (git: SimpleGit, rootPrefix: () => Promise<string>) => ({
+  changes: async (path: string) => worktreeChanges(git, path, await rootPrefix()),
   restoreFromHead: (files: string[]) => restoreFromHead(git, files),
 });
 
-async function worktreeChanges(git: SimpleGit, path: string): Promise<WorktreeChange[]> {
+async function worktreeChanges(git: SimpleGit, path: string, top: string): Promise<WorktreeChange[]> {
   const entries = (await git.raw(['status', '--porcelain=v1', '-z', '--', path])).split('\0');
   const changes: WorktreeChange[] = [];
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
     if (entry.length < 4) continue;
-    changes.push({ x: entry[0]!, y: entry[1]!, file: entry.slice(3) });
+    changes.push({ x: entry[0]!, y: entry[1]!, file: entry.slice(3 + top.length) });
     // a rename or copy is followed by the path it came from
     if (entry[0] === 'R' || entry[0] === 'C') i++;
   }
