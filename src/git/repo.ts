@@ -184,7 +184,9 @@ export function createCatalogGit(root: string, deps: { env?: NodeJS.ProcessEnv }
     const mine = (await git.raw(['diff', '--name-only', '-z', 'FETCH_HEAD...HEAD']))
       .split('\0')
       .filter(Boolean);
-    const others = mine.filter((file) => file !== derived && !file.startsWith(`${derived}/`));
+    // git names them from the work tree's top; derived is under the repository root
+    const inTree = `${await rootPrefix()}${derived}`;
+    const others = mine.filter((file) => file !== inTree && !file.startsWith(`${inTree}/`));
     if (others.length > 0) {
       throw new ChartroomError(
         'PushFailed',
