@@ -6,11 +6,11 @@
  * records a real `chartErrors` entry (plus one with markup, as a hostile registry could send);
  * `vault`, the same OCI registry marked private. The last check comes from `.chartroom/state.json`.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packChartDir } from '../../src/chart/pack.ts';
-import type { CatalogRegistry } from '../../src/catalog/types.ts';
+import type { CatalogChart, CatalogRegistry } from '../../src/catalog/types.ts';
 import { buildSite } from '../../src/site-build/build.ts';
 import { createSync } from '../../src/sync/run.ts';
 import { writeOwnChart } from '../helpers/own-charts.ts';
@@ -48,6 +48,17 @@ beforeAll(async () => {
           chartErrors: [...(doc.chartErrors ?? []), { chart: 'zeta', code: 'HTTPError', message: HOSTILE }],
         }));
         await editRegistryDoc(root, 'vault', (doc) => ({ ...doc, private: true }));
+        // a chart whose registry has no catalog file (a partial catalog): shown, its status unknown
+        const orphan = path.join(root, 'catalog', 'charts', 'orphan', 'web');
+        await mkdir(orphan, { recursive: true });
+        const chart = JSON.parse(
+          await readFile(path.join(root, 'catalog', 'charts', 'lab', 'web', 'chart.json'), 'utf8'),
+        ) as CatalogChart;
+        const versions = chart.versions.map((v) => ({ ...v, files: [] }));
+        await writeFile(
+          path.join(orphan, 'chart.json'),
+          JSON.stringify({ ...chart, registry: 'orphan', versions }),
+        );
         await editRegistryDoc(root, 'inhouse', (doc) => ({
           ...doc,
           private: true,
@@ -171,6 +182,8 @@ describe('a registry whose charts failed', () => {
     expect(card('inhouse')).toContain('in sync, 1 version failed, 1 version republished');
     expect(card('plain')).toMatch(/\bin sync\b/);
     expect(card('plain')).not.toContain('failed');
+    expect(card('orphan')).toContain('status unknown: no registry file');
+    expect(card('orphan')).not.toContain('in sync');
     const home = await page('');
     expect(home).toMatch(/<span class="badge warn"[^>]*>in sync, 2 charts failed<\/span>/);
     expect(home).toMatch(/<span class="badge ok"[^>]*>in sync<\/span>/);
