@@ -1,7 +1,7 @@
 /**
- * What one build shares: the catalog read once (data.ts), the content cache (content.ts) and the
- * routes computed once (static-paths.ts). Pages and components reach them through the three
- * functions here.
+ * What one build shares: the catalog read once (data.ts), the content cache (content.ts), the
+ * routes computed once (static-paths.ts) and the registries' last checks. Pages and components
+ * reach them through the functions here.
  *
  * Astro evaluates each page module on its own and hands pages nothing in common (no build
  * context; `Astro.locals` is per request), so state shared between pages has to live in a
@@ -10,7 +10,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { createContentCache, type ContentCache, type DegradedContent } from './content.ts';
-import { readSite, versionFileReader, type Site } from './data.ts';
+import { readLastChecks, readSite, versionFileReader, type Site } from './data.ts';
 import { catalogRoot } from './paths.ts';
 import { siteSettings } from './settings.ts';
 import { computeStaticPaths, type StaticPaths } from './static-paths.ts';
@@ -18,6 +18,7 @@ import { computeStaticPaths, type StaticPaths } from './static-paths.ts';
 interface Build {
   root: string;
   site?: Promise<Site>;
+  lastChecks?: Promise<Map<string, string>>;
   content: ContentCache;
   paths?: Promise<StaticPaths>;
 }
@@ -52,6 +53,13 @@ export function loadSite(): Promise<Site> {
     reportDegraded({ ...item, version: '', leftOut: true }),
   );
   return shared.site;
+}
+
+/** Each registry's last check (.chartroom/state.json), read once per build; empty without the file. */
+export function loadLastChecks(): Promise<Map<string, string>> {
+  const shared = current();
+  shared.lastChecks ??= readLastChecks(shared.root);
+  return shared.lastChecks;
 }
 
 /** Each distinct README, values.yaml and schema, read and rendered once per build. */

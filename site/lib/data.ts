@@ -231,3 +231,29 @@ export function newestVersions(charts: SiteChart[], count: number): FeedEntry[] 
     )
     .slice(0, count);
 }
+
+/**
+ * Each registry's last check time, from `.chartroom/state.json` under the root (git-ignored: the
+ * scheduled workflow restores it before the sync and builds the site after it, in the same job).
+ * Only `lastCheck` is taken, and only when it is a valid time: the file's validators (ETag,
+ * Last-Modified, hashes) never reach the site. The sync trusts the file only when its
+ * `catalogCommit` is the checked-out catalog's; a time that is merely shown needs no such check.
+ * A missing or unreadable file gives an empty map: the pages then say "not recorded in this build".
+ */
+export async function readLastChecks(root: string): Promise<Map<string, string>> {
+  const checks = new Map<string, string>();
+  let state: unknown;
+  try {
+    state = JSON.parse(await readFile(path.join(root, '.chartroom', 'state.json'), 'utf8'));
+  } catch {
+    return checks;
+  }
+  const registries = (state as { registries?: unknown } | null)?.registries;
+  if (typeof registries !== 'object' || registries === null) return checks;
+  for (const [name, entry] of Object.entries(registries as Record<string, unknown>)) {
+    const lastCheck = (entry as { lastCheck?: unknown } | null)?.lastCheck;
+    if (typeof lastCheck === 'string' && !Number.isNaN(Date.parse(lastCheck)))
+      checks.set(name, new Date(lastCheck).toISOString());
+  }
+  return checks;
+}

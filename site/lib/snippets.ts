@@ -1,4 +1,11 @@
-/** Install snippets for one chart version: helm, Flux and Argo CD, in the registry's own form. */
+/**
+ * Install snippets for one chart version (helm, Flux and Argo CD, in the registry's own form),
+ * and the registry-level set-up its page shows. An OCI registry with `insecure: true` is reached
+ * over plain http: helm then needs `--plain-http` (install and `helm registry login`), Flux's
+ * OCIRepository `spec.insecure: true` and Argo CD a repository Secret with
+ * `insecureOCIForceHttp: "true"`. A plain-http chart repository needs none of these: its
+ * `http://` URL says so (Flux's HelmRepository `insecure` applies to `type: oci` only).
+ */
 import type { CatalogRegistry } from '../../src/catalog/types.ts';
 import { parseOciReference } from '../../src/sources/oci/reference.ts';
 import { withoutTrailingSlashes } from '../../src/slashes.ts';
@@ -12,14 +19,24 @@ export interface Snippet {
 
 const q = (value: string) => JSON.stringify(value);
 
+/** An OCI registry reached over plain http (see the top of this file). */
+const overPlainHttp = (registry: CatalogRegistry) => registry.kind === 'oci' && registry.insecure === true;
+
+const CREDENTIAL_FLAGS = '--username <username> --password-stdin';
+
+function registryLogin(registry: CatalogRegistry, host: string): string {
+  return `helm registry login ${host}${overPlainHttp(registry) ? ' --plain-http' : ''} ${CREDENTIAL_FLAGS}`;
+}
+
 export function installSnippets(registry: CatalogRegistry, chart: string, version: string): Snippet[] {
   const oci = registry.kind === 'oci';
   const base = withoutTrailingSlashes(registry.url);
   // host and path of an OCI registry: what `helm registry login` and Argo CD's repoURL take
   const ref = oci ? parseOciReference(registry.url) : undefined;
   const ociRef = `${base}/${chart}`;
-  const secret = `${registry.name}-auth`;
   const privateNote = registry.private;
+  const secret = privateNote ? `${registry.name}-auth` : `${registry.name}-repository`;
+  const plainHttp = overPlainHttp(registry);
   const snippets: Snippet[] = [];
 
   if (ref) {
@@ -28,8 +45,8 @@ export function installSnippets(registry: CatalogRegistry, chart: string, versio
       title: 'helm install (OCI)',
       language: 'shell',
       code: [
-        ...(privateNote ? [`helm registry login ${ref.host} --username <username> --password-stdin`] : []),
-        `helm install ${chart} ${ociRef} --version ${version}`,
+        ...(privateNote ? [registryLogin(registry, ref.host)] : []),
+        `helm install ${chart} ${ociRef} --version ${version}${plainHttp ? ' --plain-http' : ''}`,
       ].join('\n'),
     });
   } else {
@@ -38,7 +55,7 @@ export function installSnippets(registry: CatalogRegistry, chart: string, versio
       title: 'helm install (repository)',
       language: 'shell',
       code: [
-        `helm repo add ${registry.name} ${base}${privateNote ? ' --username <username> --password-stdin' : ''}`,
+        `helm repo add ${registry.name} ${base}${privateNote ? ` ${CREDENTIAL_FLAGS}` : ''}`,
         `helm repo update ${registry.name}`,
         `helm install ${chart} ${registry.name}/${chart} --version ${version}`,
       ].join('\n'),
@@ -57,6 +74,7 @@ export function installSnippets(registry: CatalogRegistry, chart: string, versio
         'spec:',
         '  interval: 1h',
         `  url: ${ociRef}`,
+        ...(plainHttp ? ['  insecure: true'] : []),
         '  ref:',
         `    tag: ${q(version)}`,
         '  layerSelector:',
@@ -121,26 +139,33 @@ export function installSnippets(registry: CatalogRegistry, chart: string, versio
     '  destination:',
     '    server: https://kubernetes.default.svc',
     `    namespace: ${chart}`,
+    // the release's namespace does not exist yet on a first install
+    '  syncPolicy:',
+    '    syncOptions:',
+    '      - CreateNamespace=true',
   ];
-  const repoSecret = privateNote
-    ? [
-        '---',
-        '# the credentials Argo CD uses for this registry: a repository Secret you create',
-        'apiVersion: v1',
-        'kind: Secret',
-        'metadata:',
-        `  name: ${secret}`,
-        '  namespace: argocd',
-        '  labels:',
-        '    argocd.argoproj.io/secret-type: repository',
-        'stringData:',
-        '  type: helm',
-        `  url: ${repoURL}`,
-        ...(oci ? ['  enableOCI: "true"'] : []),
-        '  username: <username>',
-        '  password: <password>',
-      ]
-    : [];
+  const repoSecret =
+    privateNote || plainHttp
+      ? [
+          '---',
+          privateNote
+            ? '# the credentials Argo CD uses for this registry: a repository Secret you create'
+            : '# Argo CD reaches this registry over plain http only through a repository Secret that says so',
+          'apiVersion: v1',
+          'kind: Secret',
+          'metadata:',
+          `  name: ${secret}`,
+          '  namespace: argocd',
+          '  labels:',
+          '    argocd.argoproj.io/secret-type: repository',
+          'stringData:',
+          '  type: helm',
+          `  url: ${repoURL}`,
+          ...(oci ? ['  enableOCI: "true"'] : []),
+          ...(plainHttp ? ['  insecureOCIForceHttp: "true"'] : []),
+          ...(privateNote ? ['  username: <username>', '  password: <password>'] : []),
+        ]
+      : [];
   snippets.push({
     id: 'argocd',
     title: 'Argo CD Application',
@@ -148,4 +173,53 @@ export function installSnippets(registry: CatalogRegistry, chart: string, versio
     code: [...application, ...repoSecret].join('\n'),
   });
   return snippets;
+}
+
+/** What a registry's page offers before any chart: a command to run once, and a note. */
+export interface RegistrySetUp {
+  snippets: Snippet[];
+  note: string;
+}
+
+/**
+ * The registry-level set-up: `helm repo add` for a chart repository, `helm registry login` for a
+ * private OCI registry; a public OCI registry needs nothing, which the note says.
+ */
+export function registrySetUp(registry: CatalogRegistry): RegistrySetUp {
+  if (registry.kind !== 'oci') {
+    const credential = registry.private ? ` ${CREDENTIAL_FLAGS}` : '';
+    return {
+      snippets: [
+        {
+          id: 'helm-repo-add',
+          title: 'helm repo add',
+          language: 'shell',
+          code: `helm repo add ${registry.name} ${withoutTrailingSlashes(registry.url)}${credential}`,
+        },
+      ],
+      note: registry.private
+        ? `Add the repository once, with its credential (--password-stdin reads the password from standard input); then install its charts as ${registry.name}/CHART.`
+        : `Add the repository once; then install its charts as ${registry.name}/CHART.`,
+    };
+  }
+  const plain = overPlainHttp(registry)
+    ? ' It is reached over plain http: helm commands need --plain-http, as the chart pages show.'
+    : '';
+  if (!registry.private) {
+    return {
+      snippets: [],
+      note: `An OCI registry needs no helm repo add and this one no login: install each chart by the oci:// reference on its page.${plain}`,
+    };
+  }
+  return {
+    snippets: [
+      {
+        id: 'helm-registry-login',
+        title: 'helm registry login',
+        language: 'shell',
+        code: registryLogin(registry, parseOciReference(registry.url).host),
+      },
+    ],
+    note: `Log in once (--password-stdin reads the password from standard input); then install each chart by the oci:// reference on its page.${plain}`,
+  };
 }

@@ -75,6 +75,8 @@ export interface CatalogRegistry {
   kind: 'http' | 'oci';
   description?: string;
   private: boolean;
+  /** the registry file sets `insecure: true` (plain http allowed; an OCI registry is then reached over http); absent otherwise */
+  insecure?: boolean;
   charts: number;
   versions: number;
   lastChange?: string;

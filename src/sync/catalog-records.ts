@@ -21,6 +21,8 @@ export function registryDoc(registry: RegistryDefinition, fields: Partial<Catalo
     chartErrors: fields.chartErrors ?? [],
   };
   if (registry.description) doc.description = registry.description;
+  // written only when set, so the documents of every other registry stay as they were
+  if (registry.insecure) doc.insecure = true;
   if (fields.lastChange) doc.lastChange = fields.lastChange;
   if (fields.error) doc.error = fields.error;
   return doc;

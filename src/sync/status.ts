@@ -1,6 +1,7 @@
 /**
  * `chartroom status`'s data: per registry, its kind, URL and interval (registry file), its last
- * check (state file), and its last change, counts, error and failed versions (catalog).
+ * check (state file), and its last change, counts, error, failed versions and charts that could
+ * not be listed (catalog).
  */
 import { createCatalogStore } from '../catalog/store.ts';
 import { formatInterval } from '../config/duration.ts';
@@ -28,6 +29,8 @@ export interface RegistryStatus {
     nextRetry: string;
     gaveUp: boolean;
   }>;
+  /** charts the last sync could not list (catalog's chartErrors) */
+  chartErrors: Array<{ chart: string; code: string; message: string }>;
 }
 
 /** Throws ConfigErrors when a registry file is invalid, as a sync would. */
@@ -67,6 +70,7 @@ export async function registryStatuses(root: string): Promise<RegistryStatus[]> 
           gaveUp,
         }),
       ),
+      chartErrors: doc?.chartErrors ?? [],
     });
   }
   return rows;

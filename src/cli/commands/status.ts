@@ -17,6 +17,7 @@ export async function statusCommand(root: string, args: string[], output: Output
   printTable(rows, output);
   for (const r of rows) {
     if (r.error) output.out(`\n${r.name} (${r.url}): ${r.error.message}`);
+    for (const e of r.chartErrors) output.out(`${r.name}/${e.chart}: ${e.code}: ${e.message}`);
     for (const f of r.failedVersions) {
       output.out(
         `${r.name}/${f.chart} ${f.version}: ${f.code}, ${f.attempts} attempt(s), ${f.gaveUp ? 'given up (sync --retry-failed)' : `next retry ${f.nextRetry}`}`,
@@ -24,6 +25,16 @@ export async function statusCommand(root: string, args: string[], output: Output
     }
   }
   return 0;
+}
+
+/** Never "ok" while anything of the registry is failing (the site's status says the same). */
+function statusCell(r: RegistryStatus): string {
+  if (r.error) return `error: ${r.error.code}`;
+  const problems = [
+    ...(r.chartErrors.length > 0 ? [`${r.chartErrors.length} failed chart(s)`] : []),
+    ...(r.failedVersions.length > 0 ? [`${r.failedVersions.length} failed version(s)`] : []),
+  ];
+  return problems.length > 0 ? problems.join(', ') : 'ok';
 }
 
 function printTable(rows: RegistryStatus[], output: Output): void {
@@ -37,11 +48,7 @@ function printTable(rows: RegistryStatus[], output: Output): void {
       r.lastChange ?? '-',
       String(r.charts),
       String(r.versions),
-      r.error
-        ? `error: ${r.error.code}`
-        : r.failedVersions.length > 0
-          ? `${r.failedVersions.length} failed version(s)`
-          : 'ok',
+      statusCell(r),
     ]),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
