@@ -43,20 +43,27 @@ export function outcomeLine(report: SyncReport, ending: SyncEnding): string {
   return report.uncommitted === false ? `${wrote} (--no-commit)` : `not committed (--no-commit): ${wrote}`;
 }
 
-/** `skipped (not due): web next at 12:05:30Z (in 4m10s), …`, soonest first, and the registries with interval 0. */
+/**
+ * `skipped (not due): web next at 12:05:30Z (in 4m10s), oci in 9m, …`, soonest first, ten named
+ * at most; then the registries with interval 0.
+ */
 function skippedLines(registries: readonly RegistryReport[], now: Date): string[] {
   const lines: string[] = [];
   const waiting = registries
     .filter((r): r is RegistryReport & { nextDue: string } => r.skipReason === 'not-due' && !!r.nextDue)
     .sort((a, b) => a.nextDue.localeCompare(b.nextDue));
   if (waiting.length > 0) {
-    const shown = waiting.slice(0, SHOWN).map((r) => `${r.name} next at ${when(r.nextDue, now)}`);
-    const last = waiting.at(-1)!;
-    const rest =
-      waiting.length > SHOWN
-        ? `, and ${waiting.length - SHOWN} more (the last next at ${when(last.nextDue, now)})`
-        : '';
-    lines.push(`skipped (not due): ${shown.join(', ')}${rest}`);
+    const [first, ...others] = waiting.slice(0, SHOWN);
+    const shown = [
+      `${first!.name} next at ${stamp(first!.nextDue, now)} (${inTime(first!.nextDue, now)})`,
+      ...others.map((r) => `${r.name} ${inTime(r.nextDue, now)}`),
+    ];
+    const last = waiting.at(-1)!.nextDue;
+    if (waiting.length > SHOWN)
+      shown.push(
+        `and ${waiting.length - SHOWN} more (the last at ${stamp(last, now)}, ${inTime(last, now)})`,
+      );
+    lines.push(`skipped (not due): ${shown.join(', ')}`);
   }
   const manual = registries.filter((r) => r.skipReason === 'interval-0').map((r) => r.name);
   if (manual.length > 0) {
@@ -69,12 +76,14 @@ function skippedLines(registries: readonly RegistryReport[], now: Date): string[
   return lines;
 }
 
-/** `12:05:30Z (in 4m10s)`, with the date when it is not today (UTC). */
-function when(iso: string, now: Date): string {
-  const at = new Date(iso);
-  const stamp = at.toISOString().slice(0, 19);
-  const [day, time] = stamp.split('T') as [string, string];
-  const shown = day === now.toISOString().slice(0, 10) ? `${time}Z` : `${day} ${time}Z`;
-  const ms = at.getTime() - now.getTime();
-  return `${shown} (${ms <= 0 ? 'now' : `in ${formatInterval(Math.ceil(ms / 1000) * 1000)}`})`;
+/** `12:05:30Z`, with the date when it is not today (UTC). */
+function stamp(iso: string, now: Date): string {
+  const [day, time] = new Date(iso).toISOString().slice(0, 19).split('T') as [string, string];
+  return day === now.toISOString().slice(0, 10) ? `${time}Z` : `${day} ${time}Z`;
+}
+
+/** `in 4m10s`, rounded up to the second. */
+function inTime(iso: string, now: Date): string {
+  const ms = Date.parse(iso) - now.getTime();
+  return ms <= 0 ? 'now' : `in ${formatInterval(Math.ceil(ms / 1000) * 1000)}`;
 }
