@@ -42,10 +42,17 @@ describe('a failed run says what failed', () => {
     const first = await sync();
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(/committed [0-9a-f]{12}: sync: internal failing/);
-    const again = await sync('--force');
+    const summary = path.join(repo.root, '.chartroom', 'summary.md');
+    const again = await chartroom(['sync', '--root', repo.root, '--force'], {
+      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+    });
     expect(again.code).toBe(1);
     expect(again.stdout).toContain('1 registry failed (internal); nothing else changed; no commit');
     expect(again.stdout).not.toMatch(/^nothing changed/m);
+    // the job summary says the same
+    expect(await readFile(summary, 'utf8')).toContain(
+      '1 registry failed (internal); nothing else changed; no commit.',
+    );
   });
 
   it('a failed version is named, committed or not', async () => {
