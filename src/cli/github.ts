@@ -6,6 +6,7 @@ import { appendFile } from 'node:fs/promises';
 import type { Binding } from '../credentials/bindings.ts';
 import type { SyncReport } from '../sync/run.ts';
 import type { Output } from './output.ts';
+import { outcomeLine, type SyncEnding } from './sync-summary.ts';
 
 // Workflow commands end at a newline, and % starts an escape: encode both (actions/toolkit's rules).
 const escapeData = (s: string) => s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
@@ -41,13 +42,14 @@ export function tableCell(s: string): string {
   return s.replaceAll('|', '\\|').replace(/[\r\n\u2028\u2029]+/g, ' ');
 }
 
-export function summaryMarkdown(report: SyncReport): string {
+export function summaryMarkdown(report: SyncReport, ending: SyncEnding = { commit: true }): string {
+  const outcome = outcomeLine(report, ending);
   const lines = [
     '## chartroom sync',
     '',
     report.commit
       ? `Committed \`${report.commit.slice(0, 12)}\`: ${tableCell(report.message?.split('\n')[0] ?? '')}`
-      : 'Nothing changed; no commit.',
+      : `${tableCell(outcome.charAt(0).toUpperCase() + outcome.slice(1))}.`,
     '',
   ];
   lines.push('| registry | status | new | failed |', '|---|---|---|---|');
@@ -71,10 +73,11 @@ export async function reportToGitHub(
   output: Output,
   env: NodeJS.ProcessEnv,
   json: boolean,
+  ending: SyncEnding = { commit: true },
 ): Promise<void> {
   if (env.GITHUB_ACTIONS !== 'true') return;
   annotate(report, (line) => (json ? output.err(line) : output.out(line)));
-  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, summaryMarkdown(report));
+  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, summaryMarkdown(report, ending));
 }
 
 /** What `validate` lists of credential-to-host bindings, and against which base. */

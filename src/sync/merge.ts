@@ -14,7 +14,7 @@ import { isCatalogFile } from './catalog-files.ts';
 import { commitMessage } from './message.ts';
 import type { RegistryReport } from './registry-sync.ts';
 import { SHARD_REPORT, type SyncReport } from './run.ts';
-import { readState, writeState } from './state.ts';
+import { forgetRemoved, readState, writeState } from './state.ts';
 import { healHandEdits } from './hand-edits.ts';
 import { UNREADABLE_CODES } from './sync-one.ts';
 
@@ -67,7 +67,6 @@ export async function mergeShards(
       if (known.has(name)) continue;
       await store.removeRegistry(name);
       pruned.push(name);
-      delete state.registries[name];
     }
     for (const report of shard.registries) {
       reports.push(report);
@@ -106,6 +105,7 @@ export async function mergeShards(
     result.message = message;
   }
   state.catalogCommit = (await git.lastCommitTouching(CATALOG_DIR)) ?? null;
+  forgetRemoved(state, known, new Set(await store.registryNames()));
   await writeState(root, state);
   return result;
 }

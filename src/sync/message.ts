@@ -2,14 +2,29 @@ import type { RegistryReport } from './registry-sync.ts';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** The commit message: a subject that says what changed (`sync: 3 new versions in 2 registries`) and a body that lists it. */
-export function commitMessage(reports: RegistryReport[], pruned: string[]): string {
+/** Names in a subject or a summary line: the first few, then how many more. */
+const names = (list: readonly string[], shown = 5) =>
+  list.length <= shown
+    ? list.join(', ')
+    : `${list.slice(0, shown).join(', ')} and ${list.length - shown} more`;
+
+const recoveredRegistries = (reports: RegistryReport[]) =>
+  reports.filter((r) => r.recovered?.registry && r.status !== 'failed').map((r) => r.name);
+
+/**
+ * What a run changed, in words (`3 new versions in 2 registries`, `internal recovered`): the
+ * commit subject's parts, and what a run that does not commit says it wrote.
+ */
+export function changeParts(reports: RegistryReport[], pruned: string[]): string[] {
   const added = reports.flatMap((r) => r.added.map((v) => ({ registry: r.name, ...v })));
-  const removed = reports.flatMap((r) => r.removed.map((v) => ({ registry: r.name, ...v })));
+  const removed = reports.reduce((n, r) => n + r.removed.length, 0);
   const dropped = reports.reduce((n, r) => n + r.dropped.length, 0);
-  const republished = reports.flatMap((r) => r.republished.map((v) => ({ registry: r.name, ...v })));
+  const republished = reports.reduce((n, r) => n + r.republished.length, 0);
   const failedVersions = reports.reduce((n, r) => n + r.failed.length, 0);
   const failedRegistries = reports.filter((r) => r.status === 'failed').map((r) => r.name);
+  const recovered = recoveredRegistries(reports);
+  const recoveredVersions = reports.reduce((n, r) => n + (r.recovered?.versions.length ?? 0), 0);
+  const relisted = reports.reduce((n, r) => n + (r.recovered?.charts.length ?? 0), 0);
 
   const parts: string[] = [];
   if (added.length > 0) {
@@ -18,14 +33,62 @@ export function commitMessage(reports: RegistryReport[], pruned: string[]): stri
       `${plural(added.length, 'new version', 'new versions')} in ${plural(registries, 'registry', 'registries')}`,
     );
   }
-  if (removed.length > 0) parts.push(`${plural(removed.length, 'version', 'versions')} removed upstream`);
+  if (removed > 0) parts.push(`${plural(removed, 'version', 'versions')} removed upstream`);
   if (dropped > 0) parts.push(`${plural(dropped, 'version', 'versions')} no longer tracked`);
-  if (republished.length > 0) parts.push(`${plural(republished.length, 'version', 'versions')} republished`);
+  if (republished > 0) parts.push(`${plural(republished, 'version', 'versions')} republished`);
   if (failedVersions > 0) parts.push(`${plural(failedVersions, 'version', 'versions')} failing`);
-  if (failedRegistries.length > 0) parts.push(`${failedRegistries.join(', ')} failing`);
+  if (failedRegistries.length > 0) parts.push(`${names(failedRegistries)} failing`);
+  if (recovered.length > 0) parts.push(`${names(recovered)} recovered`);
+  if (recoveredVersions > 0)
+    parts.push(`${plural(recoveredVersions, 'failed version', 'failed versions')} recovered`);
+  if (relisted > 0) parts.push(`${plural(relisted, 'chart', 'charts')} listed again`);
   if (pruned.length > 0)
     parts.push(`removed ${plural(pruned.length, 'registry', 'registries')} (${pruned.join(', ')})`);
-  const subject = `sync: ${parts.join(', ') || 'update catalog'}`;
+  return parts;
+}
+
+/** What failed in a run, in words (`1 registry failed (internal)`), or undefined when nothing did. */
+export function failureWords(reports: RegistryReport[]): string | undefined {
+  const failedRegistries = reports.filter((r) => r.status === 'failed').map((r) => r.name);
+  const failedVersions = reports.filter((r) => r.failed.length > 0);
+  const unlisted = reports.filter((r) => r.chartErrors.length > 0);
+  const count = (list: RegistryReport[], of: (r: RegistryReport) => number) =>
+    list.reduce((n, r) => n + of(r), 0);
+  const parts: string[] = [];
+  if (failedRegistries.length > 0)
+    parts.push(
+      `${plural(failedRegistries.length, 'registry', 'registries')} failed (${names(failedRegistries)})`,
+    );
+  if (failedVersions.length > 0)
+    parts.push(
+      `${plural(
+        count(failedVersions, (r) => r.failed.length),
+        'version',
+        'versions',
+      )} failed (${names(failedVersions.map((r) => r.name))})`,
+    );
+  if (unlisted.length > 0)
+    parts.push(
+      `${plural(
+        count(unlisted, (r) => r.chartErrors.length),
+        'chart',
+        'charts',
+      )} not listed (${names(unlisted.map((r) => r.name))})`,
+    );
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+/** What a run that changed nothing says: `nothing changed`, or what failed and that nothing else changed. */
+export function unchangedWords(reports: RegistryReport[]): string {
+  const failed = failureWords(reports);
+  return failed ? `${failed}; nothing else changed` : 'nothing changed';
+}
+
+/** The commit message: a subject that says what changed (`sync: 3 new versions in 2 registries`) and a body that lists it. */
+export function commitMessage(reports: RegistryReport[], pruned: string[]): string {
+  const subject = `sync: ${changeParts(reports, pruned).join(', ') || 'update catalog'}`;
+  const inRegistry = <T>(pick: (r: RegistryReport) => T[]) =>
+    reports.flatMap((r) => pick(r).map((v) => ({ registry: r.name, ...v })));
 
   const lines: string[] = [];
   const list = <T>(title: string, items: T[], show: (item: T) => string) => {
@@ -34,12 +97,33 @@ export function commitMessage(reports: RegistryReport[], pruned: string[]): stri
     for (const item of items.slice(0, 100)) lines.push(`- ${show(item)}`);
     if (items.length > 100) lines.push(`- … and ${items.length - 100} more`);
   };
-  list('New', added, (a) => `${a.registry}/${a.chart} ${a.version}`);
-  list('Removed upstream', removed, (a) => `${a.registry}/${a.chart} ${a.version}`);
+  const ref = (a: { registry: string; chart: string; version: string }) =>
+    `${a.registry}/${a.chart} ${a.version}`;
+  list(
+    'New',
+    inRegistry((r) => r.added),
+    ref,
+  );
+  list(
+    'Removed upstream',
+    inRegistry((r) => r.removed),
+    ref,
+  );
   list(
     'Republished (kept the first digest)',
-    republished,
+    inRegistry((r) => r.republished),
     (a) => `${a.registry}/${a.chart} ${a.version}: ${a.previousDigest} -> ${a.digest}`,
+  );
+  list(
+    'Recovered',
+    [
+      ...recoveredRegistries(reports).map((name) => `${name} (listed again)`),
+      ...inRegistry((r) => (r.recovered?.charts ?? []).map((chart) => ({ chart }))).map(
+        (c) => `${c.registry}/${c.chart} (listed again)`,
+      ),
+      ...inRegistry((r) => r.recovered?.versions ?? []).map(ref),
+    ],
+    (line) => line,
   );
   return [subject, ...lines].join('\n');
 }

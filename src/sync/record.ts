@@ -47,7 +47,9 @@ export function recordSync(input: RecordInput): { report: RegistryReport; doc: C
     problems: [...input.problems],
     chartErrors: input.chartErrors,
   };
-  recordOutcomes(input, report, failures, republished);
+  const recoveredVersions = recordOutcomes(input, report, failures, republished);
+  const recovered = recoveredOf(input, report, recoveredVersions);
+  if (recovered) report.recovered = recovered;
   const republishedList = [...republished.values()].sort(byChartNewestFirst);
   const flaggedBefore = new Set(
     (input.previous?.republished ?? []).map((r) => versionKey(r.chart, r.version)),
@@ -62,13 +64,17 @@ export function recordSync(input: RecordInput): { report: RegistryReport; doc: C
   return { report, doc };
 }
 
-/** Adds each fetch's outcome: a failure (or a problem, when given up at once), a flag, or a new version. */
+/**
+ * Adds each fetch's outcome: a failure (or a problem, when given up at once), a flag, or a new
+ * version. Returns the versions that had failed before and came now.
+ */
 function recordOutcomes(
   { registry, plan, fetched, now }: RecordInput,
   report: RegistryReport,
   failures: Map<string, FailedVersion>,
   republished: Map<string, Republished>,
-): void {
+): VersionRef[] {
+  const recovered: VersionRef[] = [];
   for (const [i, { chart, fetch }] of plan.charts.entries()) {
     for (const [j, { meta, refill }] of fetch.entries()) {
       const outcome = fetched[i]?.[j];
@@ -83,12 +89,28 @@ function recordOutcomes(
         else report.failed.push({ ...ref, ...outcome.error, attempts, gaveUp });
         continue;
       }
-      failures.delete(k);
+      if (failures.delete(k)) recovered.push(ref);
       if ('republishedAs' in outcome)
         republished.set(k, { ...ref, digest: outcome.republishedAs, previousDigest: outcome.previousDigest });
       else if (!refill) report.added.push(ref);
     }
   }
+  return recovered;
+}
+
+/** What failed at the last sync and works now: the registry's listing, charts listed again, versions fetched. */
+function recoveredOf(
+  { previous, plan }: RecordInput,
+  report: RegistryReport,
+  versions: VersionRef[],
+): RegistryReport['recovered'] {
+  const failing = new Set(report.chartErrors.map((e) => e.chart));
+  const held = new Set([...plan.charts.map((c) => c.chart), ...plan.kept.map((c) => c.name)]);
+  const charts = (previous?.chartErrors ?? [])
+    .map((e) => e.chart)
+    .filter((chart) => !failing.has(chart) && held.has(chart));
+  const registry = previous?.error !== undefined;
+  return registry || charts.length > 0 || versions.length > 0 ? { registry, charts, versions } : undefined;
 }
 
 /** A version's failure record after one more failed attempt, with the time of its next retry. */

@@ -46,6 +46,21 @@ export interface RegistryReport {
   problems: IndexProblem[];
   /** charts that could not be listed (e.g. `name unknown`); their catalog part is kept */
   chartErrors: ChartError[];
+  /** skipped: why (not due yet, interval 0, not named by --registry) */
+  skipReason?: 'not-due' | 'interval-0' | 'not-requested';
+  /** skipped as not due: when it is next due (ISO 8601) */
+  nextDue?: string;
+  /** what failed at the last sync and works in this one */
+  recovered?: Recovered;
+}
+
+export interface Recovered {
+  /** the registry's own error cleared (it was listed again) */
+  registry: boolean;
+  /** charts that could not be listed and were */
+  charts: string[];
+  /** versions that had failed and were fetched */
+  versions: VersionRef[];
 }
 
 export interface SyncRegistryInput {
@@ -200,7 +215,9 @@ async function keepAfterDeadline(
   error: { code: string; message: string },
 ): Promise<RegistryReport> {
   await store.writeRegistry({ ...doc, error });
-  return { ...report, status: 'failed', error };
+  // the registry fails again: only its versions fetched in time recovered
+  const recovered = report.recovered && { ...report.recovered, registry: false };
+  return { ...report, status: 'failed', error, ...(recovered ? { recovered } : {}) };
 }
 
 /** Nothing changed upstream: the catalog stays, only a previous listing error is cleared. */
@@ -212,6 +229,7 @@ async function keepNotModified(
   await store.writeRegistry(registryDoc(registry, kept));
   const report = emptyReport(registry, 'not-modified');
   report.waiting = previous?.failedVersions.length ?? 0;
+  if (previous?.error) report.recovered = { registry: true, charts: [], versions: [] };
   return report;
 }
 

@@ -17,11 +17,12 @@ import { sourceFor } from '../sources/index.ts';
 import type { RegistrySource, SourceDefinition } from '../sources/types.ts';
 import { isCatalogFile } from './catalog-files.ts';
 import { deadlinesFrom, type Deadlines } from './deadlines.ts';
+import { dueAt, fingerprints } from './due.ts';
 import { acquireLock } from './lock.ts';
 import { commitMessage } from './message.ts';
 import { emptyReport, type RegistryReport } from './registry-sync.ts';
 import { inShard, type Shard } from './shard.ts';
-import { readState, writeState, type SyncState } from './state.ts';
+import { forgetRemoved, readState, writeState, type RegistryState, type SyncState } from './state.ts';
 import { healHandEdits, noHandEdits } from './hand-edits.ts';
 import { registryPaths, syncOne, unreadableError, type RunContext } from './sync-one.ts';
 
@@ -52,6 +53,8 @@ export interface SyncReport {
   message?: string;
   pushed: boolean;
   pushError?: { code: string; message: string };
+  /** when it was not to commit (--no-commit, a shard) in a git repository: whether catalog/ differs from its last commit */
+  uncommitted?: boolean;
   exitCode: 0 | 1;
 }
 
@@ -97,6 +100,7 @@ export function createSync(deps: SyncDependencies) {
         const unreadable = await store.cleanup();
         const pruned = await pruneRemoved(store, state, definitions, options);
         const run: RunContext = {
+          fingerprints: await fingerprints(root, definitions),
           root,
           store,
           state,
@@ -115,12 +119,13 @@ export function createSync(deps: SyncDependencies) {
         };
         const registryLimit = pLimit(4);
         const reports = await Promise.all(
-          definitions.map((registry) =>
-            run.unreadable.has(registry.name) ||
-            isDue(registry, options, run.trusts(registry.name) ? state : undefined, now)
-              ? registryLimit(() => syncOne(run, registry))
-              : Promise.resolve(emptyReport(registry, 'skipped')),
-          ),
+          definitions.map((registry) => {
+            const entry = run.trusts(registry.name) ? state.registries[registry.name] : undefined;
+            const skipped = run.unreadable.has(registry.name)
+              ? undefined
+              : skippedNow(registry, options, entry, run.fingerprints.get(registry.name), now);
+            return skipped ? Promise.resolve(skipped) : registryLimit(() => syncOne(run, registry));
+          }),
         );
         // left out of the commit, as they are: the part of a registry that could not be read, and
         // one changed by hand that this run did not sync (interval 0, another --registry)
@@ -207,9 +212,11 @@ async function pruneRemoved(
     if (!known.has(name) && inMyShard(name, options)) {
       await store.removeRegistry(name);
       pruned.push(name);
-      delete state.registries[name];
     }
   }
+  // their catalog part is gone now, or was gone already (removed with the file in one change)
+  const present = new Set(await store.registryNames());
+  forgetRemoved(state, known, present, (name) => inMyShard(name, options));
   return pruned;
 }
 
@@ -237,10 +244,9 @@ async function finish(
   );
   const report: SyncReport = { registries, pruned, pushed: false, exitCode: failed ? 1 : 0 };
   if (options.commit === false) {
-    state.catalogCommit =
-      isRepository && (await git.isClean(CATALOG_DIR))
-        ? ((await git.lastCommitTouching(CATALOG_DIR)) ?? null)
-        : null;
+    const clean = isRepository && (await git.isClean(CATALOG_DIR));
+    state.catalogCommit = clean ? ((await git.lastCommitTouching(CATALOG_DIR)) ?? null) : null;
+    if (isRepository) report.uncommitted = !clean;
     return report;
   }
   const message = commitMessage(registries, pruned);
@@ -271,17 +277,29 @@ async function finish(
   return report;
 }
 
-function isDue(
+/**
+ * The report of a registry this run skips, saying why (and when it is next due); undefined when
+ * it is synced: named by --registry, or due (due.ts), or any with an interval under --force.
+ * `entry` is its state when trusted.
+ */
+function skippedNow(
   registry: RegistryDefinition,
   options: SyncOptions,
-  state: SyncState | undefined,
+  entry: RegistryState | undefined,
+  fingerprint: string | undefined,
   now: Date,
-): boolean {
-  if (options.registries && options.registries.length > 0) return options.registries.includes(registry.name);
-  if (registry.intervalMs === 0) return false;
-  if (options.force) return true;
-  const lastCheck = state?.registries[registry.name]?.lastCheck;
-  return lastCheck === undefined || Date.parse(lastCheck) + registry.intervalMs <= now.getTime();
+): RegistryReport | undefined {
+  const skipped = (why: Pick<RegistryReport, 'skipReason' | 'nextDue'>) => ({
+    ...emptyReport(registry, 'skipped'),
+    ...why,
+  });
+  if (options.registries && options.registries.length > 0)
+    return options.registries.includes(registry.name) ? undefined : skipped({ skipReason: 'not-requested' });
+  if (registry.intervalMs === 0) return skipped({ skipReason: 'interval-0' });
+  if (options.force) return undefined;
+  const due = dueAt(registry, entry, fingerprint, now.getTime())!;
+  if (due <= now.getTime()) return undefined;
+  return skipped({ skipReason: 'not-due', nextDue: new Date(due).toISOString() });
 }
 
 /**

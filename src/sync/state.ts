@@ -13,6 +13,11 @@ export interface RegistryState {
   lastModified?: string;
   /** hash of the registry definition the validators were fetched under */
   definition?: string;
+  /**
+   * hash of what the last check was made with: the registry's settings and its credential and CA
+   * files (due.ts); when it differs, the registry is due at once
+   */
+  fingerprint?: string;
   /** chart -> digest of its part of the last index read (see sources/helm/index-parse.ts) */
   charts?: Record<string, string>;
 }
@@ -47,4 +52,19 @@ export async function writeState(root: string, state: SyncState): Promise<void> 
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
   await rename(tmp, file);
+}
+
+/**
+ * Forgets the state of registries that have no registry file any more (of those `mine` owns),
+ * once their catalog part is gone too (`present`: the registries catalog/ still holds), so a
+ * part left for a later run keeps what that run needs.
+ */
+export function forgetRemoved(
+  state: SyncState,
+  known: ReadonlySet<string>,
+  present: ReadonlySet<string>,
+  mine: (name: string) => boolean = () => true,
+): void {
+  for (const name of Object.keys(state.registries))
+    if (!known.has(name) && !present.has(name) && mine(name)) delete state.registries[name];
 }

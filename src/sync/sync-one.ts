@@ -26,6 +26,8 @@ import type { SyncState } from './state.ts';
 /** What every registry of one run shares. */
 export interface RunContext {
   root: string;
+  /** each registry's fingerprint (due.ts), remembered with its check */
+  fingerprints: ReadonlyMap<string, string>;
   store: CatalogStore;
   state: SyncState;
   /**
@@ -172,6 +174,8 @@ function remember(run: RunContext, name: string, definition: string, listed: Lis
     ...(run.trusts(name) ? run.state.registries[name] : {}),
     lastCheck: run.now.toISOString(),
   });
+  const fingerprint = run.fingerprints.get(name);
+  if (fingerprint) entry.fingerprint = fingerprint;
   const { validators, chartDigests, report } = listed;
   if (!validators) return;
   entry.definition = definition;

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.ts';
 import { mergeShards } from '../../sync/merge.ts';
+import { unchangedWords } from '../../sync/message.ts';
 import type { Output } from '../output.ts';
 
 export const MERGE_USAGE = 'chartroom merge DIR...   (the repository roots of sync --shard runs)';
@@ -13,7 +14,7 @@ export async function mergeCommand(root: string, args: string[], output: Output)
   output.out(
     result.commit
       ? `committed ${result.commit.slice(0, 12)}: ${result.message?.split('\n')[0]}`
-      : 'nothing changed; no commit',
+      : `${unchangedWords(result.registries)}; no commit`,
   );
   return result.exitCode;
 }

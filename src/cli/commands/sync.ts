@@ -9,6 +9,7 @@ import { createSync, type SyncReport } from '../../sync/run.ts';
 import { parseShard } from '../../sync/shard.ts';
 import type { RegistryReport } from '../../sync/registry-sync.ts';
 import { reportToGitHub } from '../github.ts';
+import { syncSummary } from '../sync-summary.ts';
 import { paint, type Output } from '../output.ts';
 
 export const SYNC_USAGE =
@@ -42,6 +43,7 @@ export async function syncCommand(root: string, args: string[], output: Output):
     },
   });
   let report: SyncReport;
+  const shard = values.shard ? parseShard(values.shard) : undefined;
   try {
     report = await sync.run({
       ...(values.registry ? { registries: values.registry } : {}),
@@ -50,15 +52,16 @@ export async function syncCommand(root: string, args: string[], output: Output):
       commit: values['no-commit'] !== true,
       push: values.push === true,
       ...(values.branch !== undefined ? { branch: values.branch } : {}),
-      ...(values.shard ? { shard: parseShard(values.shard) } : {}),
+      ...(shard ? { shard } : {}),
     });
   } catch (error) {
     if (error instanceof Error) error.message = redactor.redact(error.message);
     throw error;
   }
+  const ending = { commit: values['no-commit'] !== true, shard };
   if (values.json) output.out(JSON.stringify(report, null, 2));
-  else output.out(summary(report));
-  await reportToGitHub(report, output, process.env, values.json === true);
+  else output.out(syncSummary(report, ending));
+  await reportToGitHub(report, output, process.env, values.json === true, ending);
   return report.exitCode;
 }
 
@@ -93,15 +96,4 @@ function describeRegistry(report: RegistryReport, tty: boolean): string {
       return lines.join('\n');
     }
   }
-}
-
-function summary(report: SyncReport): string {
-  const lines: string[] = [];
-  if (report.pruned.length)
-    lines.push(`removed from the catalog: ${report.pruned.join(', ')} (no registry file)`);
-  if (report.commit) lines.push(`committed ${report.commit.slice(0, 12)}: ${report.message?.split('\n')[0]}`);
-  else lines.push('nothing changed; no commit');
-  if (report.pushed) lines.push('pushed');
-  if (report.pushError) lines.push(`push failed: ${report.pushError.message}`);
-  return lines.join('\n');
 }
