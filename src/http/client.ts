@@ -14,6 +14,7 @@ import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { retriedInRequest } from '../error-catalogue.ts';
 import { ChartroomError } from '../errors.ts';
 import { safeUrl } from './safe-url.ts';
+import { tlsError } from './tls-errors.ts';
 
 export interface RequestAuth {
   /** the Authorization header value */
@@ -323,6 +324,8 @@ function networkError(error: unknown, url: URL, what: string | undefined): Chart
       { cause: error },
     );
   }
+  const tls = tlsError(error, target);
+  if (tls) return tls;
   const reason = code || (error as Error).message;
   return new ChartroomError(
     'ConnectionFailed',
