@@ -15,6 +15,7 @@ import { retriedInRequest } from '../error-catalogue.ts';
 import { ChartroomError } from '../errors.ts';
 import { safeUrl } from './safe-url.ts';
 import { tlsError } from './tls-errors.ts';
+import { watchWait, type WaitWatch } from './wait.ts';
 
 export interface RequestAuth {
   /** the Authorization header value */
@@ -36,6 +37,8 @@ export interface GetOptions {
   deadlineMs?: number;
   /** aborts the request, its body and its retries when it fires; its reason is what is thrown */
   signal?: AbortSignal;
+  /** told what the request waits for once it waits longer than `afterMs` (see wait.ts) */
+  wait?: WaitWatch | undefined;
 }
 
 export interface HttpResponse {
@@ -101,6 +104,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     if (auth) headers.authorization = auth;
     const deadline = opts.deadlineMs ?? deadlineMs;
     const abort = attemptSignal(deadline, opts.signal, () => deadlineError(url, opts.what, deadline));
+    const waiting = watchWait(opts.wait, url, opts.what, deadline);
     requestCount++;
     try {
       let response: Dispatcher.ResponseData;
@@ -116,8 +120,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       } catch (error) {
         throw abort.reason() ?? networkError(error, url, opts.what);
       }
-      return await readResponse(response, url, opts, abort.reason);
+      waiting.received(response.statusCode);
+      return await readResponse(response, url, opts, abort.reason, waiting.bytes);
     } finally {
+      waiting.stop();
       abort.dispose();
     }
   }
@@ -214,6 +220,7 @@ async function readResponse(
   url: URL,
   opts: GetOptions,
   aborted: () => Error | undefined,
+  onBytes: (count: number) => void = () => undefined,
 ): Promise<HttpResponse> {
   const responseHeaders = flattenHeaders(response.headers);
   const status = response.statusCode;
@@ -228,6 +235,7 @@ async function readResponse(
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       size += chunk.length;
+      onBytes(chunk.length);
       if (size > limit) {
         discard(response.body);
         if (status >= 200 && status < 300) throw tooLarge(url, opts, limit);
