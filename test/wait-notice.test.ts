@@ -57,6 +57,8 @@ describe('waiting is not silent', () => {
     // the second notice comes at 2 s (twice the first), still within the 2.5 s deadline
     expect(result.stderr).toMatch(/still waiting for .*: 2 s, no response yet/);
     expect(result.stderr).not.toContain(PASSWORD);
+    // each attempt is watched from its start, and a retry says it is one
+    expect(result.stderr).toMatch(/still waiting for .* \(registry hang, retry 1\): 1 s, no response yet/);
     expect(result.stderr).toMatch(/✗ hang: connection timed out/);
   });
 

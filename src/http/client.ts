@@ -95,7 +95,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const userAgent = options.userAgent ?? 'chartroom/0.1 (+https://github.com/chartroom)';
   let requestCount = 0;
 
-  async function once(url: URL, opts: GetOptions, auth: string | undefined): Promise<HttpResponse> {
+  async function once(
+    url: URL,
+    opts: GetOptions,
+    auth: string | undefined,
+    attempt: number,
+  ): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       'user-agent': userAgent,
       'accept-encoding': opts.decompress ? 'gzip, br' : 'identity',
@@ -104,7 +109,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     if (auth) headers.authorization = auth;
     const deadline = opts.deadlineMs ?? deadlineMs;
     const abort = attemptSignal(deadline, opts.signal, () => deadlineError(url, opts.what, deadline));
-    const waiting = watchWait(opts.wait, url, opts.what, deadline);
+    const waiting = watchWait(opts.wait, { url, what: opts.what, deadlineMs: deadline, attempt });
     requestCount++;
     try {
       let response: Dispatcher.ResponseData;
@@ -132,7 +137,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     for (let attempt = 0; ; attempt++) {
       let response: HttpResponse;
       try {
-        response = await once(url, opts, auth);
+        response = await once(url, opts, auth, attempt);
       } catch (error) {
         const retryable = error instanceof ChartroomError && retriedInRequest(error.code);
         if (!retryable || attempt >= retries || opts.signal?.aborted) throw error;

@@ -16,6 +16,8 @@ export interface WaitEvent {
   waitedMs: number;
   /** the attempt's deadline */
   deadlineMs: number;
+  /** 0 for the first attempt, 1 for the first retry… (each attempt is watched from its start) */
+  attempt: number;
   /** set once the headers arrived: the status and the body bytes read so far */
   received?: { status: number; bytes: number };
 }
@@ -40,10 +42,9 @@ const stepOf = (n: number) => STEPS[n] ?? STEPS[STEPS.length - 1]! * 2 ** (n - S
 /** Starts watching one attempt; `stop()` when it ended (in a finally). */
 export function watchWait(
   watch: WaitWatch | undefined,
-  url: URL,
-  what: string | undefined,
-  deadlineMs: number,
+  request: { url: URL; what: string | undefined; deadlineMs: number; attempt: number },
 ): WaitWatcher {
+  const { url, what, deadlineMs, attempt } = request;
   if (!watch) return { received: () => undefined, bytes: () => undefined, stop: () => undefined };
   const started = Date.now();
   const shown = safeUrl(url.href);
@@ -59,6 +60,7 @@ export function watchWait(
           // the planned moment, not the timer's (late on a busy machine): "10 s" reads steadier
           waitedMs: at,
           deadlineMs,
+          attempt,
           ...(received ? { received: { ...received } } : {}),
         });
         schedule(n + 1);

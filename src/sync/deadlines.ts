@@ -55,7 +55,8 @@ export function describeWait(wait: RegistryWait): string {
   const state = wait.received
     ? `response ${wait.received.status}, ${formatBytes(wait.received.bytes)} received so far`
     : 'no response yet';
-  return `… still waiting for ${wait.url} (registry ${wait.registry}): ${formatWaited(wait.waitedMs)}, ${state} (deadline ${formatMs(wait.deadlineMs)})`;
+  const retry = wait.attempt > 0 ? `, retry ${wait.attempt}` : '';
+  return `… still waiting for ${wait.url} (registry ${wait.registry}${retry}): ${formatWaited(wait.waitedMs)}, ${state} (deadline ${formatMs(wait.deadlineMs)})`;
 }
 
 export interface RegistryDeadline {
