@@ -29,6 +29,10 @@ const Y = true;
 const DECISIONS: Record<ErrorCode, Row> = {
   Timeout: [Y, Y, _, _, _, 1],
   ConnectionFailed: [Y, Y, _, _, _, 1],
+  PlainHttpServer: [_, _, _, _, _, 1],
+  CertificateUntrusted: [_, _, _, _, _, 1],
+  CertificateHostMismatch: [_, _, _, _, _, 1],
+  CertificateExpired: [_, _, _, _, _, 1],
   RateLimited: [Y, _, _, _, _, 1],
   HTTPError: [Y, _, Y, _, _, 1],
   NotFound: [_, _, Y, _, _, 1],

@@ -60,6 +60,39 @@ export const ERROR_CATALOGUE = {
     action: 'check the URL, that the host is reachable from the sync, and `caFile` for a private CA',
     decisions: ['retryRequest'],
   },
+  PlainHttpServer: {
+    transient: false,
+    where: OF_A_REQUEST,
+    meaning:
+      'the server answered in plain http on an https URL (`ERR_SSL_WRONG_VERSION_NUMBER`, `wrong version number`, `packet length too long`)',
+    action:
+      'for a loopback or private test registry: an `http://` URL (an `oci://` one stays) and `insecure: true` in the registry file',
+    decisions: [],
+  },
+  CertificateUntrusted: {
+    transient: false,
+    where: OF_A_REQUEST,
+    meaning:
+      '`certificate not trusted`: self-signed or from an unknown CA (`DEPTH_ZERO_SELF_SIGNED_CERT`, `SELF_SIGNED_CERT_IN_CHAIN`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`)',
+    action: 'commit the CA certificate (PEM) and name it with `caFile:` in the registry file',
+    decisions: [],
+  },
+  CertificateHostMismatch: {
+    transient: false,
+    where: OF_A_REQUEST,
+    meaning:
+      "`certificate for another host`: the URL's host is not among the certificate's names (`ERR_TLS_CERT_ALTNAME_INVALID`)",
+    action: 'use the host name the certificate is for in the URL; `caFile` does not change this',
+    decisions: [],
+  },
+  CertificateExpired: {
+    transient: false,
+    where: OF_A_REQUEST,
+    meaning: '`certificate expired` (or not yet valid): `CERT_HAS_EXPIRED`, `CERT_NOT_YET_VALID`',
+    action:
+      "the server's certificate must be renewed (or the clock of the machine running the sync is wrong)",
+    decisions: [],
+  },
   RateLimited: {
     transient: true,
     where: OF_A_REQUEST,

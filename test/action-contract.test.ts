@@ -29,6 +29,7 @@ it('has the shared inputs and outputs', () => {
   expect(Object.keys(action.inputs).sort()).toEqual([
     'age-key',
     'command',
+    'connect',
     'env-hosts',
     'force',
     'node-version',

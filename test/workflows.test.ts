@@ -101,6 +101,12 @@ describe.each(scheduled)('%s', (file) => {
     expect(await readFile(ctx.summary, 'utf8')).toContain('own/iota 1.1.0');
     expect(ctx.ran).toEqual(expect.arrayContaining(['sync/build site', 'deploy/actions/deploy-pages@v4']));
     expect(ctx.ran.filter((s) => s.includes('upload-pages-artifact'))).toHaveLength(1);
+    // registries/ is new to the cache: the connection check ran before the sync and reported
+    expect(ctx.ran.indexOf('sync/chartroom/connection check')).toBeGreaterThan(-1);
+    expect(ctx.ran.indexOf('sync/chartroom/connection check')).toBeLessThan(
+      ctx.ran.indexOf('sync/chartroom/sync'),
+    );
+    expect(await readFile(ctx.summary, 'utf8')).toMatch(/✓ own: index\.yaml reachable/);
     // the lockfile the install rewrote is still as it left it
     expect(await readFile(path.join(ctx.workdir, 'package-lock.json'), 'utf8')).toContain('rewrote it');
     const keys = JSON.parse(await readFile(path.join(base, 'cache', 'keys.json'), 'utf8')) as string[];
@@ -117,6 +123,8 @@ describe.each(scheduled)('%s', (file) => {
     expect(served.count()).toBe(0);
     expect(remoteLog(repo.remote)).toEqual(before);
     expect(ctx.ran.some((s) => /build site|pages|deploy\//.test(s))).toBe(false);
+    // registries/ unchanged since the last check: no connection check, no request
+    expect(ctx.ran).not.toContain('sync/chartroom/connection check');
   });
 
   it('a changed chartroom.yaml makes the next scheduled run build and deploy, without a catalog commit', async () => {

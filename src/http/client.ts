@@ -14,6 +14,8 @@ import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { retriedInRequest } from '../error-catalogue.ts';
 import { ChartroomError } from '../errors.ts';
 import { safeUrl } from './safe-url.ts';
+import { tlsError } from './tls-errors.ts';
+import { watchWait, type WaitWatch } from './wait.ts';
 
 export interface RequestAuth {
   /** the Authorization header value */
@@ -35,6 +37,8 @@ export interface GetOptions {
   deadlineMs?: number;
   /** aborts the request, its body and its retries when it fires; its reason is what is thrown */
   signal?: AbortSignal;
+  /** told what the request waits for once it waits longer than `afterMs` (see wait.ts) */
+  wait?: WaitWatch | undefined;
 }
 
 export interface HttpResponse {
@@ -91,7 +95,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const userAgent = options.userAgent ?? 'chartroom/0.1 (+https://github.com/chartroom)';
   let requestCount = 0;
 
-  async function once(url: URL, opts: GetOptions, auth: string | undefined): Promise<HttpResponse> {
+  async function once(
+    url: URL,
+    opts: GetOptions,
+    auth: string | undefined,
+    attempt: number,
+  ): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       'user-agent': userAgent,
       'accept-encoding': opts.decompress ? 'gzip, br' : 'identity',
@@ -100,6 +109,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     if (auth) headers.authorization = auth;
     const deadline = opts.deadlineMs ?? deadlineMs;
     const abort = attemptSignal(deadline, opts.signal, () => deadlineError(url, opts.what, deadline));
+    const waiting = watchWait(opts.wait, { url, what: opts.what, deadlineMs: deadline, attempt });
     requestCount++;
     try {
       let response: Dispatcher.ResponseData;
@@ -115,8 +125,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       } catch (error) {
         throw abort.reason() ?? networkError(error, url, opts.what);
       }
-      return await readResponse(response, url, opts, abort.reason);
+      waiting.received(response.statusCode);
+      return await readResponse(response, url, opts, abort.reason, waiting.bytes);
     } finally {
+      waiting.stop();
       abort.dispose();
     }
   }
@@ -125,7 +137,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     for (let attempt = 0; ; attempt++) {
       let response: HttpResponse;
       try {
-        response = await once(url, opts, auth);
+        response = await once(url, opts, auth, attempt);
       } catch (error) {
         const retryable = error instanceof ChartroomError && retriedInRequest(error.code);
         if (!retryable || attempt >= retries || opts.signal?.aborted) throw error;
@@ -213,6 +225,7 @@ async function readResponse(
   url: URL,
   opts: GetOptions,
   aborted: () => Error | undefined,
+  onBytes: (count: number) => void = () => undefined,
 ): Promise<HttpResponse> {
   const responseHeaders = flattenHeaders(response.headers);
   const status = response.statusCode;
@@ -227,6 +240,7 @@ async function readResponse(
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       size += chunk.length;
+      onBytes(chunk.length);
       if (size > limit) {
         discard(response.body);
         if (status >= 200 && status < 300) throw tooLarge(url, opts, limit);
@@ -323,6 +337,8 @@ function networkError(error: unknown, url: URL, what: string | undefined): Chart
       { cause: error },
     );
   }
+  const tls = tlsError(error, target);
+  if (tls) return tls;
   const reason = code || (error as Error).message;
   return new ChartroomError(
     'ConnectionFailed',

@@ -80,3 +80,9 @@ export interface RegistrySource {
   /** one version's archive, its digest verified and its files read (see archive.ts) */
   fetchVersion(meta: ChartVersionMeta): Promise<FetchedVersion>;
 }
+
+/** What reaching a registry answered (`validate --connect`): the request that proves a sync can list it. */
+export interface ConnectionCheck {
+  /** e.g. "index.yaml reachable (200, 1.2 MB)" or "/v2/ and the tags of charts/alpha reachable (3 tags)" */
+  summary: string;
+}

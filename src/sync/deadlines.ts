@@ -10,27 +10,53 @@ import type { Env } from '../credentials/resolve.ts';
 import { ChartroomError } from '../errors.ts';
 import { DEFAULT_REQUEST_DEADLINE_MS, formatMs, type HttpClient } from '../http/client.ts';
 import { safeUrl } from '../http/safe-url.ts';
+import { formatBytes, formatWaited, type WaitEvent } from '../http/wait.ts';
 
 export interface Deadlines {
   requestMs: number;
   registryMs: number;
+  /** a request waiting longer says what it waits for (CHARTROOM_WAIT_NOTICE; undefined: never) */
+  waitNoticeMs?: number | undefined;
+}
+
+/** What a registry's request is waiting for, for the progress output (wait.ts). */
+export interface RegistryWait extends WaitEvent {
+  registry: string;
 }
 
 export const REQUEST_DEADLINE_ENV = 'CHARTROOM_REQUEST_DEADLINE';
 export const REGISTRY_DEADLINE_ENV = 'CHARTROOM_REGISTRY_DEADLINE';
+export const WAIT_NOTICE_ENV = 'CHARTROOM_WAIT_NOTICE';
 export const DEFAULT_DEADLINES: Deadlines = {
   requestMs: DEFAULT_REQUEST_DEADLINE_MS,
   registryMs: 15 * 60_000,
+  waitNoticeMs: 5_000,
 };
 
 /** The deadlines the environment sets (a bad value stops the run: exit 2), else the defaults. */
 export function deadlinesFrom(env: Env): Deadlines {
   const request = env[REQUEST_DEADLINE_ENV];
   const registry = env[REGISTRY_DEADLINE_ENV];
+  const notice = env[WAIT_NOTICE_ENV]?.trim();
   return {
     requestMs: request ? parseDeadline(REQUEST_DEADLINE_ENV, request) : DEFAULT_DEADLINES.requestMs,
     registryMs: registry ? parseDeadline(REGISTRY_DEADLINE_ENV, registry) : DEFAULT_DEADLINES.registryMs,
+    waitNoticeMs:
+      notice === 'off'
+        ? undefined
+        : notice
+          ? parseDeadline(WAIT_NOTICE_ENV, notice)
+          : DEFAULT_DEADLINES.waitNoticeMs,
   };
+}
+
+/** `… still waiting for https://host/path (registry web): 10 s, no response yet (deadline 5m)` */
+export function describeWait(wait: RegistryWait): string {
+  const state = wait.received
+    ? `response ${wait.received.status}, ${formatBytes(wait.received.bytes)} received so far`
+    : 'no response yet';
+  const retry = wait.attempt > 0 ? `, retry ${wait.attempt}` : '';
+  return `… still waiting for ${wait.url} (registry ${wait.registry}${retry}): ${formatWaited(wait.waitedMs)}, ${state} (deadline ${formatMs(wait.deadlineMs)})`;
 }
 
 export interface RegistryDeadline {
@@ -48,8 +74,13 @@ export function startRegistryDeadline(
   registry: string,
   http: HttpClient,
   deadlines: Deadlines,
+  onWait?: (wait: RegistryWait) => void,
 ): RegistryDeadline {
   const controller = new AbortController();
+  const wait =
+    onWait && deadlines.waitNoticeMs !== undefined
+      ? { afterMs: deadlines.waitNoticeMs, notify: (event: WaitEvent) => onWait({ ...event, registry }) }
+      : undefined;
   const inFlight = new Set<string>();
   const timer = setTimeout(() => {
     const waiting = [...inFlight].slice(0, 1).map((href) => `; still waiting on GET ${safeUrl(href)}`);
@@ -72,6 +103,7 @@ export function startRegistryDeadline(
       try {
         return await http.get(url, {
           deadlineMs: deadlines.requestMs,
+          wait,
           ...options,
           signal: controller.signal,
         });

@@ -16,7 +16,7 @@ import { createHttpClient, type HttpClient } from '../http/client.ts';
 import { sourceFor } from '../sources/index.ts';
 import type { RegistrySource, SourceDefinition } from '../sources/types.ts';
 import { isCatalogFile } from './catalog-files.ts';
-import { deadlinesFrom, type Deadlines } from './deadlines.ts';
+import { deadlinesFrom, type Deadlines, type RegistryWait } from './deadlines.ts';
 import { dueAt, fingerprints } from './due.ts';
 import { acquireLock } from './lock.ts';
 import { commitMessage } from './message.ts';
@@ -70,6 +70,8 @@ export interface SyncDependencies {
   /** secrets resolved during the run are registered here and removed from every message */
   redactor?: Redactor;
   onProgress?: (event: { registry: string; phase: 'start' | 'done'; report?: RegistryReport }) => void;
+  /** a request that waits past CHARTROOM_WAIT_NOTICE says what it waits for (deadlines.ts) */
+  onWait?: (wait: RegistryWait) => void;
   /** every request's and every registry's deadline; default from the environment (deadlines.ts) */
   deadlines?: Deadlines;
   /** a registry's source; tests and the benchmark may substitute one */
@@ -116,6 +118,7 @@ export function createSync(deps: SyncDependencies) {
           sourceFor: deps.sourceFor ?? sourceFor,
           deadlines,
           onProgress: deps.onProgress,
+          onWait: deps.onWait,
         };
         const registryLimit = pLimit(4);
         const reports = await Promise.all(

@@ -19,7 +19,12 @@ import type { Credential } from '../http/basic-auth.ts';
 import { createHttpClient, type HttpClient } from '../http/client.ts';
 import type { RegistrySource, SourceDefinition, Validators } from '../sources/types.ts';
 import { registryDoc } from './catalog-records.ts';
-import { startRegistryDeadline, type Deadlines, type RegistryDeadline } from './deadlines.ts';
+import {
+  startRegistryDeadline,
+  type Deadlines,
+  type RegistryDeadline,
+  type RegistryWait,
+} from './deadlines.ts';
 import { emptyReport, syncRegistry, type RegistryReport } from './registry-sync.ts';
 import type { SyncState } from './state.ts';
 
@@ -51,6 +56,8 @@ export interface RunContext {
   deadlines: Deadlines;
   onProgress?:
     ((event: { registry: string; phase: 'start' | 'done'; report?: RegistryReport }) => void) | undefined;
+  /** a request that waits past CHARTROOM_WAIT_NOTICE says what it waits for (deadlines.ts) */
+  onWait?: ((wait: RegistryWait) => void) | undefined;
 }
 
 interface Listed {
@@ -87,7 +94,7 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
     const credential = registry.credential ? await run.credentials.resolve(registry) : undefined;
     if (registry.caFile)
       client = createHttpClient({ ca: await readFile(path.resolve(run.root, registry.caFile), 'utf8') });
-    deadline = startRegistryDeadline(registry.name, client ?? run.http, run.deadlines);
+    deadline = startRegistryDeadline(registry.name, client ?? run.http, run.deadlines, run.onWait);
     const source = run.sourceFor(sourceDefinition(registry, credential, run.redactor), deadline.http);
     const trusted = run.trusts(registry.name);
     const previous = trusted ? run.state.registries[registry.name] : undefined;
@@ -192,7 +199,7 @@ function remember(run: RunContext, name: string, definition: string, listed: Lis
  * What a source is given of a registry: the protocol-neutral part of its definition, its credential,
  * and where to register the tokens it buys with it.
  */
-function sourceDefinition(
+export function sourceDefinition(
   registry: RegistryDefinition,
   credential: Credential | undefined,
   redactor: Redactor,

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { createRedactor } from '../../credentials/redact.ts';
 import { UsageError } from '../../errors.ts';
+import { describeWait } from '../../sync/deadlines.ts';
 import { createSync, type SyncReport } from '../../sync/run.ts';
 import { parseShard } from '../../sync/shard.ts';
 import type { RegistryReport } from '../../sync/registry-sync.ts';
@@ -41,6 +42,8 @@ export async function syncCommand(root: string, args: string[], output: Output):
         if (output.tty) output.err(paint(true, 'dim', `… ${registry}`));
       } else if (report) output.err(describeRegistry(report, output.tty));
     },
+    // on stderr also with --json: its stdout stays the report alone
+    onWait: (wait) => output.err(paint(output.tty, 'dim', redactor.redact(describeWait(wait)))),
   });
   let report: SyncReport;
   const shard = values.shard ? parseShard(values.shard) : undefined;

@@ -16,19 +16,38 @@ import type { Env } from '../../credentials/resolve.ts';
 import { UsageError } from '../../errors.ts';
 import { comparisonBase, filesAt } from '../../git/tree-at.ts';
 import { validateSummaryMarkdown, type BindingListing } from '../github.ts';
-import type { Output } from '../output.ts';
+import type { RegistryDefinition } from '../../config/types.ts';
+import { createRedactor } from '../../credentials/redact.ts';
+import { checkConnections } from '../../sync/connect.ts';
+import { describeWait } from '../../sync/deadlines.ts';
+import { paint, type Output } from '../output.ts';
 
-export const VALIDATE_USAGE = 'chartroom validate [--base REF]';
+export const VALIDATE_USAGE = 'chartroom validate [--base REF] [--connect [--registry NAME]...]';
 
-/** Checks chartroom.yaml and every registry and credential file; exit 2 on any problem. This is what the pull-request check runs. */
+/**
+ * Checks chartroom.yaml and every registry and credential file; exit 2 on any problem. This is
+ * what the pull-request check runs. `--connect` then reaches each registry with its credential
+ * (after merge, in the sync workflow): exit 1 when one cannot be reached. It writes nothing.
+ */
 export async function validateCommand(
   root: string,
   args: string[],
   output: Output,
   env: Env = process.env,
 ): Promise<number> {
-  const { values } = parseArgs({ args, options: { base: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: {
+      base: { type: 'string' },
+      // --connect: also reach each registry with its credential (one index GET, or /v2/ and one tags list)
+      connect: { type: 'boolean' },
+      // --registry NAME: with --connect, reach only these registries
+      registry: { type: 'string', multiple: true },
+    },
+    strict: true,
+  });
   if (values.base?.startsWith('-')) throw new UsageError(`--base ${values.base}: not a git revision`);
+  if (values.registry && values.connect !== true) throw new UsageError('--registry goes with --connect');
   const lines: string[] = [];
   const say = (line: string) => (lines.push(line), output.out(line));
   const complain = (line: string) => (lines.push(line), output.err(line));
@@ -51,10 +70,61 @@ export async function validateCommand(
   else say(`${registries.length} registry file${registries.length === 1 ? '' : 's'} valid`);
   const listing = await listBindings(root, values.base, env);
   for (const line of bindingLines(listing)) output.out(line);
-  if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_STEP_SUMMARY) {
-    await appendFile(env.GITHUB_STEP_SUMMARY, validateSummaryMarkdown(all.length === 0, lines, listing));
+  let unreachable = 0;
+  if (values.connect === true) {
+    if (all.length > 0) complain('not connecting: fix the problems above first');
+    else unreachable = await connect(root, registries, values.registry, { say, complain, output, env });
   }
-  return all.length > 0 ? 2 : 0;
+  if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_STEP_SUMMARY) {
+    const ok = all.length === 0 && unreachable === 0;
+    await appendFile(env.GITHUB_STEP_SUMMARY, validateSummaryMarkdown(ok, lines, listing));
+  }
+  // bad configuration is 2; a registry that cannot be reached is a failure of this run, 1 (as in sync)
+  return all.length > 0 ? 2 : unreachable > 0 ? 1 : 0;
+}
+
+interface Reporter {
+  say: (line: string) => void;
+  complain: (line: string) => void;
+  output: Output;
+  env: Env;
+}
+
+/** Reaches each registry (or those named); prints a line each; returns how many could not be reached. */
+async function connect(
+  root: string,
+  registries: RegistryDefinition[],
+  names: string[] | undefined,
+  { say, complain, output, env }: Reporter,
+): Promise<number> {
+  const unknown = (names ?? []).filter((n) => !registries.some((r) => r.name === n));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--registry ${unknown.join(', ')}: no such registry (registries: ${registries.map((r) => r.name).join(', ') || 'none'})`,
+    );
+  }
+  const chosen = names ? registries.filter((r) => names.includes(r.name)) : registries;
+  const redactor = createRedactor();
+  const results = await checkConnections(chosen, {
+    root,
+    env,
+    redactor,
+    onWait: (wait) => output.err(paint(output.tty, 'dim', redactor.redact(describeWait(wait)))),
+  });
+  for (const r of results) {
+    if (r.ok) say(`✓ ${r.registry}: ${r.summary.replace(/\)$/, `, ${r.ms} ms)`)}`);
+    else {
+      complain(paint(output.tty, 'red', `✗ ${r.registry}: ${r.message}`));
+      if (r.hint) complain(`  hint: ${r.hint}`);
+    }
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  if (failed > 0)
+    complain(
+      `${failed} of ${results.length} registr${results.length === 1 ? 'y' : 'ies'} could not be reached`,
+    );
+  else say(`${results.length} registr${results.length === 1 ? 'y' : 'ies'} reached`);
+  return failed;
 }
 
 /** The bindings to show, and what they were compared with. */

@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util';
 import { createRedactor } from '../../credentials/redact.ts';
 import { UsageError } from '../../errors.ts';
 import { createCatalogGit } from '../../git/repo.ts';
+import { describeWait } from '../../sync/deadlines.ts';
 import { createSync } from '../../sync/run.ts';
 import { watch } from '../../sync/watch.ts';
-import type { Output } from '../output.ts';
+import { paint, type Output } from '../output.ts';
 
 export const WATCH_USAGE = 'chartroom watch [--push [--branch NAME]]';
 
@@ -31,7 +32,11 @@ export async function watchCommand(root: string, args: string[], output: Output)
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const redactor = createRedactor();
-  const sync = createSync({ root, redactor });
+  const sync = createSync({
+    root,
+    redactor,
+    onWait: (wait) => output.err(paint(output.tty, 'dim', redactor.redact(describeWait(wait)))),
+  });
   output.err(`chartroom watch: watching ${root}`);
   await watch(
     {

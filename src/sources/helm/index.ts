@@ -9,7 +9,8 @@ import { basicAuthHeader } from '../../http/basic-auth.ts';
 import type { HttpClient, HttpResponse, RequestAuth } from '../../http/client.ts';
 import { safeUrl } from '../../http/safe-url.ts';
 import { verifiedVersion } from '../archive.ts';
-import type { ListResult, RegistrySource, SourceDefinition, Validators } from '../types.ts';
+import { formatBytes } from '../../http/wait.ts';
+import type { ConnectionCheck, ListResult, RegistrySource, SourceDefinition, Validators } from '../types.ts';
 import { parseHelmIndex } from './index-parse.ts';
 
 /** Fetches a chart the index lists by oci:// reference only (a chart mirrored into an OCI registry). */
@@ -79,6 +80,37 @@ export function createHelmSource(
       return verifiedVersion(repo.name, meta, { ...download, digest: meta.digest });
     },
   };
+}
+
+/**
+ * Reaches the repository as a sync would: a GET of index.yaml with the credential. Not a HEAD:
+ * Helm only ever GETs it, and a HEAD is not answered like the GET everywhere (ChartMuseum's router
+ * and some auth front-ends and CDNs answer it differently or not at all), so only the GET proves
+ * what the sync needs. The body is read under the index's size cap and not parsed: a first line
+ * check (`apiVersion:` somewhere near the top) tells an index from an HTML page answering 200.
+ */
+export async function checkHelmRepository(
+  repo: SourceDefinition,
+  http: HttpClient,
+): Promise<ConnectionCheck> {
+  const response = await http.get(indexUrl(repo.url), {
+    headers: { accept: 'application/yaml, application/json;q=0.9, */*;q=0.8' },
+    auth: repo.credential
+      ? { header: basicAuthHeader(repo.credential), origins: [new URL(repo.url).origin] }
+      : undefined,
+    maxBytes: DEFAULT_MAX_INDEX_BYTES,
+    decompress: true,
+    what: 'index',
+  });
+  expectOk(response, repo.name, 'index');
+  const head = response.body.subarray(0, 64 * 1024).toString('utf8');
+  if (!/^\s*"?apiVersion"?\s*:/m.test(head)) {
+    throw new ChartroomError(
+      'IndexInvalid',
+      `GET ${safeUrl(response.url)} answered ${response.status} but is not a Helm index (no apiVersion): registry ${repo.name}; check the URL`,
+    );
+  }
+  return { summary: `index.yaml reachable (${response.status}, ${formatBytes(response.body.length)})` };
 }
 
 export function indexUrl(repoUrl: string): string {

@@ -137,6 +137,11 @@ export function createOciClient(options: OciClientOptions) {
 
   return {
     origin,
+    /** `GET /v2/`: the API is there and, after a challenge, the credential is accepted */
+    async ping(): Promise<void> {
+      await get(`${origin}/v2/`, { scope: '', maxBytes: 64 * 1024, what: 'API check (/v2/)' });
+    },
+
     tags(repo: string): Promise<string[]> {
       return paginate(
         `${origin}/v2/${repo}/tags/list?n=1000`,

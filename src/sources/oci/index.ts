@@ -11,7 +11,7 @@ import { failsChartOnly } from '../../error-catalogue.ts';
 import { ChartroomError, describeError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { verifiedVersion } from '../archive.ts';
-import type { ChartError, RegistrySource, SourceDefinition } from '../types.ts';
+import type { ChartError, ConnectionCheck, RegistrySource, SourceDefinition } from '../types.ts';
 import { createOciClient, type OciClient } from './client.ts';
 import { parseOciChartReference, parseOciReference } from './reference.ts';
 import { parseHelmConfig, parseHelmManifest, versionOfTag, versionToTag } from './schema.ts';
@@ -20,41 +20,14 @@ import { parseHelmConfig, parseHelmManifest, versionOfTag, versionToTag } from '
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** An OCI registry as a RegistrySource. OCI has no conditional listing: tags requests are the cheap check. */
-// eslint-disable-next-line max-lines-per-function -- a factory: each inner function is under 80 lines
 export function createOciSource(registry: SourceDefinition, http: HttpClient): RegistrySource {
   const ref = parseOciReference(registry.url);
-  const client = createOciClient({
-    http,
-    registry: registry.name,
-    host: ref.host,
-    insecure: registry.insecure,
-    credential: registry.credential,
-    registerSecret: registry.registerSecret,
-  });
+  const client = registryClient(registry, ref.host, http);
   const repoOf = (chart: string) => (ref.namespace ? `${ref.namespace}/${chart}` : chart);
-
-  async function discover(): Promise<string[]> {
-    const repositories = await client.catalog();
-    const prefix = ref.namespace ? `${ref.namespace}/` : '';
-    const charts = (repositories ?? [])
-      .filter((r) => r.startsWith(prefix) && !r.slice(prefix.length).includes('/'))
-      .map((r) => r.slice(prefix.length))
-      .sort();
-    if (charts.length === 0) {
-      throw new ChartroomError(
-        'NoChartsFound',
-        `no charts found: registry ${registry.name} ${repositories === undefined ? 'offers no catalog (/v2/_catalog)' : `has no repositories under ${registry.url}`}`,
-        {
-          hint: `list the chart repositories under charts: in registries/${registry.name}.yaml (GHCR, Docker Hub and ECR have no catalog)`,
-        },
-      );
-    }
-    return charts;
-  }
 
   return {
     async list() {
-      const charts = registry.charts ?? (await discover());
+      const charts = registry.charts ?? (await discoverCharts(client, ref.namespace, registry));
       const limit = pLimit(8);
       const versions: ChartVersionMeta[] = [];
       const chartErrors: ChartError[] = [];
@@ -112,6 +85,61 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
         meta: { ...config, ...(helm.created ? { created: helm.created } : {}) },
       });
     },
+  };
+}
+
+function registryClient(registry: SourceDefinition, host: string, http: HttpClient): OciClient {
+  return createOciClient({
+    http,
+    registry: registry.name,
+    host,
+    insecure: registry.insecure,
+    credential: registry.credential,
+    registerSecret: registry.registerSecret,
+  });
+}
+
+/** The chart repositories under the namespace, from /v2/_catalog; none is `no charts found`. */
+async function discoverCharts(
+  client: OciClient,
+  namespace: string,
+  registry: SourceDefinition,
+): Promise<string[]> {
+  const repositories = await client.catalog();
+  const prefix = namespace ? `${namespace}/` : '';
+  const charts = (repositories ?? [])
+    .filter((r) => r.startsWith(prefix) && !r.slice(prefix.length).includes('/'))
+    .map((r) => r.slice(prefix.length))
+    .sort();
+  if (charts.length === 0) {
+    throw new ChartroomError(
+      'NoChartsFound',
+      `no charts found: registry ${registry.name} ${repositories === undefined ? 'offers no catalog (/v2/_catalog)' : `has no repositories under ${registry.url}`}`,
+      {
+        hint: `list the chart repositories under charts: in registries/${registry.name}.yaml (GHCR, Docker Hub and ECR have no catalog)`,
+      },
+    );
+  }
+  return charts;
+}
+
+/**
+ * Reaches the registry as a sync would (`validate --connect`): `GET /v2/` with the auth dance,
+ * then one tags list, of the first chart under `charts:`, or else of the first repository the
+ * catalog lists under the namespace.
+ */
+export async function checkOciRegistry(
+  registry: SourceDefinition,
+  http: HttpClient,
+): Promise<ConnectionCheck> {
+  const ref = parseOciReference(registry.url);
+  const client = registryClient(registry, ref.host, http);
+  await client.ping();
+  const chart = registry.charts?.[0] ?? (await discoverCharts(client, ref.namespace, registry))[0]!;
+  const repo = ref.namespace ? `${ref.namespace}/${chart}` : chart;
+  const tags = await client.tags(repo);
+  return {
+    summary: `/v2/ reachable, tags of ${repo} listed (${tags.length} tag${tags.length === 1 ? '' : 's'})`,
   };
 }
 
