@@ -6,7 +6,7 @@
  * writes all of it to the job summary.
  */
 import { appendFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { requireCatalogRepository } from '../../config/catalog-repository.ts';
 import { loadRegistries } from '../../config/load.ts';
 import { formatInterval } from '../../config/duration.ts';
 import { loadSettings, SETTINGS_FILE } from '../../config/settings.ts';
@@ -16,9 +16,22 @@ import type { Env } from '../../credentials/resolve.ts';
 import { UsageError } from '../../errors.ts';
 import { comparisonBase, filesAt } from '../../git/tree-at.ts';
 import { validateSummaryMarkdown, type BindingListing } from '../github.ts';
+import { parseCommand, type CommandHelp } from '../help.ts';
 import type { Output } from '../output.ts';
 
-export const VALIDATE_USAGE = 'chartroom validate [--base REF]';
+export const VALIDATE_HELP = {
+  command: 'validate',
+  summary:
+    'Checks chartroom.yaml and every registry and credential file, printing every problem, then lists the credential-to-host bindings the change adds or alters. This is what the pull-request check runs.',
+  options: {
+    base: {
+      type: 'string',
+      value: 'REF',
+      does: 'list the bindings added or changed since this git revision (default: origin/$GITHUB_BASE_REF)',
+    },
+  },
+  notes: ['exit codes: 0 all valid, 2 a problem was found'],
+} as const satisfies CommandHelp;
 
 /** Checks chartroom.yaml and every registry and credential file; exit 2 on any problem. This is what the pull-request check runs. */
 export async function validateCommand(
@@ -27,7 +40,8 @@ export async function validateCommand(
   output: Output,
   env: Env = process.env,
 ): Promise<number> {
-  const { values } = parseArgs({ args, options: { base: { type: 'string' } }, strict: true });
+  const { values } = parseCommand(VALIDATE_HELP, args);
+  await requireCatalogRepository(root);
   if (values.base?.startsWith('-')) throw new UsageError(`--base ${values.base}: not a git revision`);
   const lines: string[] = [];
   const say = (line: string) => (lines.push(line), output.out(line));
