@@ -25,18 +25,19 @@ afterAll(async () => {
 const INIT_OR_ROOT = /run chartroom init there, or pass --root DIR/;
 
 describe('a root that is not a catalog repository', () => {
-  it.each([
-    ['validate'],
-    ['status'],
-    ['status', '--json'],
-    ['sync'],
-    ['sync', '--no-commit'],
-    ['watch'],
-    ['registry', 'remove', 'x'],
-    ['site', 'build'],
-    ['credential', 'add', 'x', '--host', 'charts.example.org'],
-  ])('%s %s in a folder without registries/: exit 2, run chartroom init or pass --root', async (...args) => {
-    const words = args.filter(Boolean);
+  it.each(
+    [
+      ['validate'],
+      ['status'],
+      ['status', '--json'],
+      ['sync'],
+      ['sync', '--no-commit'],
+      ['watch'],
+      ['registry', 'remove', 'x'],
+      ['site', 'build'],
+    ].map((words) => [words.join(' ')]),
+  )('%s in a folder without registries/: exit 2, run chartroom init or pass --root', async (line) => {
+    const words = line.split(' ');
     const result = await chartroom([...words, '--root', empty], { input: 'secret\n' });
     expect(result.code, result.stdout + result.stderr).toBe(2);
     expect(result.stderr).toContain(`${empty} is not a catalog repository`);
@@ -44,20 +45,32 @@ describe('a root that is not a catalog repository', () => {
     expect(result.stdout).toBe('');
   });
 
-  it.each([['status'], ['site', 'build'], ['registry', 'add', 'x', 'https://charts.example.org']])(
-    '%s %s --root /nonexistent: exit 2, says the folder does not exist',
-    async (...args) => {
-      const words = args.filter(Boolean);
-      const result = await chartroom([...words, '--root', '/nonexistent']);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toContain('/nonexistent does not exist');
-      expect(result.stderr).toMatch(INIT_OR_ROOT);
-    },
-  );
+  it.each(
+    [
+      ['status'],
+      ['site', 'build'],
+      ['registry', 'add', 'x', 'https://charts.example.org'],
+      ['credential', 'add', 'x', '--host', 'charts.example.org'],
+    ].map((words) => [words.join(' ')]),
+  )('%s --root /nonexistent: exit 2, says the folder does not exist', async (line) => {
+    const words = line.split(' ');
+    const result = await chartroom([...words, '--root', '/nonexistent'], { input: 'secret\n' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('/nonexistent does not exist');
+    expect(result.stderr).toMatch(INIT_OR_ROOT);
+  });
 });
 
 describe('configuration files a command needs', () => {
   it('credential add without .sops.yaml: exit 2, create .sops.yaml or run chartroom init', async () => {
+    const bare = await chartroom(
+      ['credential', 'add', 'team', '--host', 'charts.example.org', '--root', empty],
+      {
+        input: 'secret\n',
+      },
+    );
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/create \.sops\.yaml .*or run chartroom init/);
     await mkdir(path.join(repo.root, 'registries'), { recursive: true });
     const result = await chartroom(
       ['credential', 'add', 'team', '--host', 'charts.example.org', '--root', repo.root],

@@ -31,24 +31,29 @@ const optionLines = (help: string) =>
     .map((line) => line.trim());
 
 describe('chartroom help', () => {
-  it.each(COMMANDS)('%s %s --help and -h print its usage and what every option does', async (...command) => {
-    const words = command.filter(Boolean);
-    for (const flag of ['--help', '-h']) {
-      const result = await chartroom([...words, flag]);
-      expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
-      expect(result.stdout).toMatch(new RegExp(`^usage: chartroom ${words.join(' ')}\\b`));
-      const usageLine = result.stdout.split('\n')[0]!;
-      // every option the usage line names has a line of its own saying what it does
-      const named = [...usageLine.matchAll(/--[a-z-]+/g)].map((m) => m[0]);
-      const lines = optionLines(result.stdout);
-      for (const option of named) {
-        const line = lines.find((l) => l.replace(/^-\w, /, '').startsWith(`${option} `) || l === option);
-        expect(line, `${words.join(' ')}: no help line for ${option}`).toBeDefined();
-        expect(line!.replace(/^(-\w, )?--[a-z-]+( [A-Z.…/0-9a-z]+)?/, '').trim().length).toBeGreaterThan(10);
+  it.each(COMMANDS.map((words) => [words.join(' ')]))(
+    '%s --help and -h print its usage and what every option does',
+    async (line) => {
+      const words = line.split(' ');
+      for (const flag of ['--help', '-h']) {
+        const result = await chartroom([...words, flag]);
+        expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
+        expect(result.stdout).toMatch(new RegExp(`^usage: chartroom ${words.join(' ')}\\b`));
+        const usageLine = result.stdout.split('\n')[0]!;
+        // every option the usage line names has a line of its own saying what it does
+        const named = [...usageLine.matchAll(/--[a-z-]+/g)].map((m) => m[0]);
+        const lines = optionLines(result.stdout);
+        for (const option of named) {
+          const line = lines.find((l) => l.replace(/^-\w, /, '').startsWith(`${option} `) || l === option);
+          expect(line, `${words.join(' ')}: no help line for ${option}`).toBeDefined();
+          expect(line!.replace(/^(-\w, )?--[a-z-]+( [A-Z.…/0-9a-z]+)?/, '').trim().length).toBeGreaterThan(
+            10,
+          );
+        }
+        expect(lines.some((l) => l.startsWith('-h, --help'))).toBe(true);
       }
-      expect(lines.some((l) => l.startsWith('-h, --help'))).toBe(true);
-    }
-  });
+    },
+  );
 
   it('chartroom help sync prints what sync --help prints; help and --help print the general usage', async () => {
     const direct = await chartroom(['sync', '--help']);

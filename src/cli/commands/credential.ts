@@ -67,7 +67,8 @@ async function add(
     throw new UsageError(`credential add needs one NAME of lowercase letters, digits and dashes`);
   if (!values.host?.length)
     throw new UsageError('credential add needs --host (the registry host this credential may be sent to)');
-  await requireCatalogRepository(root);
+  // like registry add, it may start registries/; its own need, .sops.yaml, is said by addCredential
+  await requireCatalogRepository(root, { starting: true });
   if ((stdin as { isTTY?: boolean }).isTTY) output.err('secret (password or token), then Ctrl-D:');
   // The secret comes from stdin only: argv is visible to other processes and shell history.
   let secret = '';
