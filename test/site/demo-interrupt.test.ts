@@ -58,3 +58,31 @@ async function stopAndCheck(
   expect(existsSync(folder), output).toBe(false);
   expect(output).toContain(`chartroom demo: removed ${folder}`);
 }
+
+describe('chartroom demo interrupted before it serves', () => {
+  it('removes its temporary folder on SIGINT during the syncs and exits 130', async () => {
+    const child = spawn(process.execPath, [BIN, 'demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const folder = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no folder line after 60 s:\n${output}`)), 60_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /^chartroom demo: catalog repository at (\S+)$/m.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        });
+      });
+      child.kill('SIGINT');
+      expect(await exited, output).toBe(130);
+      expect(existsSync(folder), output).toBe(false);
+      expect(output).toContain('chartroom demo: SIGINT, stopping');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 90_000);
+});
