@@ -130,10 +130,14 @@ function groupHelp(group: Record<string, CommandHelp>): string {
   ].join('\n');
 }
 
-/** A usage error: what was wrong, then the command's usage line (or the general usage). */
+/**
+ * A usage error: what was wrong, then the command's usage line (or the general usage; after a
+ * did-you-mean, only where to find it).
+ */
 function usage(output: Output, message: string, help?: CommandHelp): number {
   output.err(`error: ${message}`);
-  output.err(help ? `usage: ${usageLine(help)}` : USAGE);
+  if (help) output.err(`usage: ${usageLine(help)}`);
+  else output.err(message.includes('did you mean') ? 'chartroom help lists the commands' : USAGE);
   return 2;
 }
 

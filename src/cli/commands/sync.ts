@@ -17,11 +17,16 @@ export const SYNC_HELP = {
   summary:
     "Checks the registries that are due (each registry file's interval), writes what changed to catalog/ and commits it.",
   options: {
-    registry: { type: 'string', multiple: true, value: 'NAME', does: 'sync only this registry' },
-    force: { type: 'boolean', does: 'sync every registry now, due or not' },
+    registry: {
+      type: 'string',
+      multiple: true,
+      value: 'NAME',
+      does: 'sync this registry, whatever its interval',
+    },
+    force: { type: 'boolean', does: 'sync every registry now, due or not (except interval: 0 ones)' },
     'retry-failed': {
       type: 'boolean',
-      does: 'retry the versions that were given up after maxAttempts failures',
+      does: 'also retry the versions given up (after maxAttempts) or waiting for their next retry',
     },
     'no-commit': { type: 'boolean', does: 'write catalog/ but make no git commit' },
     push: { type: 'boolean', does: 'push the commit (rebasing on a concurrent push)' },
