@@ -125,7 +125,8 @@ function argumentProblem(help: CommandHelp, error: Error & { code?: string }): s
     return `unknown option ${given} for chartroom ${help.command}${near ? `: did you mean --${near}?` : ''} ${see}`;
   }
   if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    return `chartroom ${help.command} takes no arguments, only options: ${error.message} ${see}`;
+    const given = /'([^']+)'/.exec(error.message)?.[1] ?? '';
+    return `chartroom ${help.command} takes no arguments, only options: "${given}" ${see}`;
   }
   return `${error.message} ${see}`;
 }
