@@ -341,15 +341,15 @@ export const ERROR_CATALOGUE = {
     transient: false,
     where: ['run'],
     meaning: '`.sops.yaml` does not exist or does not parse',
-    action: 'add a `.sops.yaml` whose `creation_rules` name age recipients',
-    decisions: [],
+    action: 'create a `.sops.yaml` whose `creation_rules` name age recipients (`chartroom init` writes one)',
+    decisions: ['exit2'],
   },
   SopsConfigInvalid: {
     transient: false,
     where: ['run'],
     meaning: '`.sops.yaml` has no `creation_rules` list, or no rule with age recipients matches the file',
     action: 'add a creation rule with `age:` recipients whose `path_regex` matches `registries/credentials/`',
-    decisions: [],
+    decisions: ['exit2'],
   },
   // Configuration and commands
   ConfigInvalid: {
@@ -378,6 +378,14 @@ export const ERROR_CATALOGUE = {
     where: ['run'],
     meaning: 'the root is not a git repository, so the sync cannot commit',
     action: 'run `git init` there, pass `--root DIR`, or sync with `--no-commit`',
+    decisions: ['exit2'],
+  },
+  NotACatalogRepository: {
+    transient: false,
+    where: ['run'],
+    meaning:
+      'the root does not exist, or has no `registries/`, `catalog/` or `chartroom.yaml`: it is not a catalog repository',
+    action: 'run `chartroom init` there, or pass `--root DIR` for the catalog repository',
     decisions: ['exit2'],
   },
   Locked: {

@@ -27,6 +27,7 @@ describe('registry add/remove and status', () => {
       served.url,
       '--interval',
       '10m',
+      '--insecure',
       '--root',
       repo.root,
     ]);

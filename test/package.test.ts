@@ -187,5 +187,17 @@ describe.each([
     const status = await chartroom(node(), repo.root, ['status']);
     expect(status, status.stderr).toMatchObject({ code: 0 });
     expect(status.stdout).toMatch(/harbour/);
+
+    // the version is read from the installed package.json, beside lib/
+    const { version } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(await chartroom(node(), repo.root, ['--version'])).toMatchObject({
+      code: 0,
+      stdout: `${version}\n`,
+    });
+    expect((await chartroom(node(), repo.root, ['sync', '--help'])).stdout).toMatch(
+      /^usage: chartroom sync /,
+    );
   }, 180_000);
 });

@@ -6,7 +6,8 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Document, parseDocument } from 'yaml';
-import { ChartroomError } from '../errors.ts';
+import { ChartroomError, UsageError } from '../errors.ts';
+import { shownUrl } from '../http/safe-url.ts';
 import { parseRegistryFile, REGISTRIES_DIR } from './load.ts';
 
 export interface RegistryFields {
@@ -14,6 +15,12 @@ export interface RegistryFields {
   credential?: string | undefined;
   /** a duration as a registry file writes it; "0" means never synced on schedule */
   interval?: string | undefined;
+  description?: string | undefined;
+  /**
+   * writes `insecure: true`: plain http for an http:// chart repository or an oci:// registry.
+   * Never implied by the URL, since it turns off the https guard.
+   */
+  insecure?: boolean | undefined;
 }
 
 export const registryFile = (name: string) => path.posix.join(REGISTRIES_DIR, `${name}.yaml`);
@@ -35,14 +42,24 @@ export async function writeRegistryFile(
     doc = parseDocument(existing);
   }
   doc.set('url', fields.url);
+  if (fields.description !== undefined) doc.set('description', fields.description);
   if (fields.credential !== undefined) doc.set('credential', fields.credential);
   if (fields.interval !== undefined) doc.set('interval', fields.interval === '0' ? 0 : fields.interval);
-  if (fields.url.startsWith('http://') && !doc.has('insecure')) doc.set('insecure', true);
+  if (fields.insecure) doc.set('insecure', true);
+  if (/^http:\/\//i.test(fields.url) && doc.get('insecure') !== true) throw plainHttpRefused(fields.url);
   const text = doc.toString();
   parseRegistryFile(file, text); // throws ConfigError (exit 2) with file:line:col, before writing
   await mkdir(path.dirname(target), { recursive: true });
   await writeFile(target, text);
   return { file, created: existing === undefined };
+}
+
+/** Plain http is the user's explicit choice, said with `--insecure`, never written for them. */
+function plainHttpRefused(url: string): UsageError {
+  return new UsageError(
+    `"${shownUrl(url)}" uses plain http: use https, or pass --insecure to write insecure: true ` +
+      '(it turns off the https guard: for a loopback or private test registry only)',
+  );
 }
 
 /** Removes the registry's file; returns its path. */

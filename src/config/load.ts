@@ -9,6 +9,7 @@ import { Ajv } from 'ajv';
 import semver from 'semver';
 import { isNode, visit, type Document } from 'yaml';
 import { ChartroomError, ConfigError } from '../errors.ts';
+import { shownUrl } from '../http/safe-url.ts';
 import { parseInterval } from './duration.ts';
 import { FIELD_HELP, mostUseful, schemaError } from './schema-errors.ts';
 import { parseLocated, type LocatedYaml, type Position } from './yaml-errors.ts';
@@ -205,6 +206,15 @@ function definition(
     kind = detectKind(url, insecure);
   } catch (error) {
     throw new ConfigError(file, pos('url'), (error as Error).message, FIELD_HELP.url.hint, error);
+  }
+  if (kind === 'http' && /\/index\.ya?ml$/i.test(new URL(url).pathname)) {
+    // Helm's repo URL is the folder; chartroom (like helm repo add) appends /index.yaml itself
+    throw new ConfigError(
+      file,
+      pos('url'),
+      `"${shownUrl(url)}" names the index file: drop /index.yaml from the URL`,
+      'write the chart repository URL as helm repo add takes it, e.g. url: https://charts.example.org/stable',
+    );
   }
   let intervalMs: number = DEFAULTS.intervalMs;
   if (raw.interval !== undefined) {

@@ -5,7 +5,7 @@
  * one more version and syncs again, showing the commit each run makes; then builds the chart
  * browser for that catalog. Each step is told through `say`, one line at a time.
  */
-import { mkdtemp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,10 +51,24 @@ async function checkDemoDir(root: string): Promise<void> {
     );
 }
 
-/** Runs the demo in `dir` (default: a new temp folder; a given one must be new or empty). */
-export async function runDemo(dir: string | undefined, say: (line: string) => void): Promise<DemoResult> {
+export interface DemoFolder {
+  root: string;
+  /** made by the demo in the temp folder, so the demo removes it when it stops */
+  temporary: boolean;
+  remove(): Promise<void>;
+}
+
+/** The folder the demo works in: `dir` (new or empty), or a new temp folder. */
+export async function demoFolder(dir: string | undefined): Promise<DemoFolder> {
   if (dir) await checkDemoDir(path.resolve(dir));
   const root = dir ? path.resolve(dir) : await mkdtemp(path.join(tmpdir(), 'chartroom-demo-'));
+  // retries: a git or astro process of the demo may still be writing there when it is stopped
+  const remove = () => rm(root, { recursive: true, force: true, maxRetries: 5 });
+  return { root, temporary: dir === undefined, remove };
+}
+
+/** Runs the demo in `root`, a new or empty folder (demoFolder). */
+export async function runDemo(root: string, say: (line: string) => void): Promise<DemoResult> {
   const server = await startChartRepoServer();
   let oci: Distribution | undefined;
   let exitCode: number;

@@ -1,6 +1,7 @@
 /** `chartroom demo`, run as a person runs it: it ends by serving the built site until stopped. */
 import { hasDistribution } from '../../src/demo/distribution.ts';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -38,6 +39,9 @@ describe('chartroom demo', () => {
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
+      // its temporary folder, named when it started, is gone
+      const folder = /^chartroom demo: working in (\S+) /m.exec(output)![1]!;
+      expect(existsSync(folder), output).toBe(false);
     }
   }, 120_000);
 });

@@ -70,6 +70,12 @@ describe('chartroom site', () => {
   it('says there is no catalog to build, and how to get one', async () => {
     const repo = await createTempRepo();
     try {
+      // a folder that is no catalog repository at all: init it, or another --root
+      const bare = capture();
+      expect(await main(['--root', repo.root, 'site', 'build'], bare)).toBe(2);
+      expect(bare.lines.join('\n')).toContain('run chartroom init there, or pass --root DIR');
+      // a catalog repository that has not synced yet
+      await repo.writeRegistry('later', 'url: https://charts.example.org\n');
       const output = capture();
       expect(await main(['--root', repo.root, 'site', 'build'], output)).toBe(1);
       expect(output.lines.join('\n')).toMatch(/no catalog in .*catalog\.json does not exist/);

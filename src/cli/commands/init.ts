@@ -3,22 +3,31 @@
  * key printed once, and the next steps; the work is src/init/.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.ts';
 import { initCatalog } from '../../init/scaffold.ts';
+import { parseCommand, usageLine, type CommandHelp } from '../help.ts';
 import type { Output } from '../output.ts';
 
-export const INIT_USAGE = 'chartroom init [DIR] [--age-recipient age1…]...';
+export const INIT_HELP = {
+  command: 'init',
+  args: '[DIR]',
+  summary:
+    'Makes DIR (default: the current folder) a catalog repository: chartroom.yaml, registries/, .sops.yaml, the GitHub workflows and a package.json pinning this chartroom. It never overwrites a file.',
+  options: {
+    'age-recipient': {
+      type: 'string',
+      multiple: true,
+      value: 'age1…',
+      does: 'encrypt credentials to this age recipient (default: a new key pair, its private key printed once)',
+    },
+  },
+  notes: ['exit codes: 0 written, 2 a file exists already (nothing was written) or bad usage'],
+} as const satisfies CommandHelp;
 
 /** Scaffolds a catalog repository; exit 2, having written nothing, when any of its files exists. */
 export async function initCommand(cwd: string, args: string[], output: Output): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { 'age-recipient': { type: 'string', multiple: true } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (positionals.length > 1) throw new UsageError(`init takes one DIR at most: ${INIT_USAGE}`);
+  const { values, positionals } = parseCommand(INIT_HELP, args);
+  if (positionals.length > 1) throw new UsageError(`init takes one DIR at most: ${usageLine(INIT_HELP)}`);
   const dir = path.resolve(cwd, positionals[0] ?? '.');
   const result = await initCatalog(dir, { recipients: values['age-recipient'] ?? [] });
   if (!result.written) {

@@ -3,24 +3,44 @@
  * src/site-build/.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { requireCatalogRepository } from '../../config/catalog-repository.ts';
 import { UsageError } from '../../errors.ts';
 import { buildSite } from '../../site-build/build.ts';
 import { devSite } from '../../site-build/dev.ts';
+import { parseCommand, usageLine, type CommandHelp } from '../help.ts';
 import type { Output } from '../output.ts';
 
-export const SITE_USAGE =
-  'chartroom site build [--out DIR] [--base PATH] | chartroom site dev [--port N] [--base PATH]';
+const BASE = {
+  type: 'string',
+  value: 'PATH',
+  does: 'the path the site is served under, e.g. /charts/ for a GitHub Pages project site (default: CHARTROOM_BASE, else chartroom.yaml site.base, else /)',
+} as const;
+
+export const SITE_HELP = {
+  build: {
+    command: 'site build',
+    summary: 'Builds the static chart browser (Astro and Pagefind) from catalog/ and chartroom.yaml.',
+    options: {
+      out: { type: 'string', value: 'DIR', does: 'the folder to write the site to (default: dist/)' },
+      base: BASE,
+    },
+  },
+  dev: {
+    command: 'site dev',
+    summary:
+      'Serves the chart browser from catalog/ on loopback, rebuilding pages as they change, until Ctrl+C.',
+    options: {
+      port: { type: 'string', value: 'N', does: "the port to listen on (default: Astro's, 4321)" },
+      base: BASE,
+    },
+  },
+} as const satisfies Record<string, CommandHelp>;
 
 export async function siteCommand(root: string, args: string[], output: Output): Promise<number> {
   const [sub, ...rest] = args;
-  const { values } = parseArgs({
-    args: rest,
-    options: { out: { type: 'string' }, base: { type: 'string' }, port: { type: 'string' } },
-    strict: true,
-  });
   if (sub === 'build') {
-    if (values.port !== undefined) throw new UsageError('site build takes no --port (site dev does)');
+    const { values } = parseCommand(SITE_HELP.build, rest);
+    await requireCatalogRepository(root);
     const result = await buildSite({
       root,
       ...(values.out !== undefined ? { out: path.resolve(root, values.out) } : {}),
@@ -38,7 +58,8 @@ export async function siteCommand(root: string, args: string[], output: Output):
     return 0;
   }
   if (sub === 'dev') {
-    if (values.out !== undefined) throw new UsageError('site dev takes no --out (site build does)');
+    const { values } = parseCommand(SITE_HELP.dev, rest);
+    await requireCatalogRepository(root);
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
       throw new UsageError(`--port must be a port number, not "${values.port}"`);
@@ -49,9 +70,8 @@ export async function siteCommand(root: string, args: string[], output: Output):
       ...(values.base !== undefined ? { base: values.base } : {}),
     });
   }
+  const both = `${usageLine(SITE_HELP.build)} | ${usageLine(SITE_HELP.dev)}`;
   throw new UsageError(
-    sub === undefined
-      ? `site needs a subcommand: ${SITE_USAGE}`
-      : `unknown site subcommand "${sub}": ${SITE_USAGE}`,
+    sub === undefined ? `site needs a subcommand: ${both}` : `unknown site subcommand "${sub}": ${both}`,
   );
 }

@@ -1,18 +1,37 @@
 /**
  * `chartroom status`: the registries' status as a table or JSON; the data is src/sync/status.ts.
  */
-import { parseArgs } from 'node:util';
+import { requireCatalogRepository } from '../../config/catalog-repository.ts';
 import { registryStatuses, type RegistryStatus } from '../../sync/status.ts';
+import { parseCommand, type CommandHelp } from '../help.ts';
 import type { Output } from '../output.ts';
 
-export const STATUS_USAGE = 'chartroom status [--json]';
+export const STATUS_HELP = {
+  command: 'status',
+  summary:
+    "Shows each registry's kind, interval, last check, last change, counts and status (ok, its error, or failed versions), from the registry files and what the last syncs wrote.",
+  options: {
+    json: { type: 'boolean', does: 'print the statuses as JSON' },
+    check: {
+      type: 'boolean',
+      does: 'exit 1 when a registry is in error or has failed versions (for scripts and CI)',
+    },
+  },
+  notes: [
+    'exit codes: 0 the status was shown, whatever it is (as flux get and kubectl get do); with --check,',
+    '1 when a registry is in error or has failed versions; 2 bad configuration, or not a catalog repository',
+  ],
+} as const satisfies CommandHelp;
 
 export async function statusCommand(root: string, args: string[], output: Output): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true });
+  const { values } = parseCommand(STATUS_HELP, args);
+  await requireCatalogRepository(root);
   const rows = await registryStatuses(root);
+  // like `flux get`, status reports and exits 0; --check turns a registry that is not ok into exit 1
+  const exitCode = values.check && rows.some((r) => r.error || r.failedVersions.length > 0) ? 1 : 0;
   if (values.json) {
     output.out(JSON.stringify({ registries: rows }, null, 2));
-    return 0;
+    return exitCode;
   }
   printTable(rows, output);
   for (const r of rows) {
@@ -24,7 +43,7 @@ export async function statusCommand(root: string, args: string[], output: Output
       );
     }
   }
-  return 0;
+  return exitCode;
 }
 
 /** Never "ok" while anything of the registry is failing (the site's status says the same). */

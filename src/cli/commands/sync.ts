@@ -2,7 +2,7 @@
  * `chartroom sync`: arguments, progress lines per registry, the summary or the --json report,
  * and GitHub Actions output.
  */
-import { parseArgs } from 'node:util';
+import { requireCatalogRepository } from '../../config/catalog-repository.ts';
 import { createRedactor } from '../../credentials/redact.ts';
 import { UsageError } from '../../errors.ts';
 import { describeWait } from '../../sync/deadlines.ts';
@@ -11,26 +11,41 @@ import { parseShard } from '../../sync/shard.ts';
 import type { RegistryReport } from '../../sync/registry-sync.ts';
 import { reportToGitHub } from '../github.ts';
 import { syncSummary } from '../sync-summary.ts';
+import { parseCommand, type CommandHelp } from '../help.ts';
 import { paint, type Output } from '../output.ts';
 
-export const SYNC_USAGE =
-  'chartroom sync [--registry NAME]... [--force] [--retry-failed] [--no-commit] [--push [--branch NAME]] [--shard I/N] [--json]';
+export const SYNC_HELP = {
+  command: 'sync',
+  summary:
+    "Checks the registries that are due (each registry file's interval), writes what changed to catalog/ and commits it.",
+  options: {
+    registry: {
+      type: 'string',
+      multiple: true,
+      value: 'NAME',
+      does: 'sync this registry, whatever its interval',
+    },
+    force: { type: 'boolean', does: 'sync every registry now, due or not (except interval: 0 ones)' },
+    'retry-failed': {
+      type: 'boolean',
+      does: 'also retry the versions given up (after maxAttempts) or waiting for their next retry',
+    },
+    'no-commit': { type: 'boolean', does: 'write catalog/ but make no git commit' },
+    push: { type: 'boolean', does: 'push the commit (rebasing on a concurrent push)' },
+    branch: { type: 'string', value: 'NAME', does: 'the branch --push pushes to (default: the current one)' },
+    shard: {
+      type: 'string',
+      value: 'I/N',
+      does: 'sync only shard I of N of the registries, without committing (chartroom merge joins them)',
+    },
+    json: { type: 'boolean', does: 'print the sync report as JSON on stdout' },
+  },
+  notes: ['exit codes: 0 all good, 1 a registry or version failed, 2 bad configuration or usage'],
+} as const satisfies CommandHelp;
 
 export async function syncCommand(root: string, args: string[], output: Output): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      registry: { type: 'string', multiple: true },
-      force: { type: 'boolean' },
-      'retry-failed': { type: 'boolean' },
-      'no-commit': { type: 'boolean' },
-      push: { type: 'boolean' },
-      branch: { type: 'string' },
-      json: { type: 'boolean' },
-      shard: { type: 'string' },
-    },
-    strict: true,
-  });
+  const { values } = parseCommand(SYNC_HELP, args);
+  await requireCatalogRepository(root);
   if (values.branch !== undefined && values.push !== true) throw new UsageError('--branch goes with --push');
   const redactor = createRedactor();
   const sync = createSync({

@@ -6,7 +6,7 @@
  * writes all of it to the job summary.
  */
 import { appendFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { requireCatalogRepository } from '../../config/catalog-repository.ts';
 import { loadRegistries } from '../../config/load.ts';
 import { formatInterval } from '../../config/duration.ts';
 import { loadSettings, SETTINGS_FILE } from '../../config/settings.ts';
@@ -20,9 +20,34 @@ import type { RegistryDefinition } from '../../config/types.ts';
 import { createRedactor } from '../../credentials/redact.ts';
 import { checkConnections } from '../../sync/connect.ts';
 import { describeWait } from '../../sync/deadlines.ts';
+import { parseCommand, type CommandHelp } from '../help.ts';
 import { paint, type Output } from '../output.ts';
 
-export const VALIDATE_USAGE = 'chartroom validate [--base REF] [--connect [--registry NAME]...]';
+export const VALIDATE_HELP = {
+  command: 'validate',
+  summary:
+    'Checks chartroom.yaml and every registry and credential file, printing every problem, then lists the credential-to-host bindings the change adds or alters. This is what the pull-request check runs. With --connect it then reaches each registry with its credential (the sync workflow runs it after merge); it writes nothing.',
+  options: {
+    base: {
+      type: 'string',
+      value: 'REF',
+      does: 'list the bindings added or changed since this git revision (default: origin/$GITHUB_BASE_REF)',
+    },
+    connect: {
+      type: 'boolean',
+      does: 'also reach each registry with its credential (one index.yaml GET, or OCI /v2/ and one tags list)',
+    },
+    registry: {
+      type: 'string',
+      multiple: true,
+      value: 'NAME',
+      does: 'with --connect, reach only these registries',
+    },
+  },
+  notes: [
+    'exit codes: 0 all valid (and reachable), 1 a registry could not be reached, 2 a problem was found',
+  ],
+} as const satisfies CommandHelp;
 
 /**
  * Checks chartroom.yaml and every registry and credential file; exit 2 on any problem. This is
@@ -35,17 +60,8 @@ export async function validateCommand(
   output: Output,
   env: Env = process.env,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      base: { type: 'string' },
-      // --connect: also reach each registry with its credential (one index GET, or /v2/ and one tags list)
-      connect: { type: 'boolean' },
-      // --registry NAME: with --connect, reach only these registries
-      registry: { type: 'string', multiple: true },
-    },
-    strict: true,
-  });
+  const { values } = parseCommand(VALIDATE_HELP, args);
+  await requireCatalogRepository(root);
   if (values.base?.startsWith('-')) throw new UsageError(`--base ${values.base}: not a git revision`);
   if (values.registry && values.connect !== true) throw new UsageError('--registry goes with --connect');
   const lines: string[] = [];

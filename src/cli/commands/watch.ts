@@ -2,7 +2,7 @@
  * `chartroom watch`: a line per run that synced something, until SIGINT or SIGTERM; the loop is
  * src/sync/watch.ts.
  */
-import { parseArgs } from 'node:util';
+import { requireCatalogRepository } from '../../config/catalog-repository.ts';
 import { createRedactor } from '../../credentials/redact.ts';
 import { UsageError } from '../../errors.ts';
 import { createCatalogGit } from '../../git/repo.ts';
@@ -10,16 +10,22 @@ import { describeWait } from '../../sync/deadlines.ts';
 import { createSync } from '../../sync/run.ts';
 import { watch } from '../../sync/watch.ts';
 import { paint, type Output } from '../output.ts';
+import { parseCommand, type CommandHelp } from '../help.ts';
 
-export const WATCH_USAGE = 'chartroom watch [--push [--branch NAME]]';
+export const WATCH_HELP = {
+  command: 'watch',
+  summary:
+    'Syncs each registry when it is due, in a loop, until Ctrl+C or SIGTERM (the sync in progress finishes first); a line per run that synced something.',
+  options: {
+    push: { type: 'boolean', does: 'push each commit it makes' },
+    branch: { type: 'string', value: 'NAME', does: 'the branch --push pushes to (default: the current one)' },
+  },
+} as const satisfies CommandHelp;
 
 /** Runs until SIGINT or SIGTERM; the sync in progress then finishes before the process exits. */
 export async function watchCommand(root: string, args: string[], output: Output): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { push: { type: 'boolean' }, branch: { type: 'string' } },
-    strict: true,
-  });
+  const { values } = parseCommand(WATCH_HELP, args);
+  await requireCatalogRepository(root);
   if (values.branch !== undefined && values.push !== true) throw new UsageError('--branch goes with --push');
   // a push that cannot tell its branch stops watch now, not at every run
   const git = createCatalogGit(root);

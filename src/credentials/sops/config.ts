@@ -20,9 +20,11 @@ export async function creationRuleFor(root: string, file: string): Promise<Creat
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new ChartroomError(
       'SopsConfigMissing',
-      missing ? '.sops.yaml does not exist' : `.sops.yaml does not parse: ${(error as Error).message}`,
+      missing
+        ? '.sops.yaml does not exist: create .sops.yaml naming the age recipients to encrypt credentials to, or run chartroom init (it writes one)'
+        : `.sops.yaml does not parse: ${(error as Error).message}`,
       {
-        hint: 'add a .sops.yaml with creation_rules: [{path_regex: registries/credentials/.*\\.yaml$, age: age1…}]',
+        hint: 'a .sops.yaml with creation_rules: [{path_regex: registries/credentials/.*\\.yaml$, age: age1…}]',
       },
     );
   }
