@@ -57,24 +57,30 @@ export async function correctChartMetadataOnce(
   return result;
 }
 
-/** A chart.json with each stored version's appVersion and deprecated, and latest's chart-level fields, from Chart.yaml. */
-async function correctedChart(
+/**
+ * A chart.json with each stored version's appVersion and deprecated, and latest's chart-level
+ * fields, from its stored Chart.yaml. Also what a sync writes for a chart whose part was changed
+ * by hand, where the document's own fields cannot be trusted to be Chart.yaml's.
+ */
+export async function correctedChart(
   store: CatalogStore,
   doc: CatalogChart,
-  counts: { read: number },
+  counts: { read: number } = { read: 0 },
 ): Promise<CatalogChart> {
-  let latest: ChartYamlMeta | undefined;
-  const versions = [];
-  for (const v of doc.versions) {
-    if (!v.files.includes('Chart.yaml')) {
-      versions.push(v);
-      continue;
-    }
-    counts.read++;
-    const meta = await storedChartYaml(store, doc.registry, doc.name, v.version);
-    if (v.version === doc.latest) latest = meta;
-    versions.push(meta ? withChartYaml(v, meta) : v);
-  }
+  // a chart's stored files are read at once (a few, `keep` of them): the correction is I/O bound
+  const metas = await Promise.all(
+    doc.versions.map((v) =>
+      v.files.includes('Chart.yaml')
+        ? storedChartYaml(store, doc.registry, doc.name, v.version)
+        : Promise.resolve(undefined),
+    ),
+  );
+  counts.read += doc.versions.filter((v) => v.files.includes('Chart.yaml')).length;
+  const versions = doc.versions.map((v, i) => {
+    const meta = metas[i];
+    return meta ? withChartYaml(v, meta) : v;
+  });
+  const latest: ChartYamlMeta | undefined = metas[doc.versions.findIndex((v) => v.version === doc.latest)];
   return latest ? withChartLevel({ ...doc, versions }, latest) : { ...doc, versions };
 }
 

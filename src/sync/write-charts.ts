@@ -13,6 +13,7 @@ import type { VersionDescription } from '../sources/types.ts';
 import { chartRecord, latestListed, versionRecord, withChartYaml } from './catalog-records.ts';
 import type { Fetched } from './fetch-versions.ts';
 import type { ChartPlan, RegistryPlan } from './plan.ts';
+import { correctedChart } from './chart-metadata.ts';
 import { storedChartYaml } from './stored-chart-yaml.ts';
 
 export interface SettledChart {
@@ -141,6 +142,8 @@ export async function writeCharts(
   plan: RegistryPlan,
   fetched: readonly Fetched[][],
   now: Date,
+  /** the registry's part was changed by hand: its metadata is read again from the stored Chart.yaml files */
+  handEdited = false,
 ): Promise<CatalogChart[]> {
   for (const chart of plan.removeCharts) await store.removeChart(registry.name, chart);
   const nowIso = now.toISOString();
@@ -153,7 +156,8 @@ export async function writeCharts(
       continue;
     }
     const meta = await latestMeta(store, registry.name, chart, settled);
-    const doc = chartRecord(registry.name, chart.chart, versions, () => meta, chart.old);
+    const record = chartRecord(registry.name, chart.chart, versions, () => meta, chart.old);
+    const doc = handEdited ? await correctedChart(store, record) : record;
     await store.writeChart(doc);
     for (const version of deleteFiles) await store.removeVersionFiles(registry.name, chart.chart, version);
     written.push(doc);
