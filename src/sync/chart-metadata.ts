@@ -9,6 +9,7 @@
  * mark and the next run does it all again, to the same result.
  */
 import type { CatalogStore } from '../catalog/store.ts';
+import { failpoint } from '../failpoint.ts';
 import type { CatalogChart } from '../catalog/types.ts';
 import type { ChartYamlMeta } from '../chart/metadata.ts';
 import { withChartYaml } from './catalog-records.ts';
@@ -48,6 +49,7 @@ export async function correctChartMetadataOnce(
     for (const doc of charts.values()) {
       const corrected = await correctedChart(store, doc, result);
       if (await store.writeChart(corrected)) result.charts++;
+      failpoint('mid-chart-metadata');
     }
   }
   if (complete) {
