@@ -106,7 +106,7 @@ describe('HTTP chart repositories', () => {
     expect(await readFile(chartFile('own', 'nu'), 'utf8')).toBe(before);
   });
   // ChartMuseum writes Go's zero time for a chart it has no date for
-  it("Go's zero time as created, in any spelling, is unset: the version gets the first-seen time, marked, kept out of updated and lastChange", async () => {
+  it("Go's zero time as created, in any spelling, is unset: version, chart and registry get the first-seen time, the version marked firstSeen, which updated and lastChange leave out", async () => {
     const unset = [
       '0001-01-01T00:00:00Z',
       '0001-01-01T00:00:00.000Z',
