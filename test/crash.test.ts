@@ -4,11 +4,12 @@
  * sync cleans up and completes the work.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stableStringify } from '../src/catalog/json.ts';
 import { catalogProblems } from './helpers/catalog-check.ts';
 import { writeOwnChart } from './helpers/own-charts.ts';
 import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
@@ -73,6 +74,34 @@ describe('SIGKILL during a sync', () => {
       await expectSoundAndComplete();
     },
   );
+
+  it('in the one-time Chart.yaml correction of a catalog written before: the next sync does it whole', async () => {
+    expect((await syncProcess()).code).toBe(0);
+    // the catalog as an older chartroom wrote it: no keywords in chart.json, no mark
+    for (const chart of ['lambda', 'mu']) {
+      const file = path.join(repo.root, 'catalog', 'charts', 'own', chart, 'chart.json');
+      const doc = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      await writeFile(file, stableStringify({ ...doc, keywords: [] }));
+    }
+    await writeFile(path.join(repo.root, 'catalog', 'catalog.json'), stableStringify({ formatVersion: 1 }));
+    await repo.git.add('catalog').commit('catalog written by an older chartroom');
+    const killed = await syncProcess({ CHARTROOM_FAILPOINT: 'mid-chart-metadata' });
+    expect(killed.signal).toBe('SIGKILL');
+    await expectSoundAndComplete();
+    const log = execFileSync('git', ['log', '-1', '--format=%B'], { cwd: repo.root }).toString();
+    expect(log.split('\n')[0]).toMatch(/chart metadata/);
+    expect(log).toContain('catalog.json now records "chartMetadata": "Chart.yaml"');
+    for (const chart of ['lambda', 'mu']) {
+      const file = path.join(repo.root, 'catalog', 'charts', 'own', chart, 'chart.json');
+      expect((JSON.parse(await readFile(file, 'utf8')) as { keywords: string[] }).keywords).toEqual([
+        'test',
+        chart,
+      ]);
+    }
+    expect(await readFile(path.join(repo.root, 'catalog', 'catalog.json'), 'utf8')).toContain(
+      '"chartMetadata": "Chart.yaml"',
+    );
+  });
 
   it('at random times', async () => {
     // deterministic "random" delays, so a failure can be replayed

@@ -264,7 +264,8 @@ describe('registry-level faults keep the last good catalog', () => {
     expect(report.exitCode).toBe(0);
     expect(report.registries[0]!.added).toEqual([{ chart: 'nu', version: '1.1.0' }]);
     const doc = await chartDoc();
-    expect(doc.keywords).toEqual([]);
+    // the fetched archive's Chart.yaml is the authority: the aliased index fields are not used
+    expect(doc.keywords).toEqual(['test', 'nu']);
     expect(doc.maintainers).toEqual([]);
   });
 

@@ -106,7 +106,7 @@ describe('HTTP chart repositories', () => {
     expect(await readFile(chartFile('own', 'nu'), 'utf8')).toBe(before);
   });
   // ChartMuseum writes Go's zero time for a chart it has no date for
-  it("Go's zero time as created, in any spelling, is unset: version, chart and registry get the first-seen time", async () => {
+  it("Go's zero time as created, in any spelling, is unset: version, chart and registry get the first-seen time, the version marked firstSeen, which updated and lastChange leave out", async () => {
     const unset = [
       '0001-01-01T00:00:00Z',
       '0001-01-01T00:00:00.000Z',
@@ -124,12 +124,13 @@ describe('HTTP chart repositories', () => {
       expect((await sync(firstSeen)).exitCode).toBe(0);
       const check = async () => {
         const doc = await chartDoc();
-        expect(doc.versions.map((v) => [v.version, v.created])).toEqual([
-          ...versions.map((v) => [v, firstSeen.toISOString()]).reverse(),
-          ['0.9.0', '2024-01-01T00:00:00.000Z'],
+        expect(doc.versions.map((v) => [v.version, v.created, v.firstSeen])).toEqual([
+          ...versions.map((v) => [v, firstSeen.toISOString(), true]).reverse(),
+          ['0.9.0', '2024-01-01T00:00:00.000Z', undefined],
         ]);
-        expect(doc.updated).toBe(firstSeen.toISOString());
-        expect((await registryDoc()).lastChange).toBe(firstSeen.toISOString());
+        // latest's date is only when chartroom first saw it: no update time
+        expect(doc.updated).toBeUndefined();
+        expect((await registryDoc()).lastChange).toBe('2024-01-01T00:00:00.000Z');
       };
       await check();
       // first seen: a later sync that reads the chart's entries again leaves the times as they were
@@ -230,13 +231,16 @@ describe('OCI registries (the real distribution registry)', () => {
     expect((await registryDoc('oci')).failedVersions).toEqual([]);
   });
 
-  it("Go's zero time in org.opencontainers.image.created is unset: the first-seen time", async () => {
+  it("Go's zero time in org.opencontainers.image.created is unset: the first-seen time, marked", async () => {
     const firstSeen = '2026-03-04T05:06:07.000Z';
     expect((await sync(new Date(firstSeen), http)).exitCode).toBe(0);
     const doc = await chartDoc('oci', 'nu');
-    expect(doc.versions.map((v) => v.created)).toEqual([firstSeen, firstSeen]);
-    expect(doc.updated).toBe(firstSeen);
-    expect((await registryDoc('oci')).lastChange).toBe(firstSeen);
+    expect(doc.versions.map((v) => [v.created, v.firstSeen])).toEqual([
+      [firstSeen, true],
+      [firstSeen, true],
+    ]);
+    expect(doc.updated).toBeUndefined();
+    expect((await registryDoc('oci')).lastChange).toBeUndefined();
   });
 });
 

@@ -84,6 +84,7 @@ describe('sync of an HTTP chart repository', () => {
     });
     expect(registry.error).toBeUndefined();
     expect(JSON.parse(await readFile(path.join(repo.root, 'catalog', 'catalog.json'), 'utf8'))).toEqual({
+      chartMetadata: 'Chart.yaml',
       formatVersion: 1,
     });
   });

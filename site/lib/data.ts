@@ -207,10 +207,14 @@ function keywordCounts(charts: SiteChart[]): Array<[string, number]> {
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
-/** Charts by the time of their latest version, newest first. */
+/**
+ * Charts by the time of their latest version, newest first. A latest version dated only by when
+ * chartroom first saw it (`firstSeen`: its source gave no date) says nothing of when the chart
+ * changed, so its chart is left out (else a first sync would list every such chart as changed today).
+ */
 export function recentlyUpdated(charts: SiteChart[], count: number): SiteChart[] {
   return charts
-    .filter((c) => c.updated)
+    .filter((c) => c.updated && !c.latestEntry?.firstSeen)
     .sort((a, b) => (b.updated ?? '').localeCompare(a.updated ?? '') || a.name.localeCompare(b.name))
     .slice(0, count);
 }
@@ -220,10 +224,15 @@ export interface FeedEntry {
   version: CatalogVersion;
 }
 
-/** The newest versions (by created), across the given charts. */
+/**
+ * The newest versions (by created), across the given charts. A version dated only by when
+ * chartroom first saw it is left out: an Atom entry needs a real `updated`, and a first sync
+ * would otherwise fill the feed with today.
+ */
 export function newestVersions(charts: SiteChart[], count: number): FeedEntry[] {
   const entries: FeedEntry[] = [];
-  for (const chart of charts) for (const version of chart.versions) entries.push({ chart, version });
+  for (const chart of charts)
+    for (const version of chart.versions) if (!version.firstSeen) entries.push({ chart, version });
   return entries
     .sort(
       (a, b) =>

@@ -10,14 +10,14 @@
  * leaves such a registry's part as it is and says which, so that only that registry fails.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { writeFile as writeFileCallback } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { failpoint } from '../failpoint.ts';
 import { stableStringify } from './json.ts';
 import { listDirectories, readCatalogFile } from './read.ts';
-import { FORMAT_VERSION, type CatalogChart, type CatalogRegistry } from './types.ts';
+import { CHART_METADATA, FORMAT_VERSION, type CatalogChart, type CatalogRegistry } from './types.ts';
 
 export const CATALOG_DIR = 'catalog';
 
@@ -47,6 +47,18 @@ export interface CatalogStore {
    */
   checkVersionFiles(doc: CatalogChart): Promise<string[]>;
   writeVersionFiles(registry: string, chart: string, version: string, files: Map<string, Buffer>): Promise<void>;
+  /** one stored file of a version; undefined when it is not there or larger than maxBytes */
+  readVersionFile(
+    registry: string,
+    chart: string,
+    version: string,
+    file: string,
+    maxBytes: number,
+  ): Promise<Buffer | undefined>;
+  /** whether catalog.json says chart.json's metadata comes from the stored Chart.yaml files */
+  chartMetadataFromChartYaml(): Promise<boolean>;
+  /** records that in catalog.json (once every chart.json was corrected to it) */
+  markChartMetadataFromChartYaml(): Promise<boolean>;
   removeVersionFiles(registry: string, chart: string, version: string): Promise<void>;
   removeChart(registry: string, chart: string): Promise<void>;
   removeRegistry(registry: string): Promise<void>;
@@ -111,7 +123,34 @@ export function createCatalogStore(root: string): CatalogStore {
       const file = path.join(dir, 'catalog.json');
       // a catalog.json that does not parse, or names another format, is not overwritten
       if (await readCatalogFile(root, file, 'catalog')) return;
-      await writeIfChanged(file, stableStringify({ formatVersion: FORMAT_VERSION }));
+      // a new catalog has nothing written the old way to correct
+      await writeIfChanged(
+        file,
+        stableStringify({ formatVersion: FORMAT_VERSION, chartMetadata: CHART_METADATA }),
+      );
+    },
+
+    async chartMetadataFromChartYaml() {
+      const doc = await readCatalogFile(root, path.join(dir, 'catalog.json'), 'catalog');
+      return doc?.chartMetadata === CHART_METADATA;
+    },
+
+    async markChartMetadataFromChartYaml() {
+      const file = path.join(dir, 'catalog.json');
+      const doc = await readCatalogFile(root, file, 'catalog');
+      return writeIfChanged(file, stableStringify({ ...doc, formatVersion: FORMAT_VERSION, chartMetadata: CHART_METADATA }));
+    },
+
+    async readVersionFile(registry, chart, version, file, maxBytes) {
+      const target = path.join(chartDir(registry, chart), version, file);
+      try {
+        // a stored file is the catalog's own, but may have been edited by hand: capped all the same
+        if ((await stat(target)).size > maxBytes) return undefined;
+        return await readFile(target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
     },
 
     async cleanup() {

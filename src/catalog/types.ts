@@ -9,7 +9,14 @@ export const FORMAT_VERSION = 1;
 /** catalog/catalog.json */
 export interface CatalogFormat {
   formatVersion: typeof FORMAT_VERSION;
+  /**
+   * "Chart.yaml": every chart.json takes its metadata from the stored Chart.yaml where there is
+   * one. Written once, by the sync that corrected a catalog written before (or with a new one).
+   */
+  chartMetadata?: typeof CHART_METADATA;
 }
+
+export const CHART_METADATA = 'Chart.yaml';
 
 /** As Chart.yaml gives it; chart/metadata.ts has the same shape for what it reads. */
 export interface CatalogMaintainer {
@@ -27,6 +34,8 @@ export interface CatalogVersion {
   manifestDigest?: string;
   /** ISO 8601: the index `created`, OCI's image.created, else when chartroom first saw it */
   created: string;
+  /** present (true) only when `created` is when chartroom first saw the version: the source gave no date */
+  firstSeen?: true;
   deprecated: boolean;
   /** gone upstream; kept here */
   removed: boolean;

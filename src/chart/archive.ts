@@ -12,6 +12,7 @@ import { Parser, type ReadEntry } from 'tar';
 import { load, FAILSAFE_SCHEMA } from 'js-yaml';
 import { ChartroomError } from '../errors.ts';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './limits.ts';
+import { chartYamlMeta, type ChartYamlMeta } from './metadata.ts';
 import { withoutTrailingSlashes } from '../slashes.ts';
 
 export const KEPT_FILES = ['Chart.yaml', 'README.md', 'values.yaml', 'values.schema.json'] as const;
@@ -20,6 +21,8 @@ export type KeptFile = (typeof KEPT_FILES)[number];
 export interface ChartFiles {
   /** the kept files at the chart's root, by name */
   files: Map<KeptFile, Buffer>;
+  /** what its Chart.yaml says of chart.json's fields: their authority (see README, "The catalog format") */
+  chartYaml: ChartYamlMeta;
 }
 
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
@@ -42,8 +45,8 @@ export async function readChartArchive(
   const { name, version } = expected;
   if (entries === 0)
     throw new ChartroomError('ArchiveInvalid', `${name} ${version}: the chart archive is empty`);
-  checkKeptFiles(files, expected, top);
-  return { files };
+  const chartYaml = checkKeptFiles(files, expected, top);
+  return { files, chartYaml };
 }
 
 async function gunzipArchive(
@@ -135,7 +138,7 @@ function checkKeptFiles(
   files: Map<KeptFile, Buffer>,
   { name, version }: { name: string; version: string },
   top: string | undefined,
-): void {
+): ChartYamlMeta {
   const chartYaml = files.get('Chart.yaml');
   if (!chartYaml) {
     throw new ChartroomError(
@@ -146,9 +149,9 @@ function checkKeptFiles(
       },
     );
   }
-  checkChartYaml(chartYaml, name, version);
+  const meta = chartYamlMeta(checkChartYaml(chartYaml, name, version));
   const schema = files.get('values.schema.json');
-  if (!schema) return;
+  if (!schema) return meta;
   try {
     JSON.parse(schema.toString('utf8'));
   } catch (error) {
@@ -157,6 +160,7 @@ function checkKeptFiles(
       `${name} ${version}: values.schema.json is not JSON: ${(error as Error).message}`,
     );
   }
+  return meta;
 }
 
 /**
@@ -196,11 +200,10 @@ function checkEntry(entry: ReadEntry, p: string, limits: ArchiveLimits): string 
 }
 
 /** The archive's Chart.yaml must be the chart and version the index (or the OCI tag) promised. */
-function checkChartYaml(source: Buffer, name: string, version: string): void {
+function checkChartYaml(source: Buffer, name: string, version: string): unknown {
   let data: unknown;
   try {
-    // Failsafe schema: every scalar a string, so `version: 1.10` is not read as the float 1.1.
-    data = load(source.toString('utf8'), { schema: FAILSAFE_SCHEMA, maxAliases: 0 });
+    data = parseChartYaml(source);
   } catch (error) {
     throw new ChartroomError(
       'ChartInvalid',
@@ -217,4 +220,14 @@ function checkChartYaml(source: Buffer, name: string, version: string): void {
       { hint: 'the repository index and the archive disagree: ask the publisher to reindex' },
     );
   }
+  return data;
+}
+
+/**
+ * A Chart.yaml as the archive check reads it (and the catalog's stored copy is read again):
+ * failsafe schema, every scalar a string, so `version: 1.10` is not read as the float 1.1; no
+ * aliases. Throws on YAML that does not parse.
+ */
+export function parseChartYaml(source: Buffer): unknown {
+  return load(source.toString('utf8'), { schema: FAILSAFE_SCHEMA, maxAliases: 0 });
 }

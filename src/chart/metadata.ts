@@ -90,3 +90,40 @@ function rfc3339Ms(text: string): number {
   const match = RFC3339.exec(text.trim());
   return match ? Date.parse(`${match[1]}T${match[2]}${match[3]!.toUpperCase()}`) : NaN;
 }
+
+/** What a chart's Chart.yaml says of the fields chart.json records: the authority once the archive is read. */
+export type ChartYamlMeta = Pick<
+  ChartVersionMeta,
+  'appVersion' | 'description' | 'icon' | 'home' | 'sources' | 'keywords' | 'maintainers' | 'deprecated'
+>;
+
+/**
+ * The chart.json fields of a parsed Chart.yaml (read with the failsafe schema, every scalar a
+ * string, as archive.ts reads it): untrusted, so each field is taken only in the shape it must
+ * have. Every field is set (a list empty, `deprecated` false, an optional one left out when
+ * absent): Chart.yaml is the whole answer, not a patch over the index entry.
+ */
+export function chartYamlMeta(data: unknown): ChartYamlMeta {
+  const c =
+    data !== null && typeof data === 'object' && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : {};
+  const meta: ChartYamlMeta = {
+    sources: strList(c.sources),
+    keywords: strList(c.keywords),
+    maintainers: maintainers(c.maintainers),
+    // YAML's spellings of true (the failsafe schema leaves them strings)
+    deprecated:
+      c.deprecated === true ||
+      (typeof c.deprecated === 'string' && /^(?:true|True|TRUE)$/.test(c.deprecated)),
+  };
+  const optional = {
+    appVersion: str(c.appVersion),
+    description: str(c.description),
+    icon: str(c.icon),
+    home: str(c.home),
+  };
+  for (const [key, value] of Object.entries(optional))
+    if (value !== undefined) (meta as unknown as Record<string, unknown>)[key] = value;
+  return meta;
+}

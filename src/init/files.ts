@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stableStringify } from '../catalog/json.ts';
-import { FORMAT_VERSION } from '../catalog/types.ts';
+import { CHART_METADATA, FORMAT_VERSION } from '../catalog/types.ts';
 
 /** The package root: where package.json and templates/ are. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,7 +49,8 @@ export async function contentOf(
   entry: { file: string; template?: string },
   values: Placeholders,
 ): Promise<string> {
-  if (!entry.template) return stableStringify({ formatVersion: FORMAT_VERSION });
+  if (!entry.template)
+    return stableStringify({ formatVersion: FORMAT_VERSION, chartMetadata: CHART_METADATA });
   const text = await readFile(path.join(TEMPLATES, entry.template), 'utf8');
   return text
     .replaceAll('__CHARTROOM_VERSION__', values.version)

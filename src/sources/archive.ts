@@ -3,7 +3,8 @@
  * checked against the one the source stated (chart/digest.ts), then the archive read in memory
  * (chart/archive.ts refuses unsafe ones). Nothing reaches the catalog without passing both. An
  * OCI layer has already been checked against its manifest by the client, as every blob is; the
- * check here then cannot fail for it, and costs one more hash of the archive.
+ * check here then cannot fail for it, and costs one more hash of the archive. What the archive's
+ * Chart.yaml says of the version is its metadata from then on.
  */
 import { readChartArchive } from '../chart/archive.ts';
 import { verifyDigest } from '../chart/digest.ts';
@@ -26,11 +27,16 @@ export async function verifiedVersion(
   download: DownloadedArchive,
 ): Promise<FetchedVersion> {
   const digest = verifyDigest(download.archive, download.digest, `${registry}/${meta.chart} ${meta.version}`);
-  const { files } = await readChartArchive(download.archive, { name: meta.chart, version: meta.version });
+  const { files, chartYaml } = await readChartArchive(download.archive, {
+    name: meta.chart,
+    version: meta.version,
+  });
   return {
     digest,
     files,
     ...(download.manifestDigest ? { manifestDigest: download.manifestDigest } : {}),
-    ...(download.meta ? { meta: download.meta } : {}),
+    // the archive's Chart.yaml is the authority over the index entry and the OCI config blob
+    // (as `helm show chart`); `created` is not in it and stays the source's
+    meta: { ...download.meta, ...chartYaml },
   };
 }

@@ -75,8 +75,23 @@ export interface FetchedVersion {
   meta?: Partial<ChartVersionMeta>;
 }
 
+/** What a version's manifest alone says (OCI): its date and digests, without its archive. */
+export interface VersionDescription {
+  /** "sha256:<hex>" of the chart archive (the chart layer's digest) */
+  digest?: string;
+  manifestDigest?: string;
+  /** ISO 8601, from the manifest's `org.opencontainers.image.created`; undefined when it has none */
+  created?: string;
+}
+
 export interface RegistrySource {
   list(validators: Validators, hints?: ListHints): Promise<ListResult>;
+  /**
+   * A listed version's date and digests without its files, for a version outside `keep` whose
+   * listing says nothing of them (an OCI tag): one manifest request. Sources whose listing has
+   * them (an HTTP index) do not implement it.
+   */
+  describeVersion?(meta: ChartVersionMeta): Promise<VersionDescription>;
   /** one version's archive, its digest verified and its files read (see archive.ts) */
   fetchVersion(meta: ChartVersionMeta): Promise<FetchedVersion>;
 }

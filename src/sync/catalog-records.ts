@@ -2,7 +2,7 @@
  * The catalog documents a registry's sync writes, built from what it knows: the registry file,
  * the upstream metadata of each version, and what the catalog held before.
  */
-import type { ChartVersionMeta } from '../chart/metadata.ts';
+import type { ChartVersionMeta, ChartYamlMeta } from '../chart/metadata.ts';
 import { latestOf } from '../chart/version.ts';
 import type { CatalogChart, CatalogRegistry, CatalogVersion } from '../catalog/types.ts';
 import type { RegistryDefinition } from '../config/types.ts';
@@ -31,7 +31,7 @@ export function registryDoc(registry: RegistryDefinition, fields: Partial<Catalo
 export function versionRecord(
   meta: ChartVersionMeta,
   nowIso: string,
-  fetched: Pick<FetchedVersion, 'digest' | 'manifestDigest'> | undefined,
+  fetched: Partial<Pick<FetchedVersion, 'digest' | 'manifestDigest'>> | undefined,
 ): CatalogVersion {
   const record: CatalogVersion = {
     version: meta.version,
@@ -40,11 +40,29 @@ export function versionRecord(
     removed: false,
     files: [],
   };
+  // no date from the source: when chartroom first saw it, said so (kept out of "recently updated" and feeds)
+  if (!meta.created) record.firstSeen = true;
   if (meta.appVersion) record.appVersion = meta.appVersion;
   const digest = fetched?.digest ?? meta.digest;
   if (digest) record.digest = digest;
   if (fetched?.manifestDigest) record.manifestDigest = fetched.manifestDigest;
   return record;
+}
+
+/** A version's record with what its Chart.yaml says of it (appVersion, deprecated): their authority. */
+export function withChartYaml(record: CatalogVersion, chartYaml: ChartYamlMeta): CatalogVersion {
+  const { appVersion: _old, ...rest } = record;
+  return {
+    ...rest,
+    ...(chartYaml.appVersion ? { appVersion: chartYaml.appVersion } : {}),
+    deprecated: chartYaml.deprecated,
+  };
+}
+
+/** The version chart.json names `latest`: the newest not removed upstream, else the newest. */
+export function latestListed(versions: readonly CatalogVersion[]): string | undefined {
+  const current = versions.filter((v) => !v.removed);
+  return latestOf((current.length > 0 ? current : versions).map((v) => v.version));
 }
 
 export function chartRecord(
@@ -54,8 +72,7 @@ export function chartRecord(
   metaOf: (version: string) => ChartVersionMeta | undefined,
   old: CatalogChart | undefined,
 ): CatalogChart {
-  const current = versions.filter((v) => !v.removed);
-  const latest = latestOf((current.length > 0 ? current : versions).map((v) => v.version));
+  const latest = latestListed(versions);
   // OCI listings know only tags: chart-level fields then stay as the last full fetch left them
   const found = latest === undefined ? undefined : metaOf(latest);
   const meta = found?.partial ? undefined : found;
@@ -76,7 +93,9 @@ export function chartRecord(
   if (home) doc.home = home;
   if (latest) {
     doc.latest = latest;
-    doc.updated = versions.find((v) => v.version === latest)?.created;
+    // a first-seen date says nothing of when the chart changed: no `updated` then
+    const entry = versions.find((v) => v.version === latest);
+    if (entry && !entry.firstSeen) doc.updated = entry.created;
   }
   return doc;
 }

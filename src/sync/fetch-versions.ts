@@ -6,12 +6,14 @@
 import type { LimitFunction } from 'p-limit';
 import type { CatalogStore } from '../catalog/store.ts';
 import type { ChartPlan, FetchTask } from './plan.ts';
-import type { FetchedVersion, RegistrySource } from '../sources/types.ts';
+import type { FetchedVersion, RegistrySource, VersionDescription } from '../sources/types.ts';
 
 /** What fetching one version came to; its files are already written. */
 export type Fetched =
   | (Omit<FetchedVersion, 'files'> & { fileNames: string[] })
   | { republishedAs: string; previousDigest: string }
+  /** a `describe` task's answer: no files */
+  | { described: VersionDescription }
   | { error: { code: string; message: string } };
 
 export interface FetchDeps {
@@ -39,10 +41,18 @@ export async function fetchVersions(charts: readonly ChartPlan[], deps: FetchDep
   const outcomes: Fetched[][] = [];
   const writing = new Set<Promise<void>>();
 
-  async function fetchOne(chart: ChartPlan, { meta, refill }: FetchTask, done: (outcome: Fetched) => void) {
+  async function fetchOne(
+    chart: ChartPlan,
+    { meta, refill, describe }: FetchTask,
+    done: (outcome: Fetched) => void,
+  ) {
     // a version the deadline cut short was not attempted: no failure, no backoff, fetched next run
     if (deps.signal?.aborted) return;
     try {
+      if (describe) {
+        done({ described: deps.source.describeVersion ? await deps.source.describeVersion(meta) : {} });
+        return;
+      }
       const result = await deps.source.fetchVersion(meta);
       const before = chart.records.get(meta.version);
       // a listed version whose archive changed since it was recorded: flagged, its files not taken

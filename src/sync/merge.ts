@@ -11,6 +11,7 @@ import { loadRegistries } from '../config/load.ts';
 import { ChartroomError, ConfigErrors } from '../errors.ts';
 import { createCatalogGit, type CatalogGit } from '../git/repo.ts';
 import { isCatalogFile } from './catalog-files.ts';
+import { correctChartMetadataOnce } from './chart-metadata.ts';
 import { commitMessage } from './message.ts';
 import type { RegistryReport } from './registry-sync.ts';
 import { SHARD_REPORT, type SyncReport } from './run.ts';
@@ -98,7 +99,9 @@ export async function mergeShards(
     }
   }
   const result: MergeResult = { registries: reports, pruned, exitCode: anyFailed(reports) ? 1 : 0 };
-  const message = commitMessage(reports, pruned);
+  // the shards leave the one-time Chart.yaml correction to the merged catalog (chart-metadata.ts)
+  const correction = await correctChartMetadataOnce(store, new Set());
+  const message = commitMessage(reports, pruned, correction);
   const sha = await git.commitPath(CATALOG_DIR, message, { ours: isCatalogFile });
   if (sha) {
     result.commit = sha;

@@ -1,3 +1,4 @@
+import type { ChartMetadataCorrection } from './chart-metadata.ts';
 import type { RegistryReport } from './registry-sync.ts';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -85,12 +86,20 @@ export function unchangedWords(reports: RegistryReport[]): string {
 }
 
 /** The commit message: a subject that says what changed (`sync: 3 new versions in 2 registries`) and a body that lists it. */
-export function commitMessage(reports: RegistryReport[], pruned: string[]): string {
-  const subject = `sync: ${changeParts(reports, pruned).join(', ') || 'update catalog'}`;
+export function commitMessage(
+  reports: RegistryReport[],
+  pruned: string[],
+  correction?: ChartMetadataCorrection,
+): string {
+  const parts = changeParts(reports, pruned);
+  if (correction && correction.charts > 0)
+    parts.push(`chart metadata of ${plural(correction.charts, 'chart', 'charts')} read from its Chart.yaml`);
+  const subject = `sync: ${parts.join(', ') || (correction?.marked ? 'chart metadata now from Chart.yaml' : 'update catalog')}`;
   const inRegistry = <T>(pick: (r: RegistryReport) => T[]) =>
     reports.flatMap((r) => pick(r).map((v) => ({ registry: r.name, ...v })));
 
   const lines: string[] = [];
+  if (correction) lines.push('', ...correctionLines(correction));
   const list = <T>(title: string, items: T[], show: (item: T) => string) => {
     if (items.length === 0) return;
     lines.push('', `${title}:`);
@@ -126,4 +135,16 @@ export function commitMessage(reports: RegistryReport[], pruned: string[]): stri
     (line) => line,
   );
   return [subject, ...lines].join('\n');
+}
+
+/** What the one-time correction did (chart-metadata.ts), for the commit's body. */
+function correctionLines({ charts, read, marked }: ChartMetadataCorrection): string[] {
+  return [
+    `Chart metadata: ${plural(charts, 'chart.json', 'chart.json files')} corrected from the ${plural(read, 'Chart.yaml', 'Chart.yaml files')} catalog/ stores (no download):`,
+    'keywords, maintainers, description, icon, home, sources and deprecated from the latest',
+    "version's Chart.yaml, appVersion and deprecated from each stored version's.",
+    ...(marked
+      ? ['catalog.json now records "chartMetadata": "Chart.yaml": no later sync does this again.']
+      : ['Some registry could not be read: the next sync finishes the correction.']),
+  ];
 }

@@ -381,10 +381,17 @@ const rows: Row[] = [
     want: {},
   },
   {
-    name: 'deprecated upstream: the flag follows the listing',
+    name: 'deprecated upstream: a version without stored Chart.yaml follows the listing',
+    registry: { keep: 1 },
+    catalog: [chart('a', [held('2.0.0'), listed('1.0.0', { deprecated: true })])],
+    listing: { versions: [up('a', '2.0.0'), up('a', '1.0.0')] },
+    want: { records: { a: ['2.0.0 +files', '1.0.0'] } },
+  },
+  {
+    name: 'deprecated upstream: a stored Chart.yaml outranks the index entry',
     catalog: [chart('a', [held('2.0.0'), held('1.0.0', { deprecated: true })])],
     listing: { versions: [up('a', '2.0.0', { deprecated: true }), up('a', '1.0.0')] },
-    want: { records: { a: ['2.0.0 +files deprecated', '1.0.0 +files'] } },
+    want: { records: { a: ['2.0.0 +files', '1.0.0 +files deprecated'] } },
   },
   {
     name: 'OCI tag-only listing (partial): deprecated stays as the last full fetch left it',

@@ -45,6 +45,11 @@ export interface FetchTask {
   meta: ChartVersionMeta;
   /** a listed version without files, now inside `keep`: its record stays, its files come */
   refill: boolean;
+  /**
+   * outside `keep`, listed without date or digest (an OCI tag): only its manifest is fetched
+   * (RegistrySource.describeVersion), for them; a refill then completes a record that has none
+   */
+  describe?: boolean;
 }
 
 export interface ChartPlan {
@@ -171,7 +176,9 @@ function planChart(
   const window = new Set(keep === 'all' ? order : order.slice(0, keep));
   for (const meta of candidates) {
     if (window.has(meta.version)) planned.fetch.push({ meta, refill: false });
-    else {
+    else if (meta.partial) {
+      planned.fetch.push({ meta, refill: false, describe: true });
+    } else {
       // Outside `keep`: metadata only, no download.
       records.set(meta.version, versionRecord(meta, cx.nowIso, undefined));
       cx.plan.added.push({ chart, version: meta.version });
@@ -181,8 +188,10 @@ function planChart(
     const meta = upstream.get(version);
     const failure = cx.failures.get(versionKey(chart, version));
     const due = !failure || isRetryDue(failure, cx.input.now, cx.input.retryFailed);
-    if (window.has(version) && v.files.length === 0 && meta && !v.removed && due)
-      planned.fetch.push({ meta, refill: true });
+    if (!meta || v.removed || !due || v.files.length > 0) continue;
+    if (window.has(version)) planned.fetch.push({ meta, refill: true });
+    // recorded before its manifest was read (an older chartroom): its manifest is read once
+    else if (meta.partial && !v.digest) planned.fetch.push({ meta, refill: true, describe: true });
   }
   return planned;
 }
@@ -199,8 +208,9 @@ function relisted(cx: Context, planned: ChartPlan, v: CatalogVersion): CatalogVe
   const next: CatalogVersion = { ...v };
   if (meta) {
     next.removed = false;
-    // an OCI tag listing does not know `deprecated`: it stays as the last full fetch left it
-    if (!meta.partial) next.deprecated = meta.deprecated;
+    // an OCI tag listing does not know `deprecated`, and a stored Chart.yaml outranks the index
+    // entry: it stays as the last full fetch left it
+    if (!meta.partial && !v.files.includes('Chart.yaml')) next.deprecated = meta.deprecated;
     if (meta.digest && v.digest && meta.digest !== v.digest) {
       // Never silently replace what people may have deployed: flag it, keep the old record.
       const flag = { chart, version: v.version, digest: meta.digest, previousDigest: v.digest };

@@ -143,7 +143,9 @@ function counts(
   let lastChange: string | undefined;
   for (const chart of charts) {
     versions += chart.versions.length;
-    for (const v of chart.versions) if (!lastChange || v.created > lastChange) lastChange = v.created;
+    // a first-seen date is not a change upstream (a first sync would make every registry "changed today")
+    for (const v of chart.versions)
+      if (!v.firstSeen && (!lastChange || v.created > lastChange)) lastChange = v.created;
   }
   return { charts: charts.length, versions, ...(lastChange ? { lastChange } : {}) };
 }

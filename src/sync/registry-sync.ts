@@ -139,7 +139,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     ...(input.deadline ? { signal: input.deadline.signal } : {}),
   });
   const late = input.deadline?.passed();
-  const written = await writeCharts(store, registry, plan, fetched, now);
+  const written = await writeCharts(store, registry, plan, fetched, now, input.checkFiles === true);
   const chartErrors = (listing.chartErrors ?? []).map((e) => ({ ...e, message: redact(e.message) }));
   const { report, doc } = recordSync({
     registry,

@@ -16,6 +16,8 @@ import { createHttpClient, type HttpClient } from '../http/client.ts';
 import { sourceFor } from '../sources/index.ts';
 import type { RegistrySource, SourceDefinition } from '../sources/types.ts';
 import { isCatalogFile } from './catalog-files.ts';
+import { correctChartMetadataOnce, type ChartMetadataCorrection } from './chart-metadata.ts';
+import { redactingStore } from './redacting-store.ts';
 import { deadlinesFrom, type Deadlines, type RegistryWait } from './deadlines.ts';
 import { dueAt, fingerprints } from './due.ts';
 import { acquireLock } from './lock.ts';
@@ -133,13 +135,18 @@ export function createSync(deps: SyncDependencies) {
         // left out of the commit, as they are: the part of a registry that could not be read, and
         // one changed by hand that this run did not sync (interval 0, another --registry)
         const unsynced = reports.filter((r) => r.status === 'skipped' && edits.registries.has(r.name));
-        const exclude = [...run.unreadable.keys(), ...unsynced.map((r) => r.name)].flatMap(registryPaths);
+        const left = [...run.unreadable.keys(), ...unsynced.map((r) => r.name)];
+        // a shard's catalog.json is not merged: `merge` corrects the merged catalog instead
+        const correction = options.shard
+          ? undefined
+          : await correctChartMetadataOnce(redactingStore(store, redactor), new Set(left));
         const report = await finish(git, options, isRepository, {
           registries: reports,
           pruned,
           state,
-          exclude,
+          exclude: left.flatMap(registryPaths),
           redactor,
+          correction,
         });
         await writeState(root, state);
         if (options.shard)
@@ -234,12 +241,14 @@ async function finish(
     state,
     exclude,
     redactor,
+    correction,
   }: {
     registries: RegistryReport[];
     pruned: string[];
     state: SyncState;
     exclude: string[];
     redactor: Redactor;
+    correction: ChartMetadataCorrection | undefined;
   },
 ): Promise<SyncReport> {
   const failed = registries.some(
@@ -252,7 +261,7 @@ async function finish(
     if (isRepository) report.uncommitted = !clean;
     return report;
   }
-  const message = commitMessage(registries, pruned);
+  const message = commitMessage(registries, pruned, correction);
   const sha = await git.commitPath(CATALOG_DIR, message, { ours: isCatalogFile, exclude });
   if (sha) {
     report.commit = sha;

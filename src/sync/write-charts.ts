@@ -9,15 +9,20 @@ import { compareNewestFirst } from '../chart/version.ts';
 import type { CatalogStore } from '../catalog/store.ts';
 import type { CatalogChart, CatalogVersion } from '../catalog/types.ts';
 import type { RegistryDefinition } from '../config/types.ts';
-import { chartRecord, versionRecord } from './catalog-records.ts';
+import type { VersionDescription } from '../sources/types.ts';
+import { chartRecord, latestListed, versionRecord, withChartYaml } from './catalog-records.ts';
 import type { Fetched } from './fetch-versions.ts';
 import type { ChartPlan, RegistryPlan } from './plan.ts';
+import { correctedChart } from './chart-metadata.ts';
+import { storedChartYaml } from './stored-chart-yaml.ts';
 
 export interface SettledChart {
   /** what chart.json lists, newest first */
   versions: CatalogVersion[];
   /** upstream metadata by version, completed by what the fetches brought (OCI config blobs) */
   metaOf: (version: string) => ChartVersionMeta | undefined;
+  /** the versions fetched in this run (their metaOf is their archive's Chart.yaml) */
+  fetched: ReadonlySet<string>;
   /** versions whose files go after chart.json is written */
   deleteFiles: string[];
 }
@@ -39,10 +44,16 @@ export function settleChart(
   plan.fetch.forEach(({ meta, refill }, i) => {
     const result = outcomes[i];
     if (!result || 'error' in result || 'republishedAs' in result) return;
+    const before = plan.records.get(meta.version);
+    if ('described' in result) {
+      const { described } = result;
+      if (refill && before) refilled.set(meta.version, describedRecord(before, described));
+      else added.push(versionRecord({ ...meta, ...pickCreated(described) }, nowIso, described));
+      return;
+    }
     const full: ChartVersionMeta = result.meta ? { ...meta, ...result.meta, partial: false } : meta;
     fetchedMeta.set(meta.version, full);
-    const before = plan.records.get(meta.version);
-    if (refill && before) refilled.set(meta.version, { ...before, files: result.fileNames });
+    if (refill && before) refilled.set(meta.version, refilledRecord(before, full, result));
     else added.push({ ...versionRecord(full, nowIso, result), files: result.fileNames });
   });
   const versions: CatalogVersion[] = [];
@@ -60,8 +71,68 @@ export function settleChart(
   return {
     versions,
     metaOf: (version) => fetchedMeta.get(version) ?? plan.upstream.get(version),
+    fetched: new Set(fetchedMeta.keys()),
     deleteFiles,
   };
+}
+
+const pickCreated = (d: VersionDescription) => (d.created ? { created: d.created } : {});
+
+/**
+ * A record an older chartroom wrote without reading the manifest (no digest, a first-seen date),
+ * completed by it: the manifest's date replaces the first-seen one; without one it is marked so.
+ */
+function describedRecord(before: CatalogVersion, described: VersionDescription): CatalogVersion {
+  const { firstSeen: _f, ...rest } = before;
+  return {
+    ...rest,
+    ...(described.digest ? { digest: described.digest } : {}),
+    ...(described.manifestDigest ? { manifestDigest: described.manifestDigest } : {}),
+    ...(described.created ? { created: described.created } : { firstSeen: true }),
+  };
+}
+
+/** A listed version now inside `keep`, fetched: its files, and what its Chart.yaml says of it. */
+function refilledRecord(
+  before: CatalogVersion,
+  full: ChartVersionMeta,
+  result: Extract<Fetched, { fileNames: string[] }>,
+): CatalogVersion {
+  const record = withChartYaml({ ...before, files: result.fileNames }, full);
+  // a record never fetched nor described (an older chartroom's OCI one) takes the date and digests now
+  if (!before.digest) {
+    record.digest = result.digest;
+    if (result.manifestDigest) record.manifestDigest = result.manifestDigest;
+    if (full.created) {
+      record.created = full.created;
+      delete record.firstSeen;
+    }
+  }
+  return record;
+}
+
+/**
+ * The metadata chart.json's chart-level fields come from: the latest version's Chart.yaml when
+ * its archive was read in this run; else, when its Chart.yaml is stored, the document's own
+ * fields if latest did not change (they came from that file: no read), or the stored file;
+ * else the listing's (undefined keeps the document's own, see chartRecord).
+ */
+async function latestMeta(
+  store: CatalogStore,
+  registry: string,
+  plan: ChartPlan,
+  settled: SettledChart,
+): Promise<ChartVersionMeta | undefined> {
+  const latest = latestListed(settled.versions);
+  if (latest === undefined) return undefined;
+  const listed = settled.metaOf(latest);
+  if (settled.fetched.has(latest)) return listed;
+  const record = settled.versions.find((v) => v.version === latest);
+  if (!record?.files.includes('Chart.yaml')) return listed;
+  if (plan.old?.latest === latest) return undefined;
+  const stored = await storedChartYaml(store, registry, plan.chart, latest);
+  if (!stored) return listed;
+  return { chart: plan.chart, version: latest, urls: [], ...listed, ...stored, partial: false };
 }
 
 /** Writes (or removes) every planned chart. Returns the chart documents written, for the counts. */
@@ -71,17 +142,22 @@ export async function writeCharts(
   plan: RegistryPlan,
   fetched: readonly Fetched[][],
   now: Date,
+  /** the registry's part was changed by hand: its metadata is read again from the stored Chart.yaml files */
+  handEdited = false,
 ): Promise<CatalogChart[]> {
   for (const chart of plan.removeCharts) await store.removeChart(registry.name, chart);
   const nowIso = now.toISOString();
   const written: CatalogChart[] = [];
   for (const [i, chart] of plan.charts.entries()) {
-    const { versions, metaOf, deleteFiles } = settleChart(chart, fetched[i] ?? [], registry.keep, nowIso);
+    const settled = settleChart(chart, fetched[i] ?? [], registry.keep, nowIso);
+    const { versions, deleteFiles } = settled;
     if (versions.length === 0) {
       if (chart.old) await store.removeChart(registry.name, chart.chart);
       continue;
     }
-    const doc = chartRecord(registry.name, chart.chart, versions, metaOf, chart.old);
+    const meta = await latestMeta(store, registry.name, chart, settled);
+    const record = chartRecord(registry.name, chart.chart, versions, () => meta, chart.old);
+    const doc = handEdited ? await correctedChart(store, record) : record;
     await store.writeChart(doc);
     for (const version of deleteFiles) await store.removeVersionFiles(registry.name, chart.chart, version);
     written.push(doc);

@@ -1,7 +1,8 @@
 /**
  * OCI registries as chart sources. Listing costs the tags requests (one per page) of each chart
  * repository and nothing else, so a quiet sync fetches no manifest and no blob; a version's
- * metadata and files come from its manifest, config blob and chart layer when it is fetched.
+ * metadata and files come from its manifest, config blob and chart layer when it is fetched, and
+ * a new version outside `keep` costs its manifest alone (describeVersion), once.
  */
 import pLimit from 'p-limit';
 import { DEFAULT_ARCHIVE_LIMITS } from '../../chart/limits.ts';
@@ -71,6 +72,19 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
       }
       chartErrors.sort((a, b) => (a.chart < b.chart ? -1 : 1));
       return { notModified: false, versions, problems: [], chartErrors, validators: {} };
+    },
+
+    // the manifest only (no config blob, no layer): the date and digests a first sync records for
+    // every version outside `keep`, once; the catalog keeps them, so no later sync asks again
+    async describeVersion(meta) {
+      const what = `${registry.name}/${meta.chart} ${meta.version}`;
+      const manifest = await client.manifest(repoOf(meta.chart), versionToTag(meta.version));
+      const helm = parseHelmManifest(manifest.json, what);
+      return {
+        digest: helm.layer.digest,
+        manifestDigest: manifest.digest,
+        ...(helm.created ? { created: helm.created } : {}),
+      };
     },
 
     async fetchVersion(meta) {
