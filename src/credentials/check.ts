@@ -64,8 +64,11 @@ export async function checkCredentials(
   } catch {
     // no credentials folder: fine when no registry names one
   }
+  let unreadableKey: string | undefined;
   const identities =
-    env.SOPS_AGE_KEY || env.SOPS_AGE_KEY_FILE ? await loadIdentities(env).catch(() => undefined) : undefined;
+    env.SOPS_AGE_KEY || env.SOPS_AGE_KEY_FILE
+      ? await loadIdentities(env).catch((error: Error) => void (unreadableKey = error.message))
+      : undefined;
   let decrypted = 0;
 
   for (const name of names) {
@@ -93,7 +96,7 @@ export async function checkCredentials(
     notes.push(
       identities
         ? `${decrypted} SOPS credential file(s) decrypted, MAC verified`
-        : 'no age key in the environment: SOPS files checked for structure and recipients, not decrypted',
+        : `${unreadableKey ?? 'no age key in the environment'}: SOPS files checked for structure and recipients, not decrypted`,
     );
   }
   const bindings = envBindingsHere(env, facts, errors, notes);
@@ -213,6 +216,7 @@ async function checkSopsFile(
 function withoutFileName(error: unknown, file: string): string {
   return isChartroomError(error)
     ? error.message
+        .replace(`cannot decrypt ${file}: `, 'cannot decrypt: ')
         .replace(`${file} is refused: `, 'refused: ')
         .replace(`${file}: `, '')
         .replace(`${file} `, '')
