@@ -11,6 +11,7 @@ import { safeUrl } from '../../http/safe-url.ts';
 import { verifiedVersion } from '../archive.ts';
 import type { ListResult, RegistrySource, SourceDefinition, Validators } from '../types.ts';
 import { parseHelmIndex } from './index-parse.ts';
+import { unauthorized } from '../unauthorized.ts';
 
 /** Fetches a chart the index lists by oci:// reference only (a chart mirrored into an OCI registry). */
 export type OciChartFetcher = (reference: string) => Promise<{ archive: Buffer; manifestDigest: string }>;
@@ -40,15 +41,16 @@ export function createHelmSource(
     };
     if (validators.etag) headers['if-none-match'] = validators.etag;
     if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
+    const auth = authFor();
     const response = await http.get(url, {
       headers,
-      auth: authFor(),
+      auth,
       maxBytes: DEFAULT_MAX_INDEX_BYTES,
       decompress: true,
       what: 'index',
     });
     if (response.status === 304) return { notModified: true };
-    expectOk(response, repo.name, 'index');
+    expectOk(response, 'index', auth);
     return {
       notModified: false,
       ...parseHelmIndex(response.body, repo.url, { known }),
@@ -59,13 +61,14 @@ export function createHelmSource(
   async function fetchArchive(meta: ChartVersionMeta): Promise<Buffer> {
     const url = meta.urls.find((u) => !u.startsWith('oci://'));
     if (!url) throw new ChartroomError('NoURL', `${meta.chart} ${meta.version}: no http(s) URL in the index`);
+    const auth = authFor(url);
     const response = await http.get(url, {
       headers: { accept: 'application/gzip, application/octet-stream, */*;q=0.5' },
-      auth: authFor(url),
+      auth,
       maxBytes: DEFAULT_ARCHIVE_LIMITS.maxArchiveBytes,
       what: 'chart archive',
     });
-    expectOk(response, repo.name, `${meta.chart} ${meta.version}`);
+    expectOk(response, `chart archive of ${meta.chart} ${meta.version}`, auth);
     return response.body;
   }
 
@@ -85,29 +88,29 @@ export function indexUrl(repoUrl: string): string {
   return new URL('index.yaml', repoUrl.endsWith('/') ? repoUrl : `${repoUrl}/`).href;
 }
 
-function expectOk(response: HttpResponse, registry: string, what: string): void {
+function expectOk(response: HttpResponse, what: string, auth: RequestAuth | undefined): void {
   if (response.status >= 200 && response.status < 300) return;
   const where = `GET ${safeUrl(response.url)} answered ${response.status}`;
   if (response.status === 401 || response.status === 403) {
-    throw new ChartroomError(
-      'AuthenticationFailed',
-      `unauthorized: authentication required: ${where} (${what} of registry ${registry})`,
-      {
-        hint: 'check the credential named in the registry file',
-      },
-    );
+    const sent = auth !== undefined && auth.origins.includes(new URL(response.url).origin);
+    throw unauthorized({
+      status: response.status,
+      url: response.url,
+      sent,
+      access: `permission to read the ${what}`,
+      // Helm's --pass-credentials: a chart on another host gets no credential unless the file says so
+      also:
+        auth && !sent ? 'if the credential should go to this host too, set passCredentials: true' : undefined,
+    });
   }
   if (response.status === 404) {
-    throw new ChartroomError(
-      'NotFound',
-      `${where}: the ${what} of registry ${registry} is not there; check the URL`,
-    );
+    throw new ChartroomError('NotFound', `${where}: the ${what} is not there; check the URL`);
   }
   if (response.status === 429) {
     throw new ChartroomError(
       'RateLimited',
-      `${where}: registry ${registry} is rate limiting; the next sync tries again`,
+      `${where}: the repository is rate limiting; the next sync tries again`,
     );
   }
-  throw new ChartroomError('HTTPError', `${where} for the ${what} of registry ${registry}`);
+  throw new ChartroomError('HTTPError', `${where} for the ${what}`);
 }

@@ -43,7 +43,7 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
     if (charts.length === 0) {
       throw new ChartroomError(
         'NoChartsFound',
-        `no charts found: registry ${registry.name} ${repositories === undefined ? 'offers no catalog (/v2/_catalog)' : `has no repositories under ${registry.url}`}`,
+        `no charts found: ${repositories === undefined ? `${ref.host} offers no catalog (/v2/_catalog)` : `no repositories under ${registry.url}`}`,
         {
           hint: `list the chart repositories under charts: in registries/${registry.name}.yaml (GHCR, Docker Hub and ECR have no catalog)`,
         },
