@@ -368,7 +368,8 @@ describe('version-level faults fail only that version', () => {
         res.end(archive);
       }),
       'DigestMismatch',
-      /digest mismatch/,
+      // the version's line already names the registry, chart and version
+      /^digest mismatch: the source says sha256:/,
     ],
     [
       'a redirect loop on the archive',

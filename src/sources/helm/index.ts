@@ -79,7 +79,7 @@ export function createHelmSource(
       const download = meta.urls.every((u) => u.startsWith('oci://'))
         ? await fetchOciChart(meta.urls[0]!)
         : { archive: await fetchArchive(meta) };
-      return verifiedVersion(repo.name, meta, { ...download, digest: meta.digest });
+      return verifiedVersion(meta, { ...download, digest: meta.digest });
     },
   };
 }

@@ -200,7 +200,7 @@ export function createOciClient(options: OciClientOptions) {
       if (actual !== digest) {
         throw new ChartroomError(
           'DigestMismatch',
-          `${registry}/${repo}: digest mismatch: the manifest names ${digest}, the blob is ${actual}`,
+          `digest mismatch: the manifest names ${digest}, the blob of ${options.host}/${repo} is ${actual}`,
         );
       }
       return response.body;

@@ -105,7 +105,7 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
       const what = `${registry.name}/${meta.chart} ${meta.version}`;
       const { manifest, helm, layer } = await pullChartLayer(client, repo, versionToTag(meta.version), what);
       const config = parseHelmConfig(await client.blob(repo, helm.config.digest, MAX_CONFIG_BYTES), what);
-      return verifiedVersion(registry.name, meta, {
+      return verifiedVersion(meta, {
         archive: layer,
         digest: helm.layer.digest,
         manifestDigest: manifest.digest,
