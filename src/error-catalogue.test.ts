@@ -36,7 +36,7 @@ const DECISIONS: Record<ErrorCode, Row> = {
   RateLimited: [Y, _, _, _, _, 1],
   HTTPError: [Y, _, Y, _, _, 1],
   NotFound: [_, _, Y, _, _, 1],
-  AuthenticationFailed: [_, _, Y, _, _, 1],
+  AuthenticationFailed: [_, _, _, _, _, 1],
   InsecureRealm: [_, _, _, _, _, 1],
   TooManyRedirects: [_, _, _, _, _, 1],
   InsecureRedirect: [_, _, _, _, _, 1],

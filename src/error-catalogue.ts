@@ -119,9 +119,10 @@ export const ERROR_CATALOGUE = {
     transient: false,
     where: OF_A_REQUEST,
     meaning:
-      '`unauthorized: authentication required`: the registry or its token service refused the credential, or wants one',
-    action: 'check the credential named in the registry file and its access, or add `credential: NAME`',
-    decisions: ['noCatalog'],
+      '`unauthorized: authentication required`: a 401 or 403 from the registry or its token service, on any request (the catalog too)',
+    action:
+      "check the credential's username and password, or replace it (`credential add NAME --host H`); 403: grant pull access",
+    decisions: [],
   },
   InsecureRealm: {
     transient: false,

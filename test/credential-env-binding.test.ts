@@ -107,13 +107,13 @@ describe('environment references bound where the secret enters the environment',
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('✓ good: 1 new');
     expect(result.stderr).toContain(
-      '✗ evil: registry evil: registries/credentials/evil.yaml password refers to $SOPS_AGE_KEY, which no credential may read',
+      '✗ evil: registries/credentials/evil.yaml password refers to $SOPS_AGE_KEY, which no credential may read',
     );
     expect(result.stderr).toContain(
-      `✗ grab: registry grab: registries/credentials/grab.yaml password refers to $GITHUB_TOKEN, which the sync's CHARTROOM_ENV_HOSTS does not bind to any host (it ignores: SOPS_AGE_KEY can never be bound: it decrypts every SOPS credential), so it is not read; if GITHUB_TOKEN may be sent to that host, bind it where the secret is put into the environment: CHARTROOM_ENV_HOSTS='GITHUB_TOKEN=${host}' (the Action's env-hosts input`,
+      `✗ grab: registries/credentials/grab.yaml password refers to $GITHUB_TOKEN, which the sync's CHARTROOM_ENV_HOSTS does not bind to any host (it ignores: SOPS_AGE_KEY can never be bound: it decrypts every SOPS credential), so it is not read; if GITHUB_TOKEN may be sent to that host, bind it where the secret is put into the environment: CHARTROOM_ENV_HOSTS='GITHUB_TOKEN=${host}' (the Action's env-hosts input`,
     );
     expect(result.stderr).toContain(
-      `✗ elsewhere: registry elsewhere: registries/credentials/elsewhere.yaml password refers to $ECR_TOKEN, which CHARTROOM_ENV_HOSTS binds to 123456789012.dkr.ecr.eu-west-1.amazonaws.com only, not to host ${host}; if ECR_TOKEN may be sent to that host, bind it where the secret is put into the environment: CHARTROOM_ENV_HOSTS='ECR_TOKEN=123456789012.dkr.ecr.eu-west-1.amazonaws.com,${host}'`,
+      `✗ elsewhere: registries/credentials/elsewhere.yaml password refers to $ECR_TOKEN, which CHARTROOM_ENV_HOSTS binds to 123456789012.dkr.ecr.eu-west-1.amazonaws.com only, not to host ${host}; if ECR_TOKEN may be sent to that host, bind it where the secret is put into the environment: CHARTROOM_ENV_HOSTS='ECR_TOKEN=123456789012.dkr.ecr.eu-west-1.amazonaws.com,${host}'`,
     );
     const sent = served.since().map((r) => r.headers.authorization);
     expect(sent.length).toBeGreaterThan(0);

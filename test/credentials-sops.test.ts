@@ -152,7 +152,7 @@ describe('SOPS credentials', () => {
       const result = await chartroom(['sync', '--root', repo.root, '--force'], { env: wrongKey });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(
-        `✗ internal: registry internal: cannot decrypt registries/credentials/internal.yaml: the age key in SOPS_AGE_KEY is not one of its recipients (${key.recipient})`,
+        `✗ internal: cannot decrypt registries/credentials/internal.yaml: the age key read from SOPS_AGE_KEY, whose public key is ${other.recipient}, is not one of the file's recipients (${key.recipient})`,
       );
       expect(result.stderr).toContain('✓ public: 1 new');
       const validate = await chartroom(['validate', '--root', repo.root], { env: wrongKey });

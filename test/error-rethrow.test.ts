@@ -95,7 +95,7 @@ describe('a credential that is not a usable SOPS file', () => {
     const said = 'registries/credentials/broken.yaml has no sops metadata: it is not a SOPS-encrypted file';
     expect(error).toMatchObject({
       code: 'SopsInvalid',
-      message: `registry charts: ${said}`,
+      message: said,
       hint: 'encrypt it with sops, or create it with chartroom credential add',
     });
     expect(error.cause).toMatchObject({ code: 'SopsInvalid', message: said });

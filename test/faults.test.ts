@@ -79,25 +79,19 @@ describe('registry-level faults keep the last good catalog', () => {
   // [label, fault, error code, message, index requests sent (retries: 1 in these tests)]
   it.each([
     ['503 every time', onIndex((res) => res.writeHead(503).end()), 'HTTPError', /answered 503/, 2],
-    [
-      '500',
-      onIndex((res) => res.writeHead(500).end('boom')),
-      'HTTPError',
-      /answered 500 for the index of registry own/,
-      1,
-    ],
+    ['500', onIndex((res) => res.writeHead(500).end('boom')), 'HTTPError', /answered 500 for the index$/, 1],
     [
       '502 every time',
       onIndex((res) => res.writeHead(502).end()),
       'HTTPError',
-      /answered 502 for the index of registry own/,
+      /answered 502 for the index$/,
       2,
     ],
     [
       '429 with a Retry-After over the cap',
       onIndex((res) => res.writeHead(429, { 'retry-after': '3600' }).end()),
       'RateLimited',
-      /answered 429: registry own is rate limiting; the next sync tries again/,
+      /answered 429: the repository is rate limiting; the next sync tries again/,
       1,
     ],
     [
@@ -335,19 +329,19 @@ describe('version-level faults fail only that version', () => {
       '500 on the archive',
       onArchive((res) => res.writeHead(500).end()),
       'HTTPError',
-      /answered 500 for the nu 1\.1\.0 of registry own/,
+      /answered 500 for the chart archive of nu 1\.1\.0$/,
     ],
     [
       '502 every time on the archive',
       onArchive((res) => res.writeHead(502).end()),
       'HTTPError',
-      /answered 502 for the nu 1\.1\.0/,
+      /answered 502 for the chart archive of nu 1\.1\.0/,
     ],
     [
       '429 with a Retry-After over the cap on the archive',
       onArchive((res) => res.writeHead(429, { 'retry-after': '86400' }).end()),
       'RateLimited',
-      /nu-1\.1\.0\.tgz answered 429: registry own is rate limiting/,
+      /nu-1\.1\.0\.tgz answered 429: the repository is rate limiting/,
     ],
     [
       'connection reset mid-archive',
@@ -375,7 +369,8 @@ describe('version-level faults fail only that version', () => {
         res.end(archive);
       }),
       'DigestMismatch',
-      /digest mismatch/,
+      // the version's line already names the registry, chart and version
+      /^digest mismatch: the source says sha256:/,
     ],
     [
       'a redirect loop on the archive',

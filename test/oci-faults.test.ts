@@ -129,7 +129,7 @@ describe('registry-level faults fail the registry and keep its catalog', () => {
       TAGS,
       { kind: 'status', status: 429, headers: { 'retry-after': '3600' } },
       'RateLimited',
-      /^toomanyrequests: registry oci: 127\.0\.0\.1:\d+\/team\/alpha: .* answered 429; the next sync tries again/,
+      /^toomanyrequests: 127\.0\.0\.1:\d+\/team\/alpha: .* answered 429; the next sync tries again/,
     ],
     [
       'connection reset mid-body on the tags lists',
@@ -157,14 +157,14 @@ describe('registry-level faults fail the registry and keep its catalog', () => {
       REALM,
       { kind: 'status', status: 503 },
       'HTTPError',
-      /token service .* of registry oci answered 503; the next sync tries again/,
+      /token service .* answered 503; the next sync tries again/,
     ],
     [
       '429 with a Retry-After over the cap from the token realm',
       REALM,
       { kind: 'status', status: 429, headers: { 'retry-after': '3600' } },
       'RateLimited',
-      /token service .* of registry oci answered 429; the next sync tries again/,
+      /token service .* answered 429; the next sync tries again/,
     ],
     ['connection reset by the token realm', REALM, { kind: 'reset' }, 'ConnectionFailed', /\(token\) failed/],
     [
@@ -244,7 +244,7 @@ describe('version-level faults fail only that version, which arrives later', () 
       () => MANIFEST,
       { kind: 'status', status: 429, headers: { 'retry-after': '600' } },
       'RateLimited',
-      /^toomanyrequests: registry oci: .*\/manifests\/1\.1\.0 answered 429/,
+      /^toomanyrequests: .*\/manifests\/1\.1\.0 answered 429/,
     ],
     [
       'connection reset mid-manifest',

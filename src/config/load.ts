@@ -5,7 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import semver from 'semver';
 import { isNode, visit, type Document } from 'yaml';
 import { ChartroomError, ConfigError } from '../errors.ts';
@@ -21,7 +21,7 @@ const registrySchema = require('../../schemas/registry.schema.json') as object;
 
 // The published schema (schemas/registry.schema.json, which editors check against too) is the
 // first check of a parsed file; strict mode refuses a schema keyword ajv does not know, and
-// allErrors lets mostUseful pick the error worth showing.
+// allErrors reports every problem of a file at once (mostUseful picks the one of each field).
 const ajv = new Ajv({ allErrors: true, strict: true });
 const validateSchema = ajv.compile(registrySchema);
 
@@ -62,8 +62,11 @@ export async function loadRegistries(root: string): Promise<LoadResult> {
   for (const name of names) {
     const file = path.posix.join(REGISTRIES_DIR, name);
     const source = await readFile(path.join(dir, name), 'utf8');
+    const checked = checkRegistryFile(file, source);
+    errors.push(...checked.errors);
+    const registry = checked.registry;
+    if (!registry) continue;
     try {
-      const registry = parseRegistryFile(file, source);
       const other = seen.get(registry.name);
       if (other) {
         throw new ConfigError(
@@ -113,26 +116,58 @@ async function checkCaFile(root: string, registry: RegistryDefinition): Promise<
   }
 }
 
-/** Parses one registry file. `file` is the path shown in errors; its base name is the registry's name. */
+/**
+ * Parses one registry file. `file` is the path shown in errors; its base name is the registry's
+ * name. Throws the first of its problems (checkRegistryFile gives every one).
+ */
 export function parseRegistryFile(file: string, source: string): RegistryDefinition {
+  const { registry, errors } = checkRegistryFile(file, source);
+  if (errors[0]) throw errors[0];
+  return registry!;
+}
+
+/**
+ * One registry file's definition, or every problem it has, each at its file:line:col: unknown
+ * fields and wrong types all at once, then the checks of the values the schema accepted.
+ */
+export function checkRegistryFile(
+  file: string,
+  source: string,
+): { registry: RegistryDefinition | undefined; errors: ConfigError[] } {
+  const fail = (error: ConfigError) => ({ registry: undefined, errors: [error] });
   const name = path.posix.basename(file).replace(/\.ya?ml$/, '');
   if (!REGISTRY_NAME.test(name)) {
-    throw new ConfigError(
-      file,
-      undefined,
-      `"${name}" is not a valid registry name`,
-      'rename the file to lowercase letters, digits and dashes, starting with a letter or digit (e.g. registries/bitnami.yaml)',
+    return fail(
+      new ConfigError(
+        file,
+        undefined,
+        `"${name}" is not a valid registry name`,
+        'rename the file to lowercase letters, digits and dashes, starting with a letter or digit (e.g. registries/bitnami.yaml)',
+      ),
     );
   }
   const located = parseLocated(source);
   const { doc, at, syntax } = located;
-  if (syntax) throw new ConfigError(file, syntax.at, `YAML syntax: ${syntax.message}`, syntax.hint);
-  const raw = schemaChecked(file, located, mapping(file, located, plainData(file, located)));
+  if (syntax) return fail(new ConfigError(file, syntax.at, `YAML syntax: ${syntax.message}`, syntax.hint));
+  let raw: Record<string, unknown>;
+  try {
+    raw = mapping(file, located, plainData(file, located));
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error);
+    throw error;
+  }
   const pos = (key: string) => positionOf(doc, at, { instancePath: `/${key}` });
-  const registry = definition(file, name, raw, pos);
+  const schema = schemaErrors(file, located, raw);
+  const refused = new Set(schema.map((s) => s.field));
+  const { registry, errors: valueErrors } = definition(file, name, raw, pos, refused);
+  const errors = [...schema.map((s) => s.error), ...valueErrors].sort(byPlace);
+  if (errors.length > 0 || !registry) return { registry: undefined, errors };
   positions.set(registry, new Map(Object.keys(raw).map((key) => [key, pos(key)])));
-  return registry;
+  return { registry, errors: [] };
 }
+
+const byPlace = (a: ConfigError, b: ConfigError) =>
+  (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
 
 /**
  * The document as plain data; aliases to no anchor, or that expand without bound, are refused, not
@@ -176,36 +211,64 @@ function mapping(file: string, { doc, at }: LocatedYaml, data: unknown): Record<
   );
 }
 
-/** The mapping when the schema accepts it; else the most useful schema error, placed at its field. */
-function schemaChecked(
+/**
+ * Every schema error, one per field (ajv reports each failed branch of a oneOf: mostUseful picks
+ * the one a person can act on) and one per unknown field, each placed at its field. `field` is the
+ * top-level field it is about ('' for the file as a whole), whose value checks are then skipped.
+ */
+function schemaErrors(
   file: string,
   { doc, at }: LocatedYaml,
   data: Record<string, unknown>,
-): Record<string, unknown> {
-  if (validateSchema(data)) return data;
-  const error = mostUseful(validateSchema.errors ?? []);
-  const described = schemaError(error, data);
-  throw new ConfigError(file, positionOf(doc, at, described.at ?? error), described.message, described.hint);
+): Array<{ field: string; error: ConfigError }> {
+  if (validateSchema(data)) return [];
+  const groups = new Map<string, ErrorObject[]>();
+  for (const error of validateSchema.errors ?? []) {
+    const extra =
+      error.keyword === 'additionalProperties'
+        ? `+${(error.params as { additionalProperty: string }).additionalProperty}`
+        : '';
+    const key = `${error.instancePath.split('/')[1] ?? ''}${extra}`;
+    groups.set(key, [...(groups.get(key) ?? []), error]);
+  }
+  return [...groups.entries()].map(([key, errors]) => {
+    const error = mostUseful(errors);
+    const described = schemaError(error, data);
+    return {
+      field: key.startsWith('+') ? key : key.split('+')[0]!,
+      error: new ConfigError(
+        file,
+        positionOf(doc, at, described.at ?? error),
+        described.message,
+        described.hint,
+      ),
+    };
+  });
 }
 
 /**
- * The definition from schema-checked fields: the URL's kind, the interval and the versions range are
- * checked here.
+ * The definition from the fields: the URL's kind, the interval and the versions range are checked
+ * here, each unless the schema already refused it (`refused`); every problem is returned.
  */
 function definition(
   file: string,
   name: string,
   raw: Record<string, unknown>,
   pos: (key: string) => Position,
-): RegistryDefinition {
+  refused: ReadonlySet<string>,
+): { registry: RegistryDefinition | undefined; errors: ConfigError[] } {
+  const errors: ConfigError[] = [];
   const field = (key: string) => raw[key] as string | undefined;
+  const checked = (key: string) => raw[key] !== undefined && !refused.has(key) && !refused.has('');
   const insecure = raw.insecure === true;
   const url = field('url')!;
-  let kind;
-  try {
-    kind = detectKind(url, insecure);
-  } catch (error) {
-    throw new ConfigError(file, pos('url'), (error as Error).message, FIELD_HELP.url.hint, error);
+  let kind: RegistryDefinition['kind'] = 'http';
+  if (checked('url')) {
+    try {
+      kind = detectKind(url, insecure);
+    } catch (error) {
+      errors.push(new ConfigError(file, pos('url'), (error as Error).message, FIELD_HELP.url.hint, error));
+    }
   }
   if (kind === 'http' && /\/index\.ya?ml$/i.test(new URL(url).pathname)) {
     // Helm's repo URL is the folder; chartroom (like helm repo add) appends /index.yaml itself
@@ -217,29 +280,27 @@ function definition(
     );
   }
   let intervalMs: number = DEFAULTS.intervalMs;
-  if (raw.interval !== undefined) {
+  if (checked('interval')) {
     try {
       intervalMs = parseInterval(raw.interval as string | number);
     } catch (error) {
-      throw new ConfigError(
-        file,
-        pos('interval'),
-        (error as ChartroomError).message,
-        FIELD_HELP.interval.hint,
-        error,
-      );
+      const message = (error as ChartroomError).message;
+      errors.push(new ConfigError(file, pos('interval'), message, FIELD_HELP.interval.hint, error));
     }
   }
   const versions = field('versions');
-  if (versions !== undefined && semver.validRange(versions, { loose: true }) === null) {
-    throw new ConfigError(
-      file,
-      pos('versions'),
-      `versions "${versions}" is not a semver range`,
-      'write a range such as ">=1.0.0" or "^2.3"',
+  if (checked('versions') && semver.validRange(versions, { loose: true }) === null) {
+    errors.push(
+      new ConfigError(
+        file,
+        pos('versions'),
+        `versions "${versions}" is not a semver range`,
+        'write a range such as ">=1.0.0" or "^2.3"',
+      ),
     );
   }
-  return {
+  if (errors.length > 0 || refused.size > 0) return { registry: undefined, errors };
+  const registry: RegistryDefinition = {
     name,
     file,
     url,
@@ -257,6 +318,7 @@ function definition(
     caFile: field('caFile'),
     passCredentials: raw.passCredentials === true,
   };
+  return { registry, errors };
 }
 
 function firstAlias(doc: Document): { name: string; offset: number } | undefined {

@@ -13,6 +13,7 @@ import { isMap, isScalar } from 'yaml';
 import { ConfigError, hintOf, isChartroomError } from '../errors.ts';
 import { leadsOutside } from '../config/inside-repository.ts';
 import { fieldPosition } from '../config/load.ts';
+import { unknownFieldOf } from '../config/schema-errors.ts';
 import { parseLocated, type LocatedYaml } from '../config/yaml-errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import { ENV_HOSTS, neverBound, parseEnvHosts, refusal, type EnvBindings } from './env-hosts.ts';
@@ -63,8 +64,11 @@ export async function checkCredentials(
   } catch {
     // no credentials folder: fine when no registry names one
   }
+  let unreadableKey: string | undefined;
   const identities =
-    env.SOPS_AGE_KEY || env.SOPS_AGE_KEY_FILE ? await loadIdentities(env).catch(() => undefined) : undefined;
+    env.SOPS_AGE_KEY || env.SOPS_AGE_KEY_FILE
+      ? await loadIdentities(env).catch((error: Error) => void (unreadableKey = error.message))
+      : undefined;
   let decrypted = 0;
 
   for (const name of names) {
@@ -92,7 +96,7 @@ export async function checkCredentials(
     notes.push(
       identities
         ? `${decrypted} SOPS credential file(s) decrypted, MAC verified`
-        : 'no age key in the environment: SOPS files checked for structure and recipients, not decrypted',
+        : `${unreadableKey ?? 'no age key in the environment'}: SOPS files checked for structure and recipients, not decrypted`,
     );
   }
   const bindings = envBindingsHere(env, facts, errors, notes);
@@ -121,6 +125,7 @@ async function checkFile(
     );
     return {};
   }
+  unknownFields(checked);
   const hosts = doc.get('hosts', true);
   const hostList = (hosts as { toJSON?: () => unknown } | undefined)?.toJSON?.();
   const valid = Array.isArray(hostList) && !hostList.some((h) => typeof h !== 'string' || isEncrypted(h));
@@ -136,6 +141,20 @@ async function checkFile(
   const result = valid ? { hosts: hostList as string[] } : {};
   if (!doc.has('sops')) return { ...result, references: checkPlainFile(checked) };
   return { ...result, decrypted: await checkSopsFile(root, checked, identities) };
+}
+
+const CREDENTIAL_FIELDS = ['hosts', 'username', 'password'];
+
+/** Every field a credential file does not have, each at its key with a did-you-mean (a typo'd `passwrod:`). */
+function unknownFields({ file, doc, at, errors }: CheckedFile): void {
+  if (!isMap(doc.contents)) return;
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? pair.key : undefined;
+    if (!key || typeof key.value !== 'string') continue;
+    if (key.value === 'sops' || CREDENTIAL_FIELDS.includes(key.value)) continue;
+    const { message, hint } = unknownFieldOf(key.value, CREDENTIAL_FIELDS, {}, 'the fields are');
+    errors.push(new ConfigError(file, at(key.range?.[0]), message, hint));
+  }
 }
 
 /**
@@ -197,6 +216,7 @@ async function checkSopsFile(
 function withoutFileName(error: unknown, file: string): string {
   return isChartroomError(error)
     ? error.message
+        .replace(`cannot decrypt ${file}: `, 'cannot decrypt: ')
         .replace(`${file} is refused: `, 'refused: ')
         .replace(`${file}: `, '')
         .replace(`${file} `, '')

@@ -37,17 +37,15 @@ async function readCredentialFile(root: string, registry: RegistryDefinition, fi
   if (await leadsOutside(root, file))
     throw new ChartroomError(
       'CredentialUnavailable',
-      `registry ${registry.name}: credential file ${file} is a symbolic link that leads outside the repository, so it is not read`,
+      `credential file ${file} is a symbolic link that leads outside the repository, so it is not read`,
       { hint: `make it a file of its own: ${add}` },
     );
   try {
     return await readFile(path.join(root, file), 'utf8');
   } catch {
-    throw new ChartroomError(
-      'CredentialUnavailable',
-      `registry ${registry.name}: credential file ${file} does not exist`,
-      { hint: `create it with: ${add}` },
-    );
+    throw new ChartroomError('CredentialUnavailable', `credential file ${file} does not exist`, {
+      hint: `create it with: ${add}`,
+    });
   }
 }
 
@@ -68,10 +66,10 @@ export function createCredentialResolver(options: {
         try {
           doc = await decryptSops(text, file, await identities);
         } catch (error) {
-          // the same error, said of this registry: its code and hint kept, the original as cause
+          // the same error (the sync shows it beside the registry's name), coded even when it is not ours
           throw new ChartroomError(
             isChartroomError(error) ? error.code : 'CredentialUnavailable',
-            `registry ${registry.name}: ${(error as Error).message}`,
+            (error as Error).message,
             { hint: hintOf(error), cause: error },
           );
         }
@@ -80,7 +78,7 @@ export function createCredentialResolver(options: {
         if (syntax) {
           throw new ChartroomError(
             'CredentialUnavailable',
-            `registry ${registry.name}: ${file}:${syntax.at.line}:${syntax.at.column} does not parse: ${syntax.message}`,
+            `${file}:${syntax.at.line}:${syntax.at.column} does not parse: ${syntax.message}`,
             { hint: syntax.hint },
           );
         }
@@ -89,14 +87,14 @@ export function createCredentialResolver(options: {
         } catch {
           throw new ChartroomError(
             'CredentialUnavailable',
-            `registry ${registry.name}: ${file} does not parse: YAML aliases are not allowed in a credential file`,
+            `${file} does not parse: YAML aliases are not allowed in a credential file`,
           );
         }
         for (const field of ['username', 'password']) {
           if (isPlainValue(doc[field])) {
             throw new ChartroomError(
               'CredentialPlaintext',
-              `registry ${registry.name}: ${file} holds a plaintext ${field}; refusing it`,
+              `${file} holds a plaintext ${field}; refusing it`,
               {
                 hint: `encrypt it (chartroom credential add ${name} --host …) or write ${field}: {env: VARIABLE}`,
               },
@@ -108,10 +106,7 @@ export function createCredentialResolver(options: {
       const username = resolveValue(doc.username, 'username', registry, file, options.env) ?? '';
       const password = resolveValue(doc.password, 'password', registry, file, options.env);
       if (password === undefined) {
-        throw new ChartroomError(
-          'CredentialUnavailable',
-          `registry ${registry.name}: ${file} has no password`,
-        );
+        throw new ChartroomError('CredentialUnavailable', `${file} has no password`);
       }
       return registered({ username, password }, options.redactor);
     },
@@ -138,16 +133,13 @@ function resolveValue(
     const variable = (value as { env: string }).env;
     const refused = refusal(variable, registryHost(registry), parseEnvHosts(env[ENV_HOSTS]));
     if (refused) {
-      throw new ChartroomError(
-        'CredentialEnvUnbound',
-        `registry ${registry.name}: ${file} ${field} refers to $${variable}, ${refused}`,
-      );
+      throw new ChartroomError('CredentialEnvUnbound', `${file} ${field} refers to $${variable}, ${refused}`);
     }
     const resolved = env[variable];
     if (resolved === undefined || resolved === '') {
       throw new ChartroomError(
         'CredentialUnavailable',
-        `registry ${registry.name}: ${file} ${field} refers to $${variable}, which is not set`,
+        `${file} ${field} refers to $${variable}, which is not set`,
         {
           hint: `set ${variable} in the environment of the sync (a CI secret or an OIDC step)`,
         },
@@ -156,10 +148,7 @@ function resolveValue(
     return resolved;
   }
   if (typeof value === 'string' || typeof value === 'number') return String(value);
-  throw new ChartroomError(
-    'CredentialUnavailable',
-    `registry ${registry.name}: ${file} ${field} is neither a value nor {env: NAME}`,
-  );
+  throw new ChartroomError('CredentialUnavailable', `${file} ${field} is neither a value nor {env: NAME}`);
 }
 
 function checkHosts(registry: RegistryDefinition, file: string, hosts: unknown): void {
@@ -168,7 +157,7 @@ function checkHosts(registry: RegistryDefinition, file: string, hosts: unknown):
   if (!hostAllowed(list, host)) {
     throw new ChartroomError(
       'CredentialHostMismatch',
-      `registry ${registry.name}: credential ${file} may not be used for host ${host} (its hosts: ${list.join(', ') || 'none'})`,
+      `credential ${file} may not be used for host ${host} (its hosts: ${list.join(', ') || 'none'})`,
       { hint: "add the host to the credential's hosts (a reviewed change), or use another credential" },
     );
   }

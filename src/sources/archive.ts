@@ -22,11 +22,10 @@ export interface DownloadedArchive {
 }
 
 export async function verifiedVersion(
-  registry: string,
   meta: ChartVersionMeta,
   download: DownloadedArchive,
 ): Promise<FetchedVersion> {
-  const digest = verifyDigest(download.archive, download.digest, `${registry}/${meta.chart} ${meta.version}`);
+  const digest = verifyDigest(download.archive, download.digest);
   const { files, chartYaml } = await readChartArchive(download.archive, {
     name: meta.chart,
     version: meta.version,

@@ -87,7 +87,7 @@ export function startRegistryDeadline(
     controller.abort(
       new ChartroomError(
         'Timeout',
-        `connection timed out: registry ${registry} did not finish within ${formatMs(deadlines.registryMs)}, the deadline of a registry${waiting.join('')}; it keeps its last good catalog and what it fetched in time`,
+        `connection timed out: the registry did not finish within ${formatMs(deadlines.registryMs)}, the deadline of a registry${waiting.join('')}; it keeps its last good catalog and what it fetched in time`,
         {
           hint: `the next sync continues where this one stopped; ${REGISTRY_DEADLINE_ENV} raises the deadline (see the README)`,
         },

@@ -11,6 +11,7 @@ import type { CatalogChart, CatalogRegistry, Republished } from '../catalog/type
 import type { RegistryDefinition } from '../config/types.ts';
 import { describeError } from '../errors.ts';
 import { registryDoc } from './catalog-records.ts';
+import { advised } from './credential-advice.ts';
 import type { RegistryDeadline } from './deadlines.ts';
 import { fetchVersions } from './fetch-versions.ts';
 import { isRetryDue, planRegistry } from './plan.ts';
@@ -109,7 +110,7 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
   const { registry, store, now, retryFailed } = input;
   const redact = input.redact ?? ((text: string) => text);
   const describe = (error: unknown) => {
-    const { code, message } = describeError(error);
+    const { code, message } = advised(registry, describeError(error));
     return { code, message: redact(message) };
   };
   const previous = await store.readRegistry(registry.name);
@@ -140,7 +141,10 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
   });
   const late = input.deadline?.passed();
   const written = await writeCharts(store, registry, plan, fetched, now, input.checkFiles === true);
-  const chartErrors = (listing.chartErrors ?? []).map((e) => ({ ...e, message: redact(e.message) }));
+  const chartErrors = (listing.chartErrors ?? []).map((e) => {
+    const error = advised(registry, e);
+    return { ...error, message: redact(error.message) };
+  });
   const { report, doc } = recordSync({
     registry,
     previous,

@@ -6,13 +6,13 @@
  * (`sops-age` on npm skips this check; chartroom does not.)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Decrypter, armor } from 'age-encryption';
+import { Decrypter, armor, identityToRecipient } from 'age-encryption';
 import { type Document } from 'yaml';
 import { parseLocated } from '../../config/yaml-errors.ts';
 import { ChartroomError } from '../../errors.ts';
 import { decryptValue, macBytes, type SopsScalar } from './value.ts';
 import { aadOf, leaves, rulesFrom, type EncryptionRules } from './tree.ts';
-import type { Identities } from './age-identities.ts';
+import { keyToSet, type Identities } from './age-identities.ts';
 
 // sha256("sops"): prefixes the MAC when mac_only_encrypted is set, so the two kinds never collide
 const MAC_ONLY_ENCRYPTED_INIT = Buffer.from(
@@ -81,9 +81,10 @@ export async function decryptDataKey(
   }
   const expected = meta.recipients.join(', ');
   if (identities.keys.length === 0) {
+    const none = identities.source === 'none' ? 'no age key' : `${identities.source} holds no age key`;
     throw new ChartroomError(
       'AgeKeyMissing',
-      `cannot decrypt ${file}: no age key; set SOPS_AGE_KEY (or SOPS_AGE_KEY_FILE) to the key of one of its recipients: ${expected}`,
+      `cannot decrypt ${file}: ${none}; ${keyToSet(identities).replace('one of them', 'one of its recipients')}: ${expected}`,
     );
   }
   const decrypter = new Decrypter();
@@ -105,9 +106,22 @@ export async function decryptDataKey(
       // not for our identities; try the next recipient
     }
   }
-  throw new ChartroomError(
+  throw await mismatch(file, identities, expected);
+}
+
+/**
+ * The key read is not a recipient: which variable was read, the public key of each identity it
+ * holds (never the identity), the file's recipients, and what to set.
+ */
+async function mismatch(file: string, identities: Identities, expected: string): Promise<ChartroomError> {
+  const publics = (await Promise.all(identities.keys.map((k) => identityToRecipient(k)))).join(', ');
+  const held =
+    identities.keys.length === 1
+      ? `the age key read from ${identities.source}, whose public key is ${publics}, is not one of`
+      : `the age keys read from ${identities.source}, whose public keys are ${publics}, are not among`;
+  return new ChartroomError(
     'AgeKeyMismatch',
-    `cannot decrypt ${file}: the age key in ${identities.source} is not one of its recipients (${expected}); set SOPS_AGE_KEY to the key of one of them`,
+    `cannot decrypt ${file}: ${held} the file's recipients (${expected}); ${keyToSet(identities)}, or have someone who holds one run chartroom credential rotate`,
   );
 }
 

@@ -3,7 +3,11 @@ import { newAgeKey } from '../../../testkit/age.ts';
 import { decryptSops } from './decrypt.ts';
 import { encryptSops } from './encrypt.ts';
 
-const identities = (...keys: string[]) => ({ keys, source: 'SOPS_AGE_KEY' });
+const identities = (...keys: string[]) => ({
+  keys,
+  source: 'SOPS_AGE_KEY',
+  variable: 'SOPS_AGE_KEY' as const,
+});
 
 describe('SOPS files', () => {
   it('round-trips every value type, nested maps, lists and numeric keys, with the MAC verified', async () => {
@@ -57,10 +61,20 @@ describe('SOPS files', () => {
 
   it('says which variable to set and which recipients the file expects', async () => {
     const key = await newAgeKey();
-    const other = await newAgeKey();
+    const [other, third] = [await newAgeKey(), await newAgeKey()];
     const text = await encryptSops({ password: 'p' }, [key.recipient], {});
     await expect(decryptSops(text, 'creds.yaml', identities(other.identity))).rejects.toThrow(
-      `cannot decrypt creds.yaml: the age key in SOPS_AGE_KEY is not one of its recipients (${key.recipient}); set SOPS_AGE_KEY`,
+      `cannot decrypt creds.yaml: the age key read from SOPS_AGE_KEY, whose public key is ${other.recipient}, is not one of the file's recipients (${key.recipient}); set SOPS_AGE_KEY to the key of one of them, or have someone who holds one run chartroom credential rotate`,
+    );
+    await expect(
+      decryptSops(text, 'creds.yaml', {
+        keys: [other.identity, third.identity],
+        source: 'SOPS_AGE_KEY_FILE (/keys.txt)',
+        variable: 'SOPS_AGE_KEY_FILE',
+        file: '/keys.txt',
+      }),
+    ).rejects.toThrow(
+      `the age keys read from SOPS_AGE_KEY_FILE (/keys.txt), whose public keys are ${other.recipient}, ${third.recipient}, are not among the file's recipients (${key.recipient}); put the key of one of them in /keys.txt, or point SOPS_AGE_KEY_FILE at a file that holds it`,
     );
     await expect(decryptSops(text, 'creds.yaml', { keys: [], source: 'none' })).rejects.toThrow(
       `cannot decrypt creds.yaml: no age key; set SOPS_AGE_KEY (or SOPS_AGE_KEY_FILE) to the key of one of its recipients: ${key.recipient}`,

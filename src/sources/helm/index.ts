@@ -12,6 +12,7 @@ import { verifiedVersion } from '../archive.ts';
 import { formatBytes } from '../../http/wait.ts';
 import type { ConnectionCheck, ListResult, RegistrySource, SourceDefinition, Validators } from '../types.ts';
 import { parseHelmIndex } from './index-parse.ts';
+import { unauthorized } from '../unauthorized.ts';
 
 /** Fetches a chart the index lists by oci:// reference only (a chart mirrored into an OCI registry). */
 export type OciChartFetcher = (reference: string) => Promise<{ archive: Buffer; manifestDigest: string }>;
@@ -41,15 +42,16 @@ export function createHelmSource(
     };
     if (validators.etag) headers['if-none-match'] = validators.etag;
     if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
+    const auth = authFor();
     const response = await http.get(url, {
       headers,
-      auth: authFor(),
+      auth,
       maxBytes: DEFAULT_MAX_INDEX_BYTES,
       decompress: true,
       what: 'index',
     });
     if (response.status === 304) return { notModified: true };
-    expectOk(response, repo.name, 'index');
+    expectOk(response, 'index', auth);
     return {
       notModified: false,
       ...parseHelmIndex(response.body, repo.url, { known }),
@@ -60,13 +62,14 @@ export function createHelmSource(
   async function fetchArchive(meta: ChartVersionMeta): Promise<Buffer> {
     const url = meta.urls.find((u) => !u.startsWith('oci://'));
     if (!url) throw new ChartroomError('NoURL', `${meta.chart} ${meta.version}: no http(s) URL in the index`);
+    const auth = authFor(url);
     const response = await http.get(url, {
       headers: { accept: 'application/gzip, application/octet-stream, */*;q=0.5' },
-      auth: authFor(url),
+      auth,
       maxBytes: DEFAULT_ARCHIVE_LIMITS.maxArchiveBytes,
       what: 'chart archive',
     });
-    expectOk(response, repo.name, `${meta.chart} ${meta.version}`);
+    expectOk(response, `chart archive of ${meta.chart} ${meta.version}`, auth);
     return response.body;
   }
 
@@ -77,7 +80,7 @@ export function createHelmSource(
       const download = meta.urls.every((u) => u.startsWith('oci://'))
         ? await fetchOciChart(meta.urls[0]!)
         : { archive: await fetchArchive(meta) };
-      return verifiedVersion(repo.name, meta, { ...download, digest: meta.digest });
+      return verifiedVersion(meta, { ...download, digest: meta.digest });
     },
   };
 }
@@ -93,21 +96,22 @@ export async function checkHelmRepository(
   repo: SourceDefinition,
   http: HttpClient,
 ): Promise<ConnectionCheck> {
+  const auth = repo.credential
+    ? { header: basicAuthHeader(repo.credential), origins: [new URL(repo.url).origin] }
+    : undefined;
   const response = await http.get(indexUrl(repo.url), {
     headers: { accept: 'application/yaml, application/json;q=0.9, */*;q=0.8' },
-    auth: repo.credential
-      ? { header: basicAuthHeader(repo.credential), origins: [new URL(repo.url).origin] }
-      : undefined,
+    auth,
     maxBytes: DEFAULT_MAX_INDEX_BYTES,
     decompress: true,
     what: 'index',
   });
-  expectOk(response, repo.name, 'index');
+  expectOk(response, 'index', auth);
   const head = response.body.subarray(0, 64 * 1024).toString('utf8');
   if (!/^\s*"?apiVersion"?\s*:/m.test(head)) {
     throw new ChartroomError(
       'IndexInvalid',
-      `GET ${safeUrl(response.url)} answered ${response.status} but is not a Helm index (no apiVersion): registry ${repo.name}; check the URL`,
+      `GET ${safeUrl(response.url)} answered ${response.status} but is not a Helm index (no apiVersion); check the URL`,
     );
   }
   return { summary: `index.yaml reachable (${response.status}, ${formatBytes(response.body.length)})` };
@@ -117,29 +121,29 @@ export function indexUrl(repoUrl: string): string {
   return new URL('index.yaml', repoUrl.endsWith('/') ? repoUrl : `${repoUrl}/`).href;
 }
 
-function expectOk(response: HttpResponse, registry: string, what: string): void {
+function expectOk(response: HttpResponse, what: string, auth: RequestAuth | undefined): void {
   if (response.status >= 200 && response.status < 300) return;
   const where = `GET ${safeUrl(response.url)} answered ${response.status}`;
   if (response.status === 401 || response.status === 403) {
-    throw new ChartroomError(
-      'AuthenticationFailed',
-      `unauthorized: authentication required: ${where} (${what} of registry ${registry})`,
-      {
-        hint: 'check the credential named in the registry file',
-      },
-    );
+    const sent = auth !== undefined && auth.origins.includes(new URL(response.url).origin);
+    throw unauthorized({
+      status: response.status,
+      url: response.url,
+      sent,
+      access: `permission to read the ${what}`,
+      // Helm's --pass-credentials: a chart on another host gets no credential unless the file says so
+      also:
+        auth && !sent ? 'if the credential should go to this host too, set passCredentials: true' : undefined,
+    });
   }
   if (response.status === 404) {
-    throw new ChartroomError(
-      'NotFound',
-      `${where}: the ${what} of registry ${registry} is not there; check the URL`,
-    );
+    throw new ChartroomError('NotFound', `${where}: the ${what} is not there; check the URL`);
   }
   if (response.status === 429) {
     throw new ChartroomError(
       'RateLimited',
-      `${where}: registry ${registry} is rate limiting; the next sync tries again`,
+      `${where}: the repository is rate limiting; the next sync tries again`,
     );
   }
-  throw new ChartroomError('HTTPError', `${where} for the ${what} of registry ${registry}`);
+  throw new ChartroomError('HTTPError', `${where} for the ${what}`);
 }

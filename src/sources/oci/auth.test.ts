@@ -51,7 +51,7 @@ describe('OCI auth', () => {
     const http = createHttpClient();
     const anonymous = createOciAuth({ http, registry: 'ecr', credential: undefined });
     await expect(anonymous.answer({ scheme: 'basic', params: { realm: 'https://x/' } }, 's')).rejects.toThrow(
-      /^unauthorized: authentication required: registry ecr asks for a username and password/,
+      /^unauthorized: authentication required: the registry asks for a username and password/,
     );
     const withCredential = createOciAuth({
       http,

@@ -74,7 +74,7 @@ export function createOciAuth(options: {
     if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname) && credential) {
       throw new ChartroomError(
         'InsecureRealm',
-        `registry ${options.registry} names a token realm over plain http (${safeUrl(realm)}); refusing to send the credential there`,
+        `the registry names a token realm over plain http (${safeUrl(realm)}); refusing to send the credential there`,
       );
     }
     const response = await http.get(url.href, {
@@ -85,25 +85,20 @@ export function createOciAuth(options: {
     if (response.status === 401 || response.status === 403) {
       throw new ChartroomError(
         'AuthenticationFailed',
-        `unauthorized: authentication required: the token service ${safeUrl(realm)} of registry ${options.registry} refused ${credential ? 'the credential' : 'an anonymous token'}`,
-        {
-          hint: credential
-            ? 'check the username and token in the credential file'
-            : 'this registry needs a credential: add credential: NAME to the registry file',
-        },
+        `unauthorized: authentication required: the token service ${safeUrl(realm)} refused ${credential ? 'the credential (a wrong username, password or token, or one that expired)' : 'an anonymous token: the registry wants a credential'}`,
       );
     }
     if (response.status === 429 || response.status >= 500) {
       // down or rate limiting: not a problem with the credential, and the next sync tries again
       throw new ChartroomError(
         response.status === 429 ? 'RateLimited' : 'HTTPError',
-        `the token service ${safeUrl(realm)} of registry ${options.registry} answered ${response.status}; the next sync tries again`,
+        `the token service ${safeUrl(realm)} answered ${response.status}; the next sync tries again`,
       );
     }
     if (response.status !== 200) {
       throw new ChartroomError(
         'AuthenticationFailed',
-        `unauthorized: authentication required: the token service ${safeUrl(realm)} of registry ${options.registry} answered ${response.status}`,
+        `unauthorized: authentication required: the token service ${safeUrl(realm)} answered ${response.status}`,
       );
     }
     let body: TokenResponse;
@@ -147,10 +142,8 @@ export function createOciAuth(options: {
         if (!credential) {
           throw new ChartroomError(
             'AuthenticationFailed',
-            `unauthorized: authentication required: registry ${options.registry} asks for a username and password`,
-            {
-              hint: 'add credential: NAME to the registry file',
-            },
+            'unauthorized: authentication required: the registry asks for a username and password and none was sent to it',
+            { hint: 'add credential: NAME to the registry file' },
           );
         }
         basic = true;
@@ -167,7 +160,7 @@ export function createOciAuth(options: {
       }
       throw new ChartroomError(
         'AuthenticationFailed',
-        `unauthorized: authentication required: registry ${options.registry} answered 401 without a challenge chartroom understands`,
+        'unauthorized: authentication required: the registry answered 401 without a challenge chartroom understands',
       );
     },
     invalidate(scope) {

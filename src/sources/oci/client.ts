@@ -14,6 +14,7 @@ import type { Credential } from '../../http/basic-auth.ts';
 import { createOciAuth } from './auth.ts';
 import { parseChallenge } from './challenge.ts';
 import { collectPages, MAX_PAGE_BYTES } from './pages.ts';
+import { unauthorized } from '../unauthorized.ts';
 
 export const MANIFEST_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
@@ -77,18 +78,22 @@ export function createOciClient(options: OciClientOptions) {
   }
 
   function statusError(response: HttpResponse, what: string, repo: string | undefined): ChartroomError {
-    const where = `registry ${registry}: ${options.host}${repo ? `/${repo}` : ''}`;
+    const where = `${options.host}${repo ? `/${repo}` : ''}`;
     const detail = registryError(response.body);
     const said = detail ? ` (${detail.code}: ${detail.message})` : '';
     const target = `GET ${safeUrl(response.url)} answered ${response.status}`;
     if (response.status === 401 || response.status === 403) {
-      return new ChartroomError(
-        'AuthenticationFailed',
-        `unauthorized: authentication required: ${where}: ${target}${said}`,
-        {
-          hint: 'check the credential named in the registry file and its access to this repository',
-        },
-      );
+      const catalog = what === 'catalog';
+      return unauthorized({
+        status: response.status,
+        url: response.url,
+        sent: options.credential !== undefined,
+        said: detail ? `${detail.code}: ${detail.message}` : undefined,
+        access: catalog ? 'permission to list the catalog' : `pull access to ${where}`,
+        also: catalog
+          ? `if the registry keeps its catalog from this account (GHCR, Docker Hub and ECR list it to no one), list the chart repositories under charts: in registries/${registry}.yaml`
+          : undefined,
+      });
     }
     if (detail?.code === 'NAME_UNKNOWN' || (response.status === 404 && what === 'tags')) {
       return new ChartroomError('NameUnknown', `name unknown: ${where} does not exist (${target})`, {
@@ -121,7 +126,7 @@ export function createOciClient(options: OciClientOptions) {
     return collectPages({
       first,
       key,
-      what: `registry ${registry}: ${options.host}${repo ? `/${repo}` : ''}: the ${what}`,
+      what: `${options.host}${repo ? `/${repo}` : ''}: the ${what}`,
       async fetch(url) {
         const response = await get(url, {
           scope,
@@ -200,7 +205,7 @@ export function createOciClient(options: OciClientOptions) {
       if (actual !== digest) {
         throw new ChartroomError(
           'DigestMismatch',
-          `${registry}/${repo}: digest mismatch: the manifest names ${digest}, the blob is ${actual}`,
+          `digest mismatch: the manifest names ${digest}, the blob of ${options.host}/${repo} is ${actual}`,
         );
       }
       return response.body;

@@ -92,7 +92,7 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
       const what = `${registry.name}/${meta.chart} ${meta.version}`;
       const { manifest, helm, layer } = await pullChartLayer(client, repo, versionToTag(meta.version), what);
       const config = parseHelmConfig(await client.blob(repo, helm.config.digest, MAX_CONFIG_BYTES), what);
-      return verifiedVersion(registry.name, meta, {
+      return verifiedVersion(meta, {
         archive: layer,
         digest: helm.layer.digest,
         manifestDigest: manifest.digest,
@@ -128,7 +128,7 @@ async function discoverCharts(
   if (charts.length === 0) {
     throw new ChartroomError(
       'NoChartsFound',
-      `no charts found: registry ${registry.name} ${repositories === undefined ? 'offers no catalog (/v2/_catalog)' : `has no repositories under ${registry.url}`}`,
+      `no charts found: ${repositories === undefined ? `${parseOciReference(registry.url).host} offers no catalog (/v2/_catalog)` : `no repositories under ${registry.url}`}`,
       {
         hint: `list the chart repositories under charts: in registries/${registry.name}.yaml (GHCR, Docker Hub and ECR have no catalog)`,
       },
