@@ -107,6 +107,10 @@ describe('validate --connect', () => {
       /^✗ internal: unauthorized: authentication required: .*\/v2\/ answered 401/m,
     );
     expect(result.stderr).toContain('3 of 3 registries could not be reached');
+    // what to do, as the sync says it: the exact credential add that replaces the refused one
+    expect(result.stderr).toMatch(
+      /^✗ web: .*; to replace it: chartroom credential add \S+ --host 127\.0\.0\.1:\d+$/m,
+    );
     expect(`${result.stdout}${result.stderr}`).not.toMatch(/wrong-web|wrong-oci/);
   });
 

@@ -13,6 +13,7 @@ import { describeError, hintOf } from '../errors.ts';
 import { createHttpClient, type HttpClient } from '../http/client.ts';
 import { checkConnection } from '../sources/index.ts';
 import { deadlinesFrom, startRegistryDeadline, type RegistryWait } from './deadlines.ts';
+import { advised } from './credential-advice.ts';
 import { sourceDefinition } from './sync-one.ts';
 
 export type ConnectResult =
@@ -56,7 +57,7 @@ export async function checkConnections(
             return { registry: registry.name, ok: true, summary, ms: Date.now() - started };
           } catch (error) {
             const cause = deadline?.passed() ?? error;
-            const { code, message } = describeError(cause);
+            const { code, message } = advised(registry, describeError(cause));
             const hint = hintOf(cause);
             return {
               registry: registry.name,
