@@ -263,20 +263,24 @@ function definition(
   const insecure = raw.insecure === true;
   const url = field('url')!;
   let kind: RegistryDefinition['kind'] = 'http';
+  let kindKnown = false;
   if (checked('url')) {
     try {
       kind = detectKind(url, insecure);
+      kindKnown = true;
     } catch (error) {
       errors.push(new ConfigError(file, pos('url'), (error as Error).message, FIELD_HELP.url.hint, error));
     }
   }
-  if (kind === 'http' && /\/index\.ya?ml$/i.test(new URL(url).pathname)) {
+  if (kindKnown && kind === 'http' && /\/index\.ya?ml$/i.test(new URL(url).pathname)) {
     // Helm's repo URL is the folder; chartroom (like helm repo add) appends /index.yaml itself
-    throw new ConfigError(
-      file,
-      pos('url'),
-      `"${shownUrl(url)}" names the index file: drop /index.yaml from the URL`,
-      'write the chart repository URL as helm repo add takes it, e.g. url: https://charts.example.org/stable',
+    errors.push(
+      new ConfigError(
+        file,
+        pos('url'),
+        `"${shownUrl(url)}" names the index file: drop /index.yaml from the URL`,
+        'write the chart repository URL as helm repo add takes it, e.g. url: https://charts.example.org/stable',
+      ),
     );
   }
   let intervalMs: number = DEFAULTS.intervalMs;
