@@ -134,6 +134,12 @@ export function commitMessage(
     ],
     (line) => line,
   );
+  // the subject names five; the body names each, with its code only (a message may quote a server)
+  list(
+    'Failing',
+    reports.filter((r) => r.status === 'failed'),
+    (r) => `${r.name}: ${r.error?.code ?? 'failed'}`,
+  );
   return [subject, ...lines].join('\n');
 }
 
