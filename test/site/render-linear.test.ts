@@ -1,7 +1,8 @@
 /**
  * Every renderer of chart content takes time linear in its input, or caps what it renders: for
- * pathological shapes, an input 8 times larger may take at most 16 times as long (a quadratic
- * renderer takes 64). Each shape starts at a size whose render takes at least 20 ms, and each
+ * pathological shapes, an input 8 times larger may take at most 24 times as long (a quadratic
+ * renderer takes 64; n log n about 10; a linear one measured 8 to 16.5 here, the top while another
+ * test file ran beside it, as the suite runs two at a time). Each shape starts at a size whose render takes at least 20 ms, and each
  * time is the fastest of five runs, so a loaded machine does not make a linear renderer fail.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,9 @@ import { compareValues } from '../../site/lib/compare.ts';
 import { highlightYaml } from '../../site/lib/highlight.ts';
 import { renderReadme } from '../../site/lib/sanitize.ts';
 import { schemaTable } from '../../site/lib/schema-table.ts';
+
+/** see the top: between linear (8, up to 16.5 on a shared machine) and quadratic (64) */
+const MAX_GROWTH = 24;
 
 const fastest = (run: () => unknown): number => {
   let best = Infinity;
@@ -131,15 +135,15 @@ const SCHEMA_SHAPES: Array<[string, (n: number) => string]> = [
 
 describe('the renderers of chart content take linear time', () => {
   it.each(README_SHAPES)('README: %s', (_label, shape) => {
-    expect(growth((text) => renderReadme(text), shape)).toBeLessThan(16);
+    expect(growth((text) => renderReadme(text), shape)).toBeLessThan(MAX_GROWTH);
   });
 
   it.each(VALUES_SHAPES)('values.yaml: %s', (_label, shape) => {
-    expect(growth(highlightYaml, shape)).toBeLessThan(16);
+    expect(growth(highlightYaml, shape)).toBeLessThan(MAX_GROWTH);
   });
 
   it.each(SCHEMA_SHAPES)('values schema: %s', (_label, shape) => {
-    expect(growth(schemaTable, shape)).toBeLessThan(16);
+    expect(growth(schemaTable, shape)).toBeLessThan(MAX_GROWTH);
   });
 
   it.each([
@@ -159,7 +163,7 @@ describe('the renderers of chart content take linear time', () => {
         (n) => compareValues(from(Number(n)), to(Number(n))),
         (n) => String(n),
       ),
-    ).toBeLessThan(16);
+    ).toBeLessThan(MAX_GROWTH);
   });
 });
 
