@@ -232,6 +232,18 @@ describe('chartroom init DIR', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('exists: package.json');
     expect(filesUnder(ranged)).toEqual(['package.json']);
+    // and says why, and what to write: a tarball install (before publishing) is the common case
+    expect(refused.stderr).toContain(`its dependency is "chartroom": "^${VERSION}"`);
+    expect(refused.stderr).toContain(
+      `set "chartroom": "${VERSION}" under dependencies, or move package.json away`,
+    );
+    await writeFile(
+      path.join(ranged, 'package.json'),
+      `{"dependencies": {"chartroom": "file:../chartroom-${VERSION}.tgz"}}`,
+    );
+    expect((await chartroom(['init', ranged])).stderr).toContain(
+      `"chartroom": "file:../chartroom-${VERSION}.tgz"; init keeps`,
+    );
   });
 
   it('encrypts to every --age-recipient given and generates no key', async () => {

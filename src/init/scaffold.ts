@@ -15,7 +15,11 @@ import { contentOf, installedVersion, SCAFFOLD } from './files.ts';
 const run = promisify(execFile);
 
 export type InitResult =
-  | { written: false; existing: string[] }
+  | {
+      written: false;
+      existing: string[];
+      /** why an existing package.json was not kept */ packageJson?: string;
+    }
   | {
       written: true;
       files: string[];
@@ -35,7 +39,12 @@ export async function initCatalog(dir: string, options: { recipients: string[] }
   const version = await installedVersion();
   const existing = SCAFFOLD.map((e) => e.file).filter((file) => existsSync(path.join(dir, file)));
   const kept = existing.length === 1 && (await pinsVersion(dir, version)) ? ['package.json'] : [];
-  if (existing.length > kept.length) return { written: false, existing };
+  if (existing.length > kept.length) {
+    const packageJson = existing.includes('package.json')
+      ? await whyNotKept(dir, version, existing)
+      : undefined;
+    return { written: false, existing, ...(packageJson ? { packageJson } : {}) };
+  }
   const targets = SCAFFOLD.filter((e) => !kept.includes(e.file));
   const { recipients, identity } = await recipientsFor(options.recipients);
   const contents = await Promise.all(targets.map((entry) => contentOf(entry, { version, recipients })));
@@ -69,6 +78,29 @@ async function pinsVersion(dir: string, version: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Why init refuses a package.json: a chartroom installed from a tarball, a git URL or a range is
+ * not what the workflows' `npm ci` can install at this exact version.
+ */
+async function whyNotKept(dir: string, version: string, existing: string[]): Promise<string | undefined> {
+  if (existing.length > 1) return undefined;
+  let spec: unknown;
+  try {
+    spec = (
+      JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as {
+        dependencies?: Record<string, unknown>;
+      }
+    ).dependencies?.chartroom;
+  } catch {
+    return 'it does not parse as JSON';
+  }
+  const found =
+    spec === undefined
+      ? 'it does not depend on chartroom'
+      : `its dependency is "chartroom": ${JSON.stringify(spec)}`;
+  return `${found}; init keeps a package.json only when it pins chartroom ${version} exactly, as \`npm install --save-exact chartroom\` writes it (the workflows install that version): set "chartroom": "${version}" under dependencies, or move package.json away`;
 }
 
 async function inRepository(dir: string): Promise<boolean> {

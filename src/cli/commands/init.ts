@@ -31,7 +31,10 @@ export async function initCommand(cwd: string, args: string[], output: Output): 
   const dir = path.resolve(cwd, positionals[0] ?? '.');
   const result = await initCatalog(dir, { recipients: values['age-recipient'] ?? [] });
   if (!result.written) {
-    for (const file of result.existing) output.err(`exists: ${file}`);
+    for (const file of result.existing)
+      output.err(
+        `exists: ${file}${file === 'package.json' && result.packageJson ? ` (${result.packageJson})` : ''}`,
+      );
     output.err(`nothing was written: init never overwrites (move these away, or init another folder)`);
     return 2;
   }
