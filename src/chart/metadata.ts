@@ -108,14 +108,23 @@ export function chartYamlMeta(data: unknown): ChartYamlMeta {
     data !== null && typeof data === 'object' && !Array.isArray(data)
       ? (data as Record<string, unknown>)
       : {};
+  // YAML's spellings of true (the failsafe schema leaves them strings)
+  const deprecated =
+    c.deprecated === true || (typeof c.deprecated === 'string' && /^(?:true|True|TRUE)$/.test(c.deprecated));
+  return chartFields(c, deprecated);
+}
+
+/**
+ * Chart.yaml's fields that chart.json records, each only in the shape it must have: the lists
+ * always (empty when absent), the optional strings only when present. Shared by a Chart.yaml and
+ * an OCI config blob (the same metadata as JSON); each decides `deprecated` its own way.
+ */
+export function chartFields(c: Record<string, unknown>, deprecated: boolean): ChartYamlMeta {
   const meta: ChartYamlMeta = {
     sources: strList(c.sources),
     keywords: strList(c.keywords),
     maintainers: maintainers(c.maintainers),
-    // YAML's spellings of true (the failsafe schema leaves them strings)
-    deprecated:
-      c.deprecated === true ||
-      (typeof c.deprecated === 'string' && /^(?:true|True|TRUE)$/.test(c.deprecated)),
+    deprecated,
   };
   const optional = {
     appVersion: str(c.appVersion),

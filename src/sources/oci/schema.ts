@@ -4,7 +4,7 @@
  * `helm package` makes. Tags carry the version with `+` written as `_`.
  */
 import { ChartroomError } from '../../errors.ts';
-import { isoTime, maintainers, str, strList, type ChartVersionMeta } from '../../chart/metadata.ts';
+import { chartFields, isoTime, type ChartVersionMeta } from '../../chart/metadata.ts';
 
 export const HELM_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
 export const HELM_CHART_LAYERS = [
@@ -83,19 +83,5 @@ export function parseHelmConfig(body: Buffer, what: string): Partial<ChartVersio
   } catch {
     throw new ChartroomError('OCIInvalid', `${what}: the chart config blob is not JSON`);
   }
-  const meta: Partial<ChartVersionMeta> = {
-    sources: strList(c.sources),
-    keywords: strList(c.keywords),
-    maintainers: maintainers(c.maintainers),
-    deprecated: c.deprecated === true,
-  };
-  const optional = {
-    appVersion: str(c.appVersion),
-    description: str(c.description),
-    icon: str(c.icon),
-    home: str(c.home),
-  };
-  for (const [key, value] of Object.entries(optional))
-    if (value !== undefined) (meta as Record<string, unknown>)[key] = value;
-  return meta;
+  return chartFields(c, c.deprecated === true);
 }
