@@ -43,13 +43,18 @@ export async function demoCommand(args: string[], output: Output): Promise<numbe
       `chartroom demo: working in ${folder.root} (removed when the demo stops; if it is left behind: rm -rf ${folder.root})`,
     );
   // stopped before the site is served: nothing to finish, so remove the folder and exit at once
+  let stopping = false;
   const interrupted = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
     output.err(`chartroom demo: ${signal}, stopping`);
     void (keep ? Promise.resolve() : removeFolder(folder, output)).finally(() =>
       process.exit(signal === 'SIGINT' ? 130 : 143),
     );
   };
-  for (const signal of SIGNALS) process.once(signal, interrupted);
+  // `on`, not `once`: Ctrl+C under npx can deliver SIGINT twice (the terminal's and npm's
+  // forwarded one), and a second with no listener would kill the process before the clean-up
+  for (const signal of SIGNALS) process.on(signal, interrupted);
   let result;
   try {
     result = await runDemo(folder.root, (line) => output.out(line));
@@ -65,7 +70,7 @@ export async function demoCommand(args: string[], output: Output): Promise<numbe
   output.out(`chartroom demo: site at ${site.url}`);
   output.out('chartroom demo: press Ctrl+C to stop');
   await new Promise<void>((resolve) => {
-    for (const signal of SIGNALS) process.once(signal, () => resolve());
+    for (const signal of SIGNALS) process.on(signal, () => resolve());
   });
   await site.close();
   if (!keep) await removeFolder(folder, output);
