@@ -41,6 +41,49 @@ export interface CatalogVersion {
   removed: boolean;
   /** the kept files present under <version>/ */
   files: string[];
+  /**
+   * the signatures found for this version, verified or not; [] = checked, unsigned; absent =
+   * not checked (an older catalog, or a version outside `keep` of a registry without a policy)
+   */
+  signatures?: CatalogSignature[];
+  /** only when the registry has a `verify:` policy: whether this version passes it */
+  policy?: 'passed' | 'failed';
+  /** policy failed: SignatureMissing or SignatureInvalid, and what to do */
+  policyError?: { code: string; message: string };
+}
+
+/** One signature of a version (trust/types.ts SignatureRecord has the same shape). */
+export interface CatalogSignature {
+  kind: 'helm' | 'cosign' | 'sigstore' | 'notation';
+  verified: boolean;
+  signer?: string;
+  identity?: string;
+  issuer?: string;
+  /** when not verified: why, and what to do */
+  reason?: string;
+  /** sha256:<hex> of the .prov file, or the digest of the cosign .sig manifest */
+  digest?: string;
+}
+
+/** The registry file's `verify:` policy as the sync applied it. */
+export interface CatalogVerifyPolicy {
+  provider: 'helm' | 'cosign';
+  /** the key's path in the catalog repository */
+  key: string;
+  required: boolean;
+  /** sha256:<hex> of the key file's bytes: a changed key re-checks every version */
+  keyDigest: string;
+}
+
+/** A version whose signatures disappeared or changed since they were recorded: flagged like a republished digest. */
+export interface SignatureChange {
+  chart: string;
+  version: string;
+  change: 'removed' | 'changed';
+  /** what was recorded before */
+  previous: CatalogSignature[];
+  /** ISO 8601: the sync that saw it */
+  detected: string;
 }
 
 export interface CatalogChart {
@@ -94,4 +137,8 @@ export interface CatalogRegistry {
   republished: Republished[];
   /** charts that could not be listed in the last sync (e.g. `name unknown`); their catalog part is kept */
   chartErrors?: Array<{ chart: string; code: string; message: string }>;
+  /** the registry file's `verify:` policy, as the versions' `policy` was decided under it */
+  verify?: CatalogVerifyPolicy;
+  /** signatures that disappeared or changed upstream */
+  signatureChanges?: SignatureChange[];
 }

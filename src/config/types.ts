@@ -1,3 +1,4 @@
+import type { VerifyPolicy } from '../trust/types.ts';
 import type { RegistryKind } from './reference.ts';
 
 /** A registry definition after validation: defaults applied, interval in milliseconds. */
@@ -21,6 +22,8 @@ export interface RegistryDefinition {
   insecure: boolean;
   caFile: string | undefined;
   passCredentials: boolean;
+  /** `verify:`: the signature policy (trust/types.ts) */
+  verify?: VerifyPolicy | undefined;
 }
 
 export const DEFAULTS = {

@@ -5,6 +5,7 @@
  */
 import type { ChartVersionMeta } from '../chart/metadata.ts';
 import type { Credential } from '../http/basic-auth.ts';
+import type { SignatureEvidence } from '../trust/types.ts';
 
 /** A registry as its source sees it: the sync maps a registry definition and its credential to this. */
 export interface SourceDefinition {
@@ -94,6 +95,24 @@ export interface RegistrySource {
   describeVersion?(meta: ChartVersionMeta): Promise<VersionDescription>;
   /** one version's archive, its digest verified and its files read (see archive.ts) */
   fetchVersion(meta: ChartVersionMeta): Promise<FetchedVersion>;
+  /**
+   * The signatures published for a version, unverified (trust/ verifies them): HTTP, the
+   * `.prov` beside the archive (one request; a 404 is none); OCI, the manifest's provenance
+   * layer and the cosign `sha256-<hex>.sig` tag of `subject.manifestDigest`, found in the tags
+   * already listed (an absent tag costs no request). A signature that cannot be read is
+   * UnreadableEvidence, not a throw; a throw is the whole look-up failing (the registry is down).
+   */
+  findSignatures?(meta: ChartVersionMeta, subject: SignatureSubject): Promise<SignatureEvidence[]>;
+}
+
+/** What a signature must name: the digests the catalog holds for the version. */
+export interface SignatureSubject {
+  /** sha256:<hex> of the archive (a .prov's `files:` entry must equal it) */
+  digest?: string | undefined;
+  /** OCI: the version's manifest digest (a cosign payload's docker-manifest-digest must equal it) */
+  manifestDigest?: string | undefined;
+  /** signature digests recorded before (CatalogSignature.digest): a source may skip reading what did not change */
+  known?: readonly string[] | undefined;
 }
 
 /** What reaching a registry answered (`validate --connect`): the request that proves a sync can list it. */

@@ -1,0 +1,76 @@
+/**
+ * Signatures of chart versions: what a source found (evidence: the bytes, unverified), the
+ * policy a registry file sets, and what verifying the one against the other recorded. This
+ * folder verifies bytes it is given (openpgp, node:crypto): it makes no request and imports no
+ * other part of chartroom but the errors. Sources find the evidence; the sync decides when.
+ */
+
+/** `verify:` in a registry file, in Flux's words (HelmChart/OCIRepository `spec.verify`). */
+export interface VerifyPolicy {
+  /** helm: OpenPGP provenance files (.prov); cosign: cosign signatures of the OCI manifest */
+  provider: 'helm' | 'cosign';
+  /** repository-relative path: an OpenPGP keyring, armored or binary (helm), or a PEM public key (cosign) */
+  key: string;
+  /** true: a version that does not pass is refused (kept in chart.json, left out of latest and snippets) */
+  required: boolean;
+}
+
+export type SignatureKind = 'helm' | 'cosign' | 'sigstore' | 'notation';
+
+/** One signature of one version as the catalog records it (catalog/types.ts CatalogSignature). */
+export interface SignatureRecord {
+  kind: SignatureKind;
+  verified: boolean;
+  /** who signed, in words: an OpenPGP user ID, the key file that verified a cosign signature */
+  signer?: string;
+  /** the key's fingerprint (OpenPGP, upper-case hex) or `sha256:<hex>` of a public key's DER; a certificate's SAN (keyless) */
+  identity?: string;
+  /** keyless only: the OIDC issuer */
+  issuer?: string;
+  /** when not verified: why, and what to do */
+  reason?: string;
+  /** sha256:<hex> of the .prov file, or the digest of the cosign .sig manifest: a change is seen without verifying again */
+  digest?: string;
+}
+
+/** A Helm provenance file found for a version (HTTP: `<archive URL>.prov`; OCI: the provenance layer). */
+export interface HelmProvenanceEvidence {
+  kind: 'helm';
+  provenance: Buffer;
+  /** the archive's base name, the key of the .prov's `files:` map (e.g. `nginx-1.2.3.tgz`) */
+  fileName: string;
+}
+
+/** One layer of a cosign signature image (`sha256-<hex>.sig`): the payload blob and the layer's annotations. */
+export interface CosignLayer {
+  mediaType: string;
+  /** the layer blob: the simple-signing payload, digest-checked by the source */
+  payload: Buffer;
+  /** `dev.cosignproject.cosign/signature` (base64) and, keyless, certificate/chain/bundle */
+  annotations: Record<string, string>;
+}
+
+/** A cosign signature image found for a version's manifest digest. */
+export interface CosignSignatureEvidence {
+  kind: 'cosign';
+  /** digest of the .sig manifest */
+  digest: string;
+  layers: CosignLayer[];
+}
+
+/** A signature that was there but could not be read (a 5xx, a blob too big): checked again later. */
+export interface UnreadableEvidence {
+  kind: 'helm' | 'cosign';
+  unreadable: { code: string; message: string };
+}
+
+export type SignatureEvidence = HelmProvenanceEvidence | CosignSignatureEvidence | UnreadableEvidence;
+
+/** What a version's signatures came to under its registry's policy. */
+export interface SignatureCheck {
+  signatures: SignatureRecord[];
+  /** only when the registry has a policy */
+  policy?: 'passed' | 'failed';
+  /** policy failed: SignatureMissing or SignatureInvalid, with what to do */
+  policyError?: { code: string; message: string };
+}
