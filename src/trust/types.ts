@@ -55,6 +55,8 @@ export interface CosignSignatureEvidence {
   kind: 'cosign';
   /** digest of the .sig manifest */
   digest: string;
+  /** the digest is one recorded before (SignatureSubject.known): its layers were not read, the records stand */
+  unchanged?: true;
   layers: CosignLayer[];
 }
 
