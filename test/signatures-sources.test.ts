@@ -37,6 +37,12 @@ function listed(result: ListResult) {
   return result;
 }
 
+/** each piece of evidence as `<kind> <code>: <message>` when unreadable, else `<kind> read` */
+const unreadables = (evidence: SignatureEvidence[]) =>
+  evidence.map((e) =>
+    'unreadable' in e ? `${e.kind} ${e.unreadable.code}: ${e.unreadable.message}` : `${e.kind} read`,
+  );
+
 const find = (versions: ChartVersionMeta[], chart: string, version: string) =>
   versions.find((v) => v.chart === chart && v.version === version)!;
 
@@ -147,13 +153,9 @@ describe('HTTP: the provenance file beside the archive', () => {
     try {
       answer(500);
       const [failed] = await s.findSignatures!(meta, {});
-      expect(failed).toEqual({
-        kind: 'helm',
-        unreadable: {
-          code: 'HTTPError',
-          message: expect.stringMatching(/answered 500 for the provenance file of alpha 1\.0\.0$/),
-        },
-      });
+      expect(unreadables([failed!])).toEqual([
+        expect.stringMatching(/^helm HTTPError: .*answered 500 for the provenance file of alpha 1\.0\.0$/),
+      ]);
       answer(401);
       const [refused] = await s.findSignatures!(meta, {});
       expect(refused).toMatchObject({ kind: 'helm', unreadable: { code: 'AuthenticationFailed' } });
@@ -161,11 +163,8 @@ describe('HTTP: the provenance file beside the archive', () => {
         /^unauthorized: authentication required: GET .*alpha-1\.0\.0\.tgz\.prov answered 401/,
       );
       answer(200, Buffer.alloc(1024 * 1024 + 1, 'a'));
-      expect(await s.findSignatures!(meta, {})).toEqual([
-        {
-          kind: 'helm',
-          unreadable: { code: 'TooLarge', message: expect.stringContaining('provenance file') },
-        },
+      expect(unreadables(await s.findSignatures!(meta, {}))).toEqual([
+        expect.stringMatching(/^helm TooLarge: .*the provenance file is larger than the 1 MiB cap$/),
       ]);
     } finally {
       served.server.fault = undefined;
@@ -486,15 +485,12 @@ describe('OCI: the provenance layer and cosign .sig images', () => {
     try {
       const sign = (v: string) =>
         source.findSignatures!(find(versions, 'alpha', v), { manifestDigest: pushed[v]!.manifestDigest });
-      expect(await sign('1.1.0')).toEqual([
-        {
-          kind: 'cosign',
-          unreadable: { code: 'OCIInvalid', message: expect.stringContaining('is not JSON') },
-        },
+      expect(unreadables(await sign('1.1.0'))).toEqual([
+        expect.stringMatching(/^cosign OCIInvalid: .*the manifest is not JSON$/),
       ]);
       expect(notJson.hits).toBe(1);
-      expect(await sign('1.3.0')).toEqual([
-        { kind: 'cosign', unreadable: { code: 'TooLarge', message: expect.stringContaining('manifest') } },
+      expect(unreadables(await sign('1.3.0'))).toEqual([
+        expect.stringMatching(/^cosign TooLarge: .*the manifest is larger than the 256 KiB cap$/),
       ]);
       expect(await sign('1.4.0')).toMatchObject([
         { kind: 'cosign', layers: [{ mediaType: SIMPLE_SIGNING }] },
