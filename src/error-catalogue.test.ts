@@ -68,6 +68,7 @@ const DECISIONS: Record<ErrorCode, Row> = {
   SopsNoAge: [_, _, _, _, _, 1],
   SopsConfigMissing: [_, _, _, _, _, 2],
   SopsConfigInvalid: [_, _, _, _, _, 2],
+  VerifyKeyInvalid: [_, _, _, _, _, 2],
   ConfigInvalid: [_, _, _, _, _, 2],
   IntervalInvalid: [_, _, _, _, _, 1],
   Usage: [_, _, _, _, _, 2],
