@@ -68,6 +68,8 @@ const DECISIONS: Record<ErrorCode, Row> = {
   SopsNoAge: [_, _, _, _, _, 1],
   SopsConfigMissing: [_, _, _, _, _, 2],
   SopsConfigInvalid: [_, _, _, _, _, 2],
+  SignatureMissing: [_, _, _, _, _, 1],
+  SignatureInvalid: [_, _, _, _, _, 1],
   VerifyKeyInvalid: [_, _, _, _, _, 2],
   ConfigInvalid: [_, _, _, _, _, 2],
   IntervalInvalid: [_, _, _, _, _, 1],

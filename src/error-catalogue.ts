@@ -353,7 +353,25 @@ export const ERROR_CATALOGUE = {
     action: 'add a creation rule with `age:` recipients whose `path_regex` matches `registries/credentials/`',
     decisions: ['exit2'],
   },
-  // Signatures (src/trust)
+  // Signatures (src/trust): a version's signatures under its registry's `verify:` policy
+  SignatureMissing: {
+    transient: false,
+    where: ['policy'],
+    meaning:
+      '`no helm signature` / `no cosign signature`: a version has no signature of the kind its `verify:` policy names, or it could not be read',
+    action:
+      'publish it signed (`helm package --sign` and the `.prov` beside the archive, or `cosign sign --key`); with `required: false` the version is offered all the same',
+    decisions: [],
+  },
+  SignatureInvalid: {
+    transient: false,
+    where: ['policy'],
+    meaning:
+      "`no helm signature verifies` / `no cosign signature verifies`: a version has signatures of the policy's kind, and none verifies with its key for this digest",
+    action:
+      "read the reason: check that `verify.key` is the publisher's key, or ask the publisher to sign this version again; with `required: false` it is offered all the same",
+    decisions: [],
+  },
   VerifyKeyInvalid: {
     transient: false,
     where: ['configuration', 'run'],

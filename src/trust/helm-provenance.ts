@@ -95,38 +95,10 @@ export async function verifyHelmProvenance(
   if ('reason' in read) return fail(read.reason);
   const { message, issuer } = read;
 
-  // 2. the signature, by a key of the keyring (go-crypto's CheckDetachedSignature: the first
-  // signature whose issuer the keyring has; none: unknown entity)
-  const ids = message.getSigningKeyIDs().slice(0, MAX_SIGNATURES);
-  let entity: Key | undefined;
-  for (const id of ids) {
-    entity = keyring.keys.find((key) => key.getKeys(id).length > 0);
-    if (entity) break;
-  }
-  if (!entity) {
-    return fail(
-      `openpgp: signature made by unknown entity: it was made by key ID ${issuer}, which is not in the keyring ${keyring.path}`,
-      `key ID ${issuer}`,
-    );
-  }
-  const fingerprint = entity.getFingerprint().toUpperCase();
-  try {
-    const result = await verify({ message, verificationKeys: [entity], expectSigned: true });
-    const ours = result.signatures.find((s) => entity.getKeys(s.keyID).length > 0) ?? result.signatures[0];
-    await ours?.verified;
-  } catch (error) {
-    return fail(
-      `openpgp: invalid signature: the provenance file's signature by key ${fingerprint} does not verify (${errorText(error)}): its text was changed after it was signed, or it is not that key's`,
-      `key ID ${issuer}`,
-    );
-  }
-  let signer = `key ${fingerprint}`;
-  try {
-    const primary = await entity.getPrimaryUser();
-    signer = primary.user.userID?.userID ?? signer;
-  } catch {
-    // a key without a valid user ID still verified: name it by its fingerprint
-  }
+  // 2. the signature, by a key of the keyring
+  const checked = await checkSignature(message, issuer, keyring);
+  if ('reason' in checked) return fail(checked.reason, `key ID ${issuer}`);
+  const { signer, fingerprint } = checked;
   const signed = (reason: string): HelmVerification => ({
     verified: false,
     signer,
@@ -159,6 +131,45 @@ export async function verifyHelmProvenance(
     return signed(`sha256 sum does not match for ${quoted(fileName)}: ${shown} != ${quoted(archiveDigest)}`);
   }
   return { verified: true, signer, identity: fingerprint, digest };
+}
+
+/**
+ * Step 2, as go-crypto's CheckDetachedSignature: the first signature whose issuer the keyring
+ * has must verify; none of them: unknown entity. Gives the signer's primary user ID and fingerprint.
+ */
+async function checkSignature(
+  message: CleartextMessage,
+  issuer: string,
+  keyring: { keys: readonly Key[]; path: string },
+): Promise<{ signer: string; fingerprint: string } | { reason: string }> {
+  let entity: Key | undefined;
+  for (const id of message.getSigningKeyIDs().slice(0, MAX_SIGNATURES)) {
+    entity = keyring.keys.find((key) => key.getKeys(id).length > 0);
+    if (entity) break;
+  }
+  if (!entity) {
+    return {
+      reason: `openpgp: signature made by unknown entity: it was made by key ID ${issuer}, which is not in the keyring ${keyring.path}`,
+    };
+  }
+  const fingerprint = entity.getFingerprint().toUpperCase();
+  try {
+    const result = await verify({ message, verificationKeys: [entity], expectSigned: true });
+    const ours = result.signatures.find((s) => entity.getKeys(s.keyID).length > 0) ?? result.signatures[0];
+    await ours?.verified;
+  } catch (error) {
+    return {
+      reason: `openpgp: invalid signature: the provenance file's signature by key ${fingerprint} does not verify (${errorText(error)}): its text was changed after it was signed, or it is not that key's`,
+    };
+  }
+  let signer = `key ${fingerprint}`;
+  try {
+    const primary = await entity.getPrimaryUser();
+    signer = primary.user.userID?.userID ?? signer;
+  } catch {
+    // a key without a valid user ID still verified: name it by its fingerprint
+  }
+  return { signer, fingerprint };
 }
 
 /** The `files:` map of the second document (YAML, hostile: few aliases, no custom tags). */
