@@ -108,7 +108,7 @@ export async function verifyHelmProvenance(
   });
 
   // 3. the two documents
-  const parts = message.getText().split('\n...\n');
+  const parts = message.getText().replace(/\r\n/g, '\n').split('\n...\n');
   if (parts.length < 2) return signed('message block must have at least two parts');
 
   // 4. files[fileName]
