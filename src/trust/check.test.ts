@@ -304,7 +304,7 @@ describe('checkSignatures: Helm provenance', () => {
     );
     expect(check.policy).toBe('failed');
     expect(check.policyError?.code).toBe('SignatureInvalid');
-    expect(check.policyError?.message).toContain('sha256 sum does not match for "demo-1.0.0.tgz"');
+    expect(check.policyError?.message).toContain('sha256 sum does not match for demo-1.0.0.tgz: ');
     expect(check.policyError?.message).toMatch(/offered all the same \(`required: false`\)$/);
   });
 

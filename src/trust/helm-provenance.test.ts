@@ -130,7 +130,7 @@ describe('verifyHelmProvenance, in Helm’s order', () => {
     const otherDigest = `sha256:${'0'.repeat(64)}`;
     const result = await verifyHelmProvenance(prov, NAME, otherDigest, keyring(rsa));
     expect(result.verified).toBe(false);
-    expect(result.reason).toBe(`sha256 sum does not match for "${NAME}": "${DIGEST}" != "${otherDigest}"`);
+    expect(result.reason).toBe(`sha256 sum does not match for ${NAME}: "${DIGEST}" != "${otherDigest}"`);
     // the signature did verify: who signed is known
     expect(result.identity).toBe(rsa.publicKey.getFingerprint().toUpperCase());
   });

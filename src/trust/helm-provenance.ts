@@ -72,6 +72,9 @@ export async function provenanceIssuer(provenance: Buffer): Promise<{ signer?: s
 const tooLarge = (size: number) =>
   `the provenance file is ${size} bytes, more than ${MAX_PROVENANCE_BYTES}: not read (Helm writes a few KiB)`;
 
+/** A file name as Helm prints it (%s) when it is a plain one, else quoted. */
+const plain = (name: string): string => (/^[\w.+-]{1,200}$/.test(name) ? name : quoted(name));
+
 export const sha256Of = (bytes: Buffer): string =>
   `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
@@ -128,7 +131,7 @@ export async function verifyHelmProvenance(
   if (claimed !== archiveDigest) {
     const shown =
       typeof claimed === 'string' ? quoted(claimed) : `a ${claimed === null ? 'null' : typeof claimed}`;
-    return signed(`sha256 sum does not match for ${quoted(fileName)}: ${shown} != ${quoted(archiveDigest)}`);
+    return signed(`sha256 sum does not match for ${plain(fileName)}: ${shown} != ${quoted(archiveDigest)}`);
   }
   return { verified: true, signer, identity: fingerprint, digest };
 }
