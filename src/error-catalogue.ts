@@ -374,7 +374,7 @@ export const ERROR_CATALOGUE = {
   },
   VerifyKeyInvalid: {
     transient: false,
-    where: ['configuration', 'run'],
+    where: ['registry', 'configuration', 'run'],
     meaning:
       'the `verify.key` of a registry file cannot be used: missing, outside the repository, a secret key, or not an OpenPGP keyring (helm) / PEM public key (cosign)',
     action:
