@@ -20,6 +20,11 @@ export interface ServedRepository {
   publish(charts: ChartSource[]): Promise<void>;
   /** rewrite index.yaml after changing repo.index by hand */
   reindex(): void;
+  /** the packed archive of a version, as served */
+  archive(chart: string, version: string): Buffer;
+  /** serves `<archive>.prov` beside a version's archive (as `helm package --sign` leaves it) */
+  setProvenance(chart: string, version: string, provenance: Buffer | string): void;
+  removeProvenance(chart: string, version: string): void;
   /** requests to a path since the last reset */
   count(path?: string): number;
   /** the requests since the last reset */
@@ -53,6 +58,17 @@ export async function serveCharts(
     },
     reindex() {
       server.setFile('/charts/index.yaml', renderIndex(repo.index));
+    },
+    archive(chart, version) {
+      const body = server.file(`/charts/${chart}-${version}.tgz`);
+      if (!body) throw new Error(`no archive for ${chart} ${version}`);
+      return body;
+    },
+    setProvenance(chart, version, provenance) {
+      server.setFile(`/charts/${chart}-${version}.tgz.prov`, provenance);
+    },
+    removeProvenance(chart, version) {
+      server.removeFile(`/charts/${chart}-${version}.tgz.prov`);
     },
     count(path) {
       return server.requests.slice(offset).filter((r) => path === undefined || r.path === path).length;

@@ -21,6 +21,8 @@ export interface ChartRepoServer {
   origin: string;
   requests: RecordedRequest[];
   setFile(path: string, body: Buffer | string): void;
+  /** the bytes served at a path */
+  file(path: string): Buffer | undefined;
   removeFile(path: string): void;
   /** return true when the fault answered the request */
   fault: Fault | undefined;
@@ -83,6 +85,9 @@ export async function startChartRepoServer(
         lastModified: new Date(clock).toUTCString(),
       });
     },
+    file(path) {
+      return files.get(path)?.body;
+    },
     removeFile(path) {
       files.delete(path);
     },
@@ -92,6 +97,13 @@ export async function startChartRepoServer(
         server.close(() => resolve());
       }),
   };
+}
+
+function contentType(path: string): string {
+  if (path.endsWith('.yaml')) return 'application/yaml';
+  // what GitHub Pages and ChartMuseum send for a provenance file
+  if (path.endsWith('.prov')) return 'application/octet-stream';
+  return 'application/gzip';
 }
 
 /** Answers 401 unless the request carries the Basic credentials. */
@@ -122,7 +134,7 @@ function serveFile(
   const headers = {
     etag: file.etag,
     'last-modified': file.lastModified,
-    'content-type': path.endsWith('.yaml') ? 'application/yaml' : 'application/gzip',
+    'content-type': contentType(path),
   };
   // RFC 9110: If-None-Match wins over If-Modified-Since when both are sent.
   const inm = req.headers['if-none-match'];

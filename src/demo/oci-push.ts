@@ -5,6 +5,8 @@ import { sha256Digest } from '../chart/digest.ts';
 
 export const HELM_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
 export const HELM_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+/** the layer `helm push` adds when a `.prov` sits beside the archive */
+export const HELM_PROVENANCE_LAYER = 'application/vnd.cncf.helm.chart.provenance.v1.prov';
 
 export interface PushTarget {
   origin: string;
@@ -17,9 +19,11 @@ export interface PushOptions {
   layerType?: string;
   configType?: string;
   created?: string;
+  /** a provenance file to push as the chart's provenance layer, after the chart layer (as `helm push` does) */
+  provenance?: Buffer;
 }
 
-async function pushBlob(target: PushTarget, repository: string, body: Buffer): Promise<string> {
+export async function pushBlob(target: PushTarget, repository: string, body: Buffer): Promise<string> {
   const digest = sha256Digest(body);
   const headers: Record<string, string> = target.auth ? { authorization: target.auth } : {};
   const start = await fetch(`${target.origin}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers });
@@ -48,12 +52,24 @@ export async function pushChartArchive(
   const config = Buffer.from(JSON.stringify(load(files.get('Chart.yaml')!.toString('utf8'))));
   const configDigest = await pushBlob(target, repository, config);
   const layerDigest = await pushBlob(target, repository, archive);
+  const provenance = options.provenance
+    ? [
+        {
+          mediaType: HELM_PROVENANCE_LAYER,
+          digest: await pushBlob(target, repository, options.provenance),
+          size: options.provenance.length,
+        },
+      ]
+    : [];
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
       config: { mediaType: options.configType ?? HELM_CONFIG, digest: configDigest, size: config.length },
-      layers: [{ mediaType: options.layerType ?? HELM_LAYER, digest: layerDigest, size: archive.length }],
+      layers: [
+        { mediaType: options.layerType ?? HELM_LAYER, digest: layerDigest, size: archive.length },
+        ...provenance,
+      ],
       annotations: {
         'org.opencontainers.image.title': name,
         'org.opencontainers.image.version': version,
@@ -61,14 +77,23 @@ export async function pushChartArchive(
       },
     }),
   );
-  const res = await fetch(`${target.origin}/v2/${repository}/manifests/${version.replaceAll('+', '_')}`, {
+  await pushManifest(target, repository, version.replaceAll('+', '_'), manifest);
+  return { layerDigest, manifestDigest: sha256Digest(manifest) };
+}
+
+/** PUTs manifest bytes as they are under a tag (or digest); returns their digest. */
+export async function pushManifest(
+  target: PushTarget,
+  repository: string,
+  reference: string,
+  manifest: Buffer,
+  mediaType = 'application/vnd.oci.image.manifest.v1+json',
+): Promise<string> {
+  const res = await fetch(`${target.origin}/v2/${repository}/manifests/${reference}`, {
     method: 'PUT',
-    headers: {
-      ...(target.auth ? { authorization: target.auth } : {}),
-      'content-type': 'application/vnd.oci.image.manifest.v1+json',
-    },
+    headers: { ...(target.auth ? { authorization: target.auth } : {}), 'content-type': mediaType },
     body: new Uint8Array(manifest),
   });
   if (res.status !== 201) throw new Error(`manifest push answered ${res.status}: ${await res.text()}`);
-  return { layerDigest, manifestDigest: sha256Digest(manifest) };
+  return sha256Digest(manifest);
 }

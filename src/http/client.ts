@@ -323,7 +323,7 @@ function decode(body: Buffer, encoding: string, url: URL, opts: GetOptions, limi
 function tooLarge(url: URL, opts: GetOptions, limit: number): ChartroomError {
   return new ChartroomError(
     'TooLarge',
-    `GET ${safeUrl(url.href)}: the ${opts.what ?? 'response'} is larger than the ${Math.round(limit / 1048576)} MiB cap`,
+    `GET ${safeUrl(url.href)}: the ${opts.what ?? 'response'} is larger than the ${limit >= 1048576 ? `${Math.round(limit / 1048576)} MiB` : `${Math.round(limit / 1024)} KiB`} cap`,
   );
 }
 

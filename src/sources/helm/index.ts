@@ -4,12 +4,15 @@
  */
 import { DEFAULT_ARCHIVE_LIMITS } from '../../chart/limits.ts';
 import type { ChartVersionMeta } from '../../chart/metadata.ts';
-import { ChartroomError } from '../../errors.ts';
+import { retriedInRequest } from '../../error-catalogue.ts';
+import { ChartroomError, describeError } from '../../errors.ts';
 import { basicAuthHeader } from '../../http/basic-auth.ts';
 import type { HttpClient, HttpResponse, RequestAuth } from '../../http/client.ts';
 import { safeUrl } from '../../http/safe-url.ts';
 import { verifiedVersion } from '../archive.ts';
+import { MAX_PROVENANCE_BYTES } from '../signature-bounds.ts';
 import { formatBytes } from '../../http/wait.ts';
+import type { SignatureEvidence } from '../../trust/types.ts';
 import type { ConnectionCheck, ListResult, RegistrySource, SourceDefinition, Validators } from '../types.ts';
 import { parseHelmIndex } from './index-parse.ts';
 import { unauthorized } from '../unauthorized.ts';
@@ -21,6 +24,7 @@ export type OciChartFetcher = (reference: string) => Promise<{ archive: Buffer; 
 export const DEFAULT_MAX_INDEX_BYTES = 100 * 1024 * 1024;
 
 /** An HTTP chart repository as a RegistrySource: the index is the listing, a version is its archive. */
+// eslint-disable-next-line max-lines-per-function -- a factory: each inner function is under 80 lines
 export function createHelmSource(
   repo: SourceDefinition,
   http: HttpClient,
@@ -73,8 +77,42 @@ export function createHelmSource(
     return response.body;
   }
 
+  /**
+   * Helm's provenance file: `<archive URL>.prov` (helm pull --verify), through the archive's own
+   * client, redirect and credential rules. A 404 or 410 is an unsigned version; any other answer
+   * that is not a 2xx, or a body over the cap, is unreadable evidence (checked again at the next
+   * sync); a request that got no answer at all (refused, timed out) throws, as the archive would.
+   */
+  async function fetchProvenance(meta: ChartVersionMeta): Promise<SignatureEvidence[]> {
+    const archive = meta.urls.find((u) => !u.startsWith('oci://'));
+    // a version the index lists by oci:// reference only: its provenance would be an OCI layer, not looked up here
+    if (!archive) return [];
+    const url = provenanceUrl(archive);
+    const auth = authFor(archive);
+    let response: HttpResponse;
+    try {
+      response = await http.get(url, {
+        headers: { accept: 'application/pgp-signature, text/plain, */*;q=0.5' },
+        auth,
+        maxBytes: MAX_PROVENANCE_BYTES,
+        what: 'provenance file',
+      });
+    } catch (error) {
+      if (!(error instanceof ChartroomError) || retriedInRequest(error.code)) throw error;
+      return [{ kind: 'helm', unreadable: describeError(error) }];
+    }
+    if (response.status === 404 || response.status === 410) return [];
+    try {
+      expectOk(response, `provenance file of ${meta.chart} ${meta.version}`, auth);
+    } catch (error) {
+      return [{ kind: 'helm', unreadable: describeError(error) }];
+    }
+    return [{ kind: 'helm', provenance: response.body, fileName: archiveFileName(archive) }];
+  }
+
   return {
     list: (validators, hints) => fetchIndex(validators, hints?.charts),
+    findSignatures: (meta) => fetchProvenance(meta),
     async fetchVersion(meta) {
       // An index may list oci:// URLs (charts mirrored into a registry): those go through the OCI client.
       const download = meta.urls.every((u) => u.startsWith('oci://'))
@@ -115,6 +153,23 @@ export async function checkHelmRepository(
     );
   }
   return { summary: `index.yaml reachable (${response.status}, ${formatBytes(response.body.length)})` };
+}
+
+/** `<archive URL>.prov`, as Helm asks for it; a query (a signed URL) stays after the path. */
+export function provenanceUrl(archive: string): string {
+  const url = new URL(archive);
+  url.pathname = `${url.pathname}.prov`;
+  return url.href;
+}
+
+/** The archive's base name, the key of a provenance file's `files:` map (as `helm pull` saves it). */
+export function archiveFileName(archive: string): string {
+  const base = new URL(archive).pathname.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(base);
+  } catch {
+    return base;
+  }
 }
 
 export function indexUrl(repoUrl: string): string {

@@ -23,6 +23,14 @@ export const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.list.v2+json',
 ];
 
+/** Image manifests only (no index), OCI and Docker: what a cosign `.sig` tag points to. */
+export const IMAGE_MANIFEST_TYPES = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+];
+
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
 export interface OciClientOptions {
   http: HttpClient;
   /** the registry's name in chartroom, for messages */
@@ -173,18 +181,27 @@ export function createOciClient(options: OciClientOptions) {
       }
     },
 
-    async manifest(repo: string, reference: string): Promise<Manifest> {
+    /** `accept` and `maxBytes`: a signature manifest asks for image manifests only, under a smaller cap */
+    async manifest(
+      repo: string,
+      reference: string,
+      options: { accept?: readonly string[]; maxBytes?: number } = {},
+    ): Promise<Manifest> {
       const response = await get(`${origin}/v2/${repo}/manifests/${reference}`, {
         scope: `repository:${repo}:pull`,
-        accept: MANIFEST_TYPES.join(', '),
-        maxBytes: 4 * 1024 * 1024,
+        accept: (options.accept ?? MANIFEST_TYPES).join(', '),
+        maxBytes: options.maxBytes ?? MAX_MANIFEST_BYTES,
         what: 'manifest',
         repo,
       });
-      const json = parseJson(response.body, `${registry}/${repo}:${reference}: the manifest`) as Record<
-        string,
-        unknown
-      >;
+      const parsed = parseJson(response.body, `${registry}/${repo}:${reference}: the manifest`);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new ChartroomError(
+          'OCIInvalid',
+          `${registry}/${repo}:${reference}: the manifest is not a JSON object`,
+        );
+      }
+      const json = parsed as Record<string, unknown>;
       // Docker-Content-Digest is the registry's word; the body's own hash is ours. Trust ours.
       const digest = sha256Digest(response.body);
       const mediaType =

@@ -15,22 +15,82 @@ import { verifiedVersion } from '../archive.ts';
 import type { ChartError, ConnectionCheck, RegistrySource, SourceDefinition } from '../types.ts';
 import { createOciClient, type OciClient } from './client.ts';
 import { parseOciChartReference, parseOciReference } from './reference.ts';
-import { parseHelmConfig, parseHelmManifest, versionOfTag, versionToTag } from './schema.ts';
+import { sha256Digest } from '../../chart/digest.ts';
+import type { SignatureEvidence } from '../../trust/types.ts';
+import type { SignatureSubject } from '../types.ts';
+import {
+  parseHelmConfig,
+  parseHelmManifest,
+  versionOfTag,
+  versionToTag,
+  type Descriptor,
+  type HelmManifest,
+} from './schema.ts';
+import { cosignSignatureTag, readCosignSignature, readProvenanceLayer } from './signatures.ts';
+
+/** What findSignatures needs of a manifest read earlier in the run: its digest and provenance layer. */
+interface ManifestSeen {
+  digest: string;
+  provenance: Descriptor | undefined;
+}
 
 /** Chart.yaml as JSON: far smaller than this in any chart. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** An OCI registry as a RegistrySource. OCI has no conditional listing: tags requests are the cheap check. */
+// eslint-disable-next-line max-lines-per-function -- a factory: each inner function is under 80 lines
 export function createOciSource(registry: SourceDefinition, http: HttpClient): RegistrySource {
   const ref = parseOciReference(registry.url);
   const client = registryClient(registry, ref.host, http);
   const repoOf = (chart: string) => (ref.namespace ? `${ref.namespace}/${chart}` : chart);
+  // This run's knowledge (a source lives for one registry in one sync): every tag the listing
+  // read per chart (cosign's `.sig` tags among them), and per version the manifest fetchVersion or
+  // describeVersion read, so that findSignatures asks for neither again. An entry is dropped once
+  // findSignatures used it.
+  const tagsOf = new Map<string, Set<string>>();
+  const manifestsSeen = new Map<string, ManifestSeen>();
+  const seen = (meta: ChartVersionMeta, digest: string, helm: HelmManifest) =>
+    manifestsSeen.set(versionKey(meta), { digest, provenance: helm.provenance });
+
+  async function findSignatures(
+    meta: ChartVersionMeta,
+    subject: SignatureSubject,
+  ): Promise<SignatureEvidence[]> {
+    const repo = repoOf(meta.chart);
+    const key = versionKey(meta);
+    let manifest = manifestsSeen.get(key);
+    manifestsSeen.delete(key);
+    if (!manifest || (subject.manifestDigest && manifest.digest !== subject.manifestDigest)) {
+      // a re-check (nothing read this run): the manifest the catalog holds, by digest when it has one
+      const what = `${registry.name}/${meta.chart} ${meta.version}`;
+      const read = await client.manifest(repo, subject.manifestDigest ?? versionToTag(meta.version));
+      manifest = { digest: read.digest, provenance: parseHelmManifest(read.json, what).provenance };
+    }
+    const evidence: SignatureEvidence[] = [];
+    if (manifest.provenance) {
+      const fileName = `${meta.chart}-${meta.version}.tgz`;
+      evidence.push(await readProvenanceLayer(client, repo, manifest.provenance, fileName));
+    }
+    const tag = cosignSignatureTag(subject.manifestDigest ?? manifest.digest);
+    const tags = tagsOf.get(meta.chart) ?? (await listTags(meta.chart));
+    if (tag && tags.has(tag))
+      evidence.push(...(await readCosignSignature(client, repo, tag, subject.known ?? [])));
+    return evidence;
+  }
+
+  async function listTags(chart: string): Promise<Set<string>> {
+    const tags = new Set(await client.tags(repoOf(chart)));
+    tagsOf.set(chart, tags);
+    return tags;
+  }
 
   return {
+    // hints are not taken: every chart's versions are listed (the sync plans each chart anew)
     async list() {
       const charts = registry.charts ?? (await discoverCharts(client, ref.namespace, registry));
       const limit = pLimit(8);
       const versions: ChartVersionMeta[] = [];
+      const chartDigests: Record<string, string> = {};
       const chartErrors: ChartError[] = [];
       const thrown: unknown[] = [];
       const listChart = (chart: string) =>
@@ -42,7 +102,11 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
                 `invalid reference format: "${chart}" is not a chart repository name under ${registry.url}`,
               );
             }
-            for (const tag of (await client.tags(repoOf(chart))).sort()) {
+            const tags = (await client.tags(repoOf(chart))).sort();
+            tagsOf.set(chart, new Set(tags));
+            // every tag, `.sig` ones too: a signature pushed or removed changes the chart's listing
+            chartDigests[chart] = sha256Digest(Buffer.from(tags.join('\n')));
+            for (const tag of tags) {
               // as in Helm, only strict semver tags are chart versions (`v1.0.0`, `latest`, cosign's are not)
               const version = versionOfTag(tag);
               if (version === undefined) continue;
@@ -71,7 +135,7 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
         if (!failsChartOnly(chartErrors[0].code)) throw thrown[0];
       }
       chartErrors.sort((a, b) => (a.chart < b.chart ? -1 : 1));
-      return { notModified: false, versions, problems: [], chartErrors, validators: {} };
+      return { notModified: false, versions, problems: [], chartErrors, validators: {}, chartDigests };
     },
 
     // the manifest only (no config blob, no layer): the date and digests a first sync records for
@@ -80,6 +144,7 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
       const what = `${registry.name}/${meta.chart} ${meta.version}`;
       const manifest = await client.manifest(repoOf(meta.chart), versionToTag(meta.version));
       const helm = parseHelmManifest(manifest.json, what);
+      seen(meta, manifest.digest, helm);
       return {
         digest: helm.layer.digest,
         manifestDigest: manifest.digest,
@@ -91,6 +156,7 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
       const repo = repoOf(meta.chart);
       const what = `${registry.name}/${meta.chart} ${meta.version}`;
       const { manifest, helm, layer } = await pullChartLayer(client, repo, versionToTag(meta.version), what);
+      seen(meta, manifest.digest, helm);
       const config = parseHelmConfig(await client.blob(repo, helm.config.digest, MAX_CONFIG_BYTES), what);
       return verifiedVersion(meta, {
         archive: layer,
@@ -99,8 +165,12 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
         meta: { ...config, ...(helm.created ? { created: helm.created } : {}) },
       });
     },
+
+    findSignatures,
   };
 }
+
+const versionKey = (meta: ChartVersionMeta) => `${meta.chart}\n${meta.version}`;
 
 function registryClient(registry: SourceDefinition, host: string, http: HttpClient): OciClient {
   return createOciClient({

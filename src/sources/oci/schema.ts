@@ -11,6 +11,8 @@ export const HELM_CHART_LAYERS = [
   'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
   'application/tar+gzip',
 ];
+/** The provenance layer `helm push` adds when a `.prov` sits beside the archive (Helm's `ProvLayerMediaType`). */
+export const HELM_PROVENANCE = 'application/vnd.cncf.helm.chart.provenance.v1.prov';
 
 export const tagToVersion = (tag: string) => tag.replaceAll('_', '+');
 export const versionToTag = (version: string) => version.replaceAll('+', '_');
@@ -42,6 +44,8 @@ export interface Descriptor {
 export interface HelmManifest {
   config: Descriptor;
   layer: Descriptor;
+  /** the provenance layer, when the chart was pushed with its `.prov` */
+  provenance?: Descriptor | undefined;
   created: string | undefined;
 }
 
@@ -71,8 +75,14 @@ export function parseHelmManifest(json: Record<string, unknown>, what: string): 
     (l): l is Descriptor => l !== undefined && HELM_CHART_LAYERS.includes(l.mediaType),
   );
   if (!layer) throw new ChartroomError('NotAHelmChart', `${what} has no Helm chart layer; skipped`);
+  const provenance = layers.find((l) => l !== undefined && l.mediaType === HELM_PROVENANCE);
   const annotations = (json.annotations ?? {}) as Record<string, unknown>;
-  return { config, layer, created: isoTime(annotations['org.opencontainers.image.created']) };
+  return {
+    config,
+    layer,
+    ...(provenance ? { provenance } : {}),
+    created: isoTime(annotations['org.opencontainers.image.created']),
+  };
 }
 
 /** The config blob (Chart.yaml as JSON) as version metadata. */
