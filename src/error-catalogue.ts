@@ -16,8 +16,9 @@
  * - `push`: pushing the catalog commit failed (the report's `pushError`)
  * - `configuration`: checking registry and credential files (inside ConfigInvalid)
  * - `run`: it stops a command (printed as `error: …` with its hint)
+ * - `policy`: a version did not pass its registry's `verify:` policy (`policyError` of a catalog version)
  */
-export type Where = 'registry' | 'chart' | 'version' | 'push' | 'configuration' | 'run';
+export type Where = 'registry' | 'chart' | 'version' | 'push' | 'configuration' | 'run' | 'policy';
 
 /**
  * What the code base decides on a code, each read in one place:
@@ -350,6 +351,34 @@ export const ERROR_CATALOGUE = {
     where: ['run'],
     meaning: '`.sops.yaml` has no `creation_rules` list, or no rule with age recipients matches the file',
     action: 'add a creation rule with `age:` recipients whose `path_regex` matches `registries/credentials/`',
+    decisions: ['exit2'],
+  },
+  // Signatures (src/trust): a version's signatures under its registry's `verify:` policy
+  SignatureMissing: {
+    transient: false,
+    where: ['policy'],
+    meaning:
+      '`no helm signature` / `no cosign signature`: a version has no signature of the kind its `verify:` policy names, or it could not be read',
+    action:
+      'publish it signed (`helm package --sign` and the `.prov` beside the archive, or `cosign sign --key`); with `required: false` the version is offered all the same',
+    decisions: [],
+  },
+  SignatureInvalid: {
+    transient: false,
+    where: ['policy'],
+    meaning:
+      "`no helm signature verifies` / `no cosign signature verifies`: a version has signatures of the policy's kind, and none verifies with its key for this digest",
+    action:
+      "read the reason: check that `verify.key` is the publisher's key, or ask the publisher to sign this version again; with `required: false` it is offered all the same",
+    decisions: [],
+  },
+  VerifyKeyInvalid: {
+    transient: false,
+    where: ['registry', 'configuration', 'run'],
+    meaning:
+      'the `verify.key` of a registry file cannot be used: missing, outside the repository, a secret key, or not an OpenPGP keyring (helm) / PEM public key (cosign)',
+    action:
+      "commit the publisher's public key in the repository and name it with `verify.key` (`gpg --export KEYID`, or `cosign.pub`)",
     decisions: ['exit2'],
   },
   // Configuration and commands

@@ -112,8 +112,10 @@ describe('sync of an HTTP chart repository', () => {
     await writeFile(path.join(repo.root, '.chartroom', 'state.json'), '{}');
     served.reset();
     const report = await sync();
-    expect(served.count()).toBe(1);
-    expect(served.server.requests.at(-1)!.headers['if-none-match']).toBeUndefined();
+    // no chart digests remembered: every version's .prov is looked up again, no archive fetched
+    const archives = served.since().filter((r) => !r.path.endsWith('.prov'));
+    expect(archives.map((r) => r.path)).toEqual(['/charts/index.yaml']);
+    expect(archives[0]!.headers['if-none-match']).toBeUndefined();
     expect(report.commit).toBeUndefined();
     expect(await catalogClean()).toBe(true);
   });
@@ -127,7 +129,14 @@ describe('sync of an HTTP chart repository', () => {
     expect(report.message).toContain('own/beta 0.3.0');
     expect(served.count('/charts/index.yaml')).toBe(1);
     expect(served.count('/charts/beta-0.3.0.tgz')).toBe(1);
-    expect(served.count()).toBe(2);
+    // beta's part of the index changed: its versions' provenance files are looked up again (none here)
+    const prov = served.since().filter((r) => r.path.endsWith('.prov'));
+    expect(prov.map((r) => r.path).sort()).toEqual([
+      '/charts/beta-0.1.0.tgz.prov',
+      '/charts/beta-0.2.0.tgz.prov',
+      '/charts/beta-0.3.0.tgz.prov',
+    ]);
+    expect(served.count() - prov.length).toBe(2);
     expect((await chartJson('own', 'beta')).latest).toBe('0.3.0');
   });
 

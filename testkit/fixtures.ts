@@ -17,6 +17,9 @@ export function missingFixtures(): string | undefined {
     'charts/grafana',
     'charts/prometheus-community',
     'index/argo-helm.index.yaml',
+    'signing/helm/provenance',
+    'signing/helm/signtest',
+    'signing/cosign/containers-image',
   ]) {
     if (!existsSync(path.join(dir, sub))) {
       return `the real-data fixtures are missing: ${path.join(dir, sub)} does not exist. Put the shared fixtures at ../shared/fixtures beside this checkout, or set CHARTROOM_FIXTURES to their folder.`;

@@ -15,6 +15,8 @@ import { FIELD_HELP, mostUseful, schemaError } from './schema-errors.ts';
 import { parseLocated, type LocatedYaml, type Position } from './yaml-errors.ts';
 import { detectKind } from './reference.ts';
 import { DEFAULTS, type RegistryDefinition } from './types.ts';
+import { leadsOutside } from './inside-repository.ts';
+import type { VerifyPolicy } from '../trust/types.ts';
 
 const require = createRequire(import.meta.url);
 const registrySchema = require('../../schemas/registry.schema.json') as object;
@@ -76,7 +78,14 @@ export async function loadRegistries(root: string): Promise<LoadResult> {
           'keep one of the two files',
         );
       }
-      if (registry.caFile) await checkCaFile(root, registry);
+      const fileErrors = [
+        ...(registry.caFile ? await checkCaFile(root, registry) : []),
+        ...(registry.verify ? await checkVerifyKey(root, registry) : []),
+      ];
+      if (fileErrors.length > 0) {
+        errors.push(...fileErrors);
+        continue;
+      }
       seen.set(registry.name, file);
       registries.push(registry);
     } catch (error) {
@@ -88,32 +97,98 @@ export async function loadRegistries(root: string): Promise<LoadResult> {
 }
 
 const MAX_CA_BYTES = 10 * 1024 * 1024;
+/** a public key or a keyring of a few keys is a few KiB; Helm's own keyrings are under 100 KiB */
+export const MAX_KEY_BYTES = 1024 * 1024;
 
-/** A caFile is part of the configuration: a sync must not start without it. */
-async function checkCaFile(root: string, registry: RegistryDefinition): Promise<void> {
-  const where = fieldPosition(registry, 'caFile');
+interface RepositoryFileCheck {
+  /** the field as the file names it: `caFile`, `verify.key` */
+  field: string;
+  value: string;
+  /** what the file must be, for the hints: "a PEM file with the CA certificates" */
+  what: string;
+  maxBytes: number;
+  /** what to commit, for the hint of a missing file: "the PEM file" */
+  commit: string;
+  /** how to remove the field, for the hint of a missing file */
+  remove: string;
+  /** the file must be inside the repository, after every symbolic link */
+  inside: boolean;
+}
+
+/**
+ * A file a registry file names (caFile, verify.key) is part of the configuration: a sync must
+ * not start without it. Returns its bytes, or the error placed at the field's value.
+ */
+async function readRepositoryFile(
+  root: string,
+  registry: RegistryDefinition,
+  check: RepositoryFileCheck,
+): Promise<Buffer | ConfigError> {
+  const where = fieldPosition(registry, check.field);
   const fail = (why: string, hint: string) =>
-    new ConfigError(registry.file, where, `caFile "${registry.caFile}" ${why}`, hint);
-  const full = path.resolve(root, registry.caFile!);
+    new ConfigError(registry.file, where, `${check.field} "${check.value}" ${why}`, hint);
+  const full = path.resolve(root, check.value);
   let info;
   try {
     info = await stat(full);
   } catch {
-    throw fail(
+    return fail(
       'does not exist',
-      'commit the PEM file and give its path relative to the repository root, or remove caFile',
+      `commit ${check.commit} and give its path relative to the repository root, or remove ${check.remove}`,
     );
   }
-  if (!info.isFile()) throw fail('is not a file', 'give the path of a PEM file with the CA certificates');
-  if (info.size > MAX_CA_BYTES)
-    throw fail('is over 10 MiB', 'give the path of a PEM file with the CA certificates');
-  const text = await readFile(full, 'utf8');
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
-    throw fail(
-      'holds no PEM certificate (-----BEGIN CERTIFICATE-----)',
-      'give the path of a PEM file with the CA certificates',
-    );
+  if (check.inside && (await leadsOutside(root, check.value)))
+    return fail('leads outside the repository (a symbolic link)', `commit ${check.what} itself, not a link`);
+  if (!info.isFile()) return fail('is not a file', `give the path of ${check.what}`);
+  if (info.size > check.maxBytes)
+    return fail(`is over ${check.maxBytes / 1024 / 1024} MiB`, `give the path of ${check.what}`);
+  return readFile(full);
+}
+
+async function checkCaFile(root: string, registry: RegistryDefinition): Promise<ConfigError[]> {
+  const what = 'a PEM file with the CA certificates';
+  const read = await readRepositoryFile(root, registry, {
+    field: 'caFile',
+    value: registry.caFile!,
+    what,
+    maxBytes: MAX_CA_BYTES,
+    commit: 'the PEM file',
+    remove: 'caFile',
+    inside: false,
+  });
+  if (read instanceof ConfigError) return [read];
+  if (!read.toString('utf8').includes('-----BEGIN CERTIFICATE-----')) {
+    return [
+      new ConfigError(
+        registry.file,
+        fieldPosition(registry, 'caFile'),
+        `caFile "${registry.caFile}" holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+        `give the path of ${what}`,
+      ),
+    ];
   }
+  return [];
+}
+
+/**
+ * verify.key exists in the repository and is a file of a key's size; whether it parses as a
+ * key is loadPolicyKey's (trust/keys.ts), which `validate` and the sync call.
+ */
+async function checkVerifyKey(root: string, registry: RegistryDefinition): Promise<ConfigError[]> {
+  const { provider, key } = registry.verify!;
+  const read = await readRepositoryFile(root, registry, {
+    field: 'verify.key',
+    value: key,
+    what:
+      provider === 'helm'
+        ? 'the OpenPGP public keyring (gpg --export, armored or binary)'
+        : 'the cosign public key (cosign.pub, PEM)',
+    maxBytes: MAX_KEY_BYTES,
+    commit: provider === 'helm' ? 'the keyring' : 'the public key',
+    remove: 'verify:',
+    inside: true,
+  });
+  return read instanceof ConfigError ? [read] : [];
 }
 
 /**
@@ -156,13 +231,18 @@ export function checkRegistryFile(
     if (error instanceof ConfigError) return fail(error);
     throw error;
   }
-  const pos = (key: string) => positionOf(doc, at, { instancePath: `/${key}` });
+  // `verify.key` is the value of key under verify
+  const pos = (key: string) => positionOf(doc, at, { instancePath: `/${key.replaceAll('.', '/')}` });
   const schema = schemaErrors(file, located, raw);
   const refused = new Set(schema.map((s) => s.field));
   const { registry, errors: valueErrors } = definition(file, name, raw, pos, refused);
   const errors = [...schema.map((s) => s.error), ...valueErrors].sort(byPlace);
   if (errors.length > 0 || !registry) return { registry: undefined, errors };
-  positions.set(registry, new Map(Object.keys(raw).map((key) => [key, pos(key)])));
+  const fields = [
+    ...Object.keys(raw),
+    ...(registry.verify ? ['verify.provider', 'verify.key', 'verify.required'] : []),
+  ];
+  positions.set(registry, new Map(fields.map((key) => [key, pos(key)])));
   return { registry, errors: [] };
 }
 
@@ -228,14 +308,16 @@ function schemaErrors(
       error.keyword === 'additionalProperties'
         ? `+${(error.params as { additionalProperty: string }).additionalProperty}`
         : '';
-    const key = `${error.instancePath.split('/')[1] ?? ''}${extra}`;
+    // one error per field; inside verify: one per field of it, so each of its problems is told
+    const [top = '', sub] = error.instancePath.split('/').slice(1);
+    const key = `${top}${top === 'verify' && sub ? `/${sub}` : ''}${extra}`;
     groups.set(key, [...(groups.get(key) ?? []), error]);
   }
   return [...groups.entries()].map(([key, errors]) => {
     const error = mostUseful(errors);
     const described = schemaError(error, data);
     return {
-      field: key.startsWith('+') ? key : key.split('+')[0]!,
+      field: key.startsWith('+') ? key : key.split(/[+/]/)[0]!,
       error: new ConfigError(
         file,
         positionOf(doc, at, described.at ?? error),
@@ -303,6 +385,9 @@ function definition(
       ),
     );
   }
+  const verify = checked('verify')
+    ? verifyPolicy(file, raw.verify as RawVerify, kind, kindKnown, pos, errors)
+    : undefined;
   if (errors.length > 0 || refused.size > 0) return { registry: undefined, errors };
   const registry: RegistryDefinition = {
     name,
@@ -322,7 +407,57 @@ function definition(
     caFile: field('caFile'),
     passCredentials: raw.passCredentials === true,
   };
+  // only when set, so the definitions (and their hashes) of registries without one stay as they were
+  if (verify) registry.verify = verify;
   return { registry, errors };
+}
+
+interface RawVerify {
+  provider: VerifyPolicy['provider'];
+  key: string;
+  required?: boolean;
+}
+
+/**
+ * `verify:` as the schema accepted it, its key path checked: relative to the repository root
+ * and inside it (whether it exists is checked once the files are read, see checkVerifyKey).
+ */
+function verifyPolicy(
+  file: string,
+  raw: RawVerify,
+  kind: RegistryDefinition['kind'],
+  kindKnown: boolean,
+  at: (field: string) => Position,
+  errors: ConfigError[],
+): VerifyPolicy {
+  const { provider, key } = raw;
+  const normal = path.posix.normalize(key.replaceAll('\\', '/'));
+  if (
+    path.posix.isAbsolute(normal) ||
+    /^[a-zA-Z]:/.test(key) ||
+    normal === '..' ||
+    normal.startsWith('../')
+  ) {
+    errors.push(
+      new ConfigError(
+        file,
+        at('verify.key'),
+        `verify.key "${key}" is not inside the repository`,
+        'commit the public key to this repository and give its path relative to the repository root (e.g. key: keys/helm-signing.asc)',
+      ),
+    );
+  }
+  if (kindKnown && kind === 'http' && provider === 'cosign') {
+    errors.push(
+      new ConfigError(
+        file,
+        at('verify.provider'),
+        'verify.provider cosign needs an OCI registry: cosign signs OCI manifests, and a chart repository has none',
+        'write provider: helm to verify the provenance files (.prov) of a chart repository',
+      ),
+    );
+  }
+  return { provider, key, required: raw.required ?? false };
 }
 
 function firstAlias(doc: Document): { name: string; offset: number } | undefined {

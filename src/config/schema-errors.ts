@@ -52,6 +52,10 @@ export const FIELD_HELP = {
     want: 'true or false',
     hint: 'write passCredentials: true (send the credential to chart URLs on other hosts) or false',
   },
+  verify: {
+    want: 'a mapping with provider and key',
+    hint: 'write verify: with provider: helm (or cosign), key: keys/<file> and optionally required: true, each on its own line indented under it',
+  },
 } satisfies Record<string, { want: string; hint: string }>;
 
 // ajv reports every failed branch of a oneOf; the first non-oneOf error on the deepest path
@@ -72,8 +76,59 @@ interface Described {
   at?: { instancePath: string };
 }
 
+// The fields of `verify:`, what each takes and how to write it.
+export const VERIFY_HELP = {
+  provider: {
+    want: 'helm or cosign',
+    hint: 'write provider: helm (OpenPGP provenance files, .prov) or provider: cosign (cosign key signatures of OCI manifests)',
+  },
+  key: {
+    want: 'a file path',
+    hint: 'write key: the path of the public key in this repository, relative to its root (e.g. key: keys/helm-signing.asc)',
+  },
+  required: {
+    want: 'true or false',
+    hint: 'write required: true (versions that do not verify are refused) or required: false (recorded only)',
+  },
+} satisfies Record<string, { want: string; hint: string }>;
+
+const VERIFY_FIELDS = Object.keys(VERIFY_HELP);
+
+/** A schema error inside `verify:` (a field of the mapping, one missing or unknown). */
+function verifyError(error: ErrorObject, data: Record<string, unknown>): Described {
+  const sub = error.instancePath.split('/')[2];
+  const verify = data.verify as Record<string, unknown> | undefined;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return unknownFieldOf(
+        (error.params as { additionalProperty: string }).additionalProperty,
+        VERIFY_FIELDS,
+        { keyring: 'key', publickey: 'key', pubkey: 'key', secretref: 'key', enforce: 'required' },
+        'the fields of verify: are',
+      );
+    case 'required': {
+      const missing = (error.params as { missingProperty: keyof typeof VERIFY_HELP }).missingProperty;
+      return { message: `verify: is missing "${missing}"`, hint: VERIFY_HELP[missing].hint };
+    }
+  }
+  const help =
+    sub === undefined ? undefined : (VERIFY_HELP as Record<string, { want: string; hint: string }>)[sub];
+  if (sub === undefined || !help) {
+    return {
+      message: `verify must be ${FIELD_HELP.verify.want}, not ${describeValue(data.verify)}`,
+      hint: FIELD_HELP.verify.hint,
+    };
+  }
+  if (error.keyword === 'minLength') return { message: `verify.${sub} is empty`, hint: help.hint };
+  return {
+    message: `verify.${sub} must be ${help.want}, not ${describeValue(verify?.[sub])}`,
+    hint: help.hint,
+  };
+}
+
 export function schemaError(error: ErrorObject, data: Record<string, unknown>): Described {
   const [field = '', item] = error.instancePath.slice(1).split('/');
+  if (field === 'verify') return verifyError(error, data);
   const help = (FIELD_HELP as Record<string, { want: string; hint: string } | undefined>)[field];
   const label = item === undefined ? field : `${field} item ${Number(item) + 1}`;
   const value = item === undefined ? data[field] : (data[field] as unknown[])[Number(item)];

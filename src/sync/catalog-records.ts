@@ -25,6 +25,10 @@ export function registryDoc(registry: RegistryDefinition, fields: Partial<Catalo
   if (registry.insecure) doc.insecure = true;
   if (fields.lastChange) doc.lastChange = fields.lastChange;
   if (fields.error) doc.error = fields.error;
+  // written only when there is one, like insecure
+  if (fields.verify) doc.verify = fields.verify;
+  if (fields.signatureChanges && fields.signatureChanges.length > 0)
+    doc.signatureChanges = fields.signatureChanges;
   return doc;
 }
 
@@ -59,10 +63,14 @@ export function withChartYaml(record: CatalogVersion, chartYaml: ChartYamlMeta):
   };
 }
 
-/** The version chart.json names `latest`: the newest not removed upstream, else the newest. */
-export function latestListed(versions: readonly CatalogVersion[]): string | undefined {
-  const current = versions.filter((v) => !v.removed);
-  return latestOf((current.length > 0 ? current : versions).map((v) => v.version));
+/**
+ * The version chart.json names `latest`: the newest not removed upstream, else the newest; never
+ * one refused by a `required: true` policy (`required`), so none when every version is refused.
+ */
+export function latestListed(versions: readonly CatalogVersion[], required = false): string | undefined {
+  const offered = required ? versions.filter((v) => v.policy !== 'failed') : versions;
+  const current = offered.filter((v) => !v.removed);
+  return latestOf((current.length > 0 ? current : offered).map((v) => v.version));
 }
 
 export function chartRecord(
@@ -71,8 +79,10 @@ export function chartRecord(
   versions: CatalogVersion[],
   metaOf: (version: string) => ChartVersionMeta | undefined,
   old: CatalogChart | undefined,
+  /** the registry's policy is `required: true`: a version that failed it is never latest */
+  required = false,
 ): CatalogChart {
-  const latest = latestListed(versions);
+  const latest = latestListed(versions, required);
   // OCI listings know only tags: chart-level fields then stay as the last full fetch left them
   const found = latest === undefined ? undefined : metaOf(latest);
   const meta = found?.partial ? undefined : found;

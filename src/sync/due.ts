@@ -1,7 +1,8 @@
 /**
  * When a registry is due: its interval after its last check, or at once when what the check was
  * made with changed since. That is the registry's fingerprint: a hash of its settings as loaded
- * (comments and formatting do not count), the bytes of its credential file and of its CA file.
+ * (comments and formatting do not count), the bytes of its credential file, its CA file and its
+ * `verify.key`.
  * Only files are read, never a secret: an `{env: NAME}` reference is hashed as written, not the
  * value behind it, and a SOPS file as its ciphertext. Reading them costs no request, so a quiet
  * sync stays free. `sync` and `watch` both decide with this.
@@ -42,7 +43,10 @@ export async function fingerprints(
       const { file: _file, ...settings } = registry;
       const credential = registry.credential ? await hashOf(credentialFile(registry.credential)) : null;
       const ca = registry.caFile ? await hashOf(registry.caFile) : null;
-      return [registry.name, sha(JSON.stringify({ settings, credential, ca })).slice(0, 16)];
+      // a changed key re-checks every version's signatures: due at once, like a changed setting
+      const key = registry.verify ? await hashOf(registry.verify.key) : null;
+      const files = key === null ? { credential, ca } : { credential, ca, key };
+      return [registry.name, sha(JSON.stringify({ settings, ...files })).slice(0, 16)];
     }),
   );
   return new Map(entries);

@@ -4,14 +4,21 @@
  * report. Pure: the caller writes the document.
  */
 import { compareNewestFirst } from '../chart/version.ts';
-import type { CatalogChart, CatalogRegistry, FailedVersion, Republished } from '../catalog/types.ts';
+import type {
+  CatalogChart,
+  CatalogRegistry,
+  CatalogVerifyPolicy,
+  FailedVersion,
+  Republished,
+} from '../catalog/types.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import { givenUpAtOnce } from '../error-catalogue.ts';
 import { retryDelayMs } from './backoff.ts';
 import { registryDoc } from './catalog-records.ts';
 import type { Fetched } from './fetch-versions.ts';
 import { versionKey, type RegistryPlan } from './plan.ts';
-import type { RegistryReport, VersionRef } from './registry-sync.ts';
+import type { RegistryReport, SignatureReport, VersionRef } from './registry-sync.ts';
+import { isRefused, type SignatureOutcome } from './signatures.ts';
 import type { ChartError, IndexProblem } from '../sources/types.ts';
 
 export interface RecordInput {
@@ -28,6 +35,10 @@ export interface RecordInput {
   /** charts that could not be listed, their messages redacted */
   chartErrors: ChartError[];
   now: Date;
+  /** the registry's policy as this run applied it */
+  verify?: CatalogVerifyPolicy | undefined;
+  /** what the signature phase came to; undefined when it did not run */
+  signatures?: SignatureOutcome | undefined;
 }
 
 export function recordSync(input: RecordInput): { report: RegistryReport; doc: CatalogRegistry } {
@@ -55,13 +66,33 @@ export function recordSync(input: RecordInput): { report: RegistryReport; doc: C
     (input.previous?.republished ?? []).map((r) => versionKey(r.chart, r.version)),
   );
   report.republished = republishedList.filter((r) => !flaggedBefore.has(versionKey(r.chart, r.version)));
+  const charts = [...plan.kept, ...input.written];
+  const signatures = signatureReport(input, charts);
+  if (signatures) report.signatures = signatures;
   const doc = registryDoc(registry, {
-    ...counts([...plan.kept, ...input.written]),
+    ...counts(charts),
     failedVersions: [...failures.values()].sort(byChartNewestFirst),
     republished: republishedList,
     chartErrors: report.chartErrors,
+    ...(input.verify ? { verify: input.verify } : {}),
+    signatureChanges: input.signatures?.flags ?? input.previous?.signatureChanges ?? [],
   });
   return { report, doc };
+}
+
+/** The report's signatures: what was looked up, and the versions refused and flagged; none when all are naught. */
+function signatureReport(
+  { registry, signatures }: RecordInput,
+  charts: readonly CatalogChart[],
+): SignatureReport | undefined {
+  const required = registry.verify?.required === true;
+  const refused = charts.flatMap((c) =>
+    c.versions.filter((v) => isRefused(v, required)).map((v) => ({ chart: c.name, version: v.version })),
+  );
+  const checked = signatures?.checked ?? 0;
+  const changed = signatures?.changed ?? [];
+  if (checked === 0 && refused.length === 0 && changed.length === 0) return undefined;
+  return { checked, verified: signatures?.verified ?? 0, refused, changed };
 }
 
 /**

@@ -14,8 +14,15 @@ import { registryDoc } from './catalog-records.ts';
 import { advised } from './credential-advice.ts';
 import type { RegistryDeadline } from './deadlines.ts';
 import { fetchVersions } from './fetch-versions.ts';
-import { isRetryDue, planRegistry } from './plan.ts';
+import { isRetryDue, planRegistry, type RegistryPlan } from './plan.ts';
 import { recordSync } from './record.ts';
+import {
+  catalogPolicy,
+  checkChartSignatures,
+  type ChartToCheck,
+  type LoadedPolicy,
+  type SignatureOutcome,
+} from './signatures.ts';
 import { writeCharts } from './write-charts.ts';
 import type {
   ChartError,
@@ -53,6 +60,19 @@ export interface RegistryReport {
   nextDue?: string;
   /** what failed at the last sync and works in this one */
   recovered?: Recovered;
+  /** signatures looked up in this run, and the versions refused or whose signatures changed */
+  signatures?: SignatureReport;
+}
+
+export interface SignatureReport {
+  /** versions whose signatures were looked up */
+  checked: number;
+  /** of those, the ones with a verified signature */
+  verified: number;
+  /** versions that fail a `required: true` policy (never latest), after this run */
+  refused: VersionRef[];
+  /** versions whose recorded signatures disappeared or changed in this run (flagged) */
+  changed: VersionRef[];
 }
 
 export interface Recovered {
@@ -80,6 +100,8 @@ export interface SyncRegistryInput {
   deadline?: Pick<RegistryDeadline, 'signal' | 'passed'> | undefined;
   /** per-chart digests the last listing gave, when it was made under the same definition */
   chartDigests?: Record<string, string> | undefined;
+  /** the registry's `verify:` policy with its key, loaded once per run (sync-one.ts) */
+  policy?: LoadedPolicy | undefined;
 }
 
 export interface SyncRegistryResult {
@@ -139,8 +161,19 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     describe,
     ...(input.deadline ? { signal: input.deadline.signal } : {}),
   });
+  const phase = signaturePhase(input, previous, plan, listing, describe);
+  const written = await writeCharts(
+    store,
+    registry,
+    plan,
+    fetched,
+    now,
+    input.checkFiles === true,
+    phase.run,
+  );
+  const signatures = phase.outcome();
+  // past the deadline during the downloads or the look-ups: what came in time is written
   const late = input.deadline?.passed();
-  const written = await writeCharts(store, registry, plan, fetched, now, input.checkFiles === true);
   const chartErrors = (listing.chartErrors ?? []).map((e) => {
     const error = advised(registry, e);
     return { ...error, message: redact(error.message) };
@@ -154,14 +187,49 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
     problems: listing.problems.map((p) => redactProblem(p, redact)),
     chartErrors,
     now,
+    verify: catalogPolicy(input.policy),
+    signatures,
   });
   if (late) return { report: await keepAfterDeadline(input, report, doc, describe(late)) };
   await store.writeRegistry(doc);
+  // a chart with a look-up that failed is listed and looked up again next time: its digest is
+  // not remembered, and no validators are, so the next listing is not a 304
+  const retry = signatures?.retry ?? new Set<string>();
+  const chartDigests =
+    listing.chartDigests &&
+    Object.fromEntries(Object.entries(listing.chartDigests).filter(([chart]) => !retry.has(chart)));
   return {
     report,
-    validators: listing.validators,
-    ...(listing.chartDigests ? { chartDigests: listing.chartDigests } : {}),
+    validators: retry.size > 0 ? {} : listing.validators,
+    ...(chartDigests ? { chartDigests } : {}),
   };
+}
+
+/** The signature phase writeCharts runs once every chart is settled, and what it came to. */
+function signaturePhase(
+  input: SyncRegistryInput,
+  previous: CatalogRegistry | undefined,
+  plan: RegistryPlan,
+  listing: Extract<ListResult, { notModified: false }>,
+  describe: (error: unknown) => { code: string; message: string },
+): { run: (settled: ChartToCheck[]) => Promise<void>; outcome: () => SignatureOutcome | undefined } {
+  let outcome: SignatureOutcome | undefined;
+  const run = async (settled: ChartToCheck[]) => {
+    outcome = await checkChartSignatures(settled, {
+      registry: input.registry,
+      source: input.source,
+      policy: input.policy,
+      previous,
+      keptCharts: new Set(plan.kept.map((c) => c.name)),
+      listed: listing.chartDigests,
+      remembered: input.chartDigests,
+      limit: input.limit,
+      signal: input.deadline?.signal,
+      now: input.now,
+      describe,
+    });
+  };
+  return { run, outcome: () => outcome };
 }
 
 /**

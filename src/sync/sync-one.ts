@@ -26,6 +26,7 @@ import {
   type RegistryWait,
 } from './deadlines.ts';
 import { emptyReport, syncRegistry, type RegistryReport } from './registry-sync.ts';
+import { loadPolicyKey } from '../trust/keys.ts';
 import type { SyncState } from './state.ts';
 
 /** What every registry of one run shares. */
@@ -86,11 +87,16 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
   run.onProgress?.({ registry: registry.name, phase: 'start' });
   const unreadable = run.unreadable.get(registry.name);
   if (unreadable) return failUnreadable(run, registry, unreadable);
-  const definition = definitionHash(registry);
+  let definition = definitionHash(registry, undefined);
   let listed: Listed;
   let client: HttpClient | undefined;
   let deadline: RegistryDeadline | undefined;
   try {
+    // the policy's key, once per registry and run: one that does not load (VerifyKeyInvalid)
+    // fails the registry, which keeps its catalog
+    const key = registry.verify ? await loadPolicyKey(run.root, registry.file, registry.verify) : undefined;
+    definition = definitionHash(registry, key?.digest);
+    const policy = key && registry.verify ? { key, required: registry.verify.required } : undefined;
     const credential = registry.credential ? await run.credentials.resolve(registry) : undefined;
     if (registry.caFile)
       client = createHttpClient({ ca: await readFile(path.resolve(run.root, registry.caFile), 'utf8') });
@@ -111,6 +117,7 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
       checkFiles: run.handEdited(registry.name),
       limit: run.limit,
       deadline,
+      policy,
       // syncRegistry redacts every message it records with this
       redact: (text) => run.redactor.redact(text),
     });
@@ -209,8 +216,14 @@ export function sourceDefinition(
   return { name, url, charts, insecure, passCredentials, credential, registerSecret };
 }
 
-/** Validators fetched under another definition (URL, filters, keep) must not turn the next fetch into a 304. */
-function definitionHash(registry: RegistryDefinition): string {
+/**
+ * Validators fetched under another definition (URL, filters, keep, the `verify:` policy and its
+ * key's digest) must not turn the next fetch into a 304: a changed policy lists in full and
+ * checks every version. `signatures` marks definitions since signatures are checked, so a
+ * catalog synced before lists in full once and its versions get their first look-up (rule (d)).
+ */
+function definitionHash(registry: RegistryDefinition, keyDigest: string | undefined): string {
   const { description: _d, file: _f, intervalMs: _i, ...relevant } = registry;
-  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
+  const hashed = { ...relevant, signatures: 1, ...(keyDigest ? { keyDigest } : {}) };
+  return createHash('sha256').update(JSON.stringify(hashed)).digest('hex').slice(0, 16);
 }

@@ -15,6 +15,7 @@ import type { Fetched } from './fetch-versions.ts';
 import type { ChartPlan, RegistryPlan } from './plan.ts';
 import { correctedChart } from './chart-metadata.ts';
 import { storedChartYaml } from './stored-chart-yaml.ts';
+import type { ChartToCheck } from './signatures.ts';
 
 export interface SettledChart {
   /** what chart.json lists, newest first */
@@ -122,8 +123,9 @@ async function latestMeta(
   registry: string,
   plan: ChartPlan,
   settled: SettledChart,
+  required: boolean,
 ): Promise<ChartVersionMeta | undefined> {
-  const latest = latestListed(settled.versions);
+  const latest = latestListed(settled.versions, required);
   if (latest === undefined) return undefined;
   const listed = settled.metaOf(latest);
   if (settled.fetched.has(latest)) return listed;
@@ -144,19 +146,36 @@ export async function writeCharts(
   now: Date,
   /** the registry's part was changed by hand: its metadata is read again from the stored Chart.yaml files */
   handEdited = false,
+  /**
+   * the signature phase (signatures.ts): given every settled chart before any chart.json is
+   * written, it replaces version records in `versions` (so the records land with chart.json)
+   */
+  signatures?: (charts: ChartToCheck[]) => Promise<void>,
 ): Promise<CatalogChart[]> {
   for (const chart of plan.removeCharts) await store.removeChart(registry.name, chart);
   const nowIso = now.toISOString();
   const written: CatalogChart[] = [];
+  const settledCharts = plan.charts.map((chart, i) =>
+    settleChart(chart, fetched[i] ?? [], registry.keep, nowIso),
+  );
+  await signatures?.(
+    plan.charts.map((chart, i) => ({
+      plan: chart,
+      versions: settledCharts[i]!.versions,
+      metaOf: settledCharts[i]!.metaOf,
+    })),
+  );
+  // refused versions (a `required: true` policy failed) are never latest
+  const required = registry.verify?.required === true;
   for (const [i, chart] of plan.charts.entries()) {
-    const settled = settleChart(chart, fetched[i] ?? [], registry.keep, nowIso);
+    const settled = settledCharts[i]!;
     const { versions, deleteFiles } = settled;
     if (versions.length === 0) {
       if (chart.old) await store.removeChart(registry.name, chart.chart);
       continue;
     }
-    const meta = await latestMeta(store, registry.name, chart, settled);
-    const record = chartRecord(registry.name, chart.chart, versions, () => meta, chart.old);
+    const meta = await latestMeta(store, registry.name, chart, settled, required);
+    const record = chartRecord(registry.name, chart.chart, versions, () => meta, chart.old, required);
     const doc = handEdited ? await correctedChart(store, record) : record;
     await store.writeChart(doc);
     for (const version of deleteFiles) await store.removeVersionFiles(registry.name, chart.chart, version);

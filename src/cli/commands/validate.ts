@@ -8,6 +8,7 @@
 import { appendFile } from 'node:fs/promises';
 import { requireCatalogRepository } from '../../config/catalog-repository.ts';
 import { loadRegistries } from '../../config/load.ts';
+import { checkPolicyKeys, policyWords } from '../../config/verify-keys.ts';
 import { formatInterval } from '../../config/duration.ts';
 import { loadSettings, SETTINGS_FILE } from '../../config/settings.ts';
 import { bindingsOf, changedBindings, filesOnDisk, type Binding } from '../../credentials/bindings.ts';
@@ -68,7 +69,11 @@ export async function validateCommand(
   const say = (line: string) => (lines.push(line), output.out(line));
   const complain = (line: string) => (lines.push(line), output.err(line));
   const settings = await loadSettings(root);
-  const { registries, errors } = await loadRegistries(root);
+  const loaded = await loadRegistries(root);
+  // a verify.key that does not load as a key is a problem of its file, like a missing caFile
+  const keys = await checkPolicyKeys(root, loaded.registries);
+  const { registries } = keys;
+  const errors = [...loaded.errors, ...keys.errors];
   const credentials = await checkCredentials(root, registries, env);
   const all = [...settings.errors, ...errors, ...credentials.errors];
   for (const error of all) {
@@ -78,7 +83,7 @@ export async function validateCommand(
   if (settings.found && settings.errors.length === 0) say(`ok ${SETTINGS_FILE}`);
   for (const r of registries) {
     say(
-      `ok ${r.file}: ${r.kind} ${r.url}, interval ${formatInterval(r.intervalMs)}${r.credential ? `, credential ${r.credential}` : ''}`,
+      `ok ${r.file}: ${r.kind} ${r.url}, interval ${formatInterval(r.intervalMs)}${r.credential ? `, credential ${r.credential}` : ''}${policyWords(r)}`,
     );
   }
   for (const note of credentials.notes) say(note);

@@ -1,0 +1,103 @@
+/** `verify:` in a registry file: accepted with its default, every problem placed at its value, at once. */
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkRegistryFile, fieldPosition, loadRegistries } from '../src/config/load.ts';
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'chartroom-verify-config-'));
+  await mkdir(path.join(root, 'registries'));
+  await mkdir(path.join(root, 'keys'));
+  await writeFile(path.join(root, 'keys', 'helm.asc'), '-----BEGIN PGP PUBLIC KEY BLOCK-----\n');
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+const messages = (source: string, file = 'registries/corp.yaml') =>
+  checkRegistryFile(file, source).errors.map((e) => e.message);
+
+describe('verify: in a registry file', () => {
+  it('is read with required false by default, and its key placed', async () => {
+    await writeFile(
+      path.join(root, 'registries', 'corp.yaml'),
+      'url: https://charts.example\nverify:\n  provider: helm\n  key: keys/helm.asc\n',
+    );
+    const { registries, errors } = await loadRegistries(root);
+    expect(errors).toEqual([]);
+    expect(registries[0]!.verify).toEqual({ provider: 'helm', key: 'keys/helm.asc', required: false });
+    expect(fieldPosition(registries[0]!, 'verify.key')).toEqual({ line: 4, column: 8 });
+  });
+
+  it('is absent from a definition without it', () => {
+    const { registry } = checkRegistryFile('registries/a.yaml', 'url: https://charts.example\n');
+    expect(registry && 'verify' in registry).toBe(false);
+  });
+
+  it('reports every problem of a bad block at once, each at its place', () => {
+    expect(
+      messages(
+        'url: https://charts.example\nverify:\n  provider: gpg\n  required: yes please\n  keyring: k.asc\n',
+      ),
+    ).toEqual([
+      'registries/corp.yaml:3:3: verify: is missing "key"',
+      'registries/corp.yaml:3:13: verify.provider must be helm or cosign, not the string "gpg"',
+      'registries/corp.yaml:4:13: verify.required must be true or false, not the string "yes please"',
+      'registries/corp.yaml:5:3: unknown field "keyring": did you mean "key"?',
+    ]);
+  });
+
+  it('refuses a value that is not a mapping, an empty key, and a key outside the repository', () => {
+    expect(messages('url: https://charts.example\nverify: helm\n')).toEqual([
+      'registries/corp.yaml:2:9: verify must be a mapping with provider and key, not the string "helm"',
+    ]);
+    expect(messages('url: https://charts.example\nverify: {provider: helm, key: ""}\n')).toEqual([
+      'registries/corp.yaml:2:31: verify.key is empty',
+    ]);
+    expect(
+      messages('url: https://charts.example\nverify: {provider: helm, key: /etc/keyring.gpg}\n'),
+    ).toEqual(['registries/corp.yaml:2:31: verify.key "/etc/keyring.gpg" is not inside the repository']);
+    expect(
+      messages('url: https://charts.example\nverify:\n  provider: helm\n  key: keys/../../k.asc\n'),
+    ).toEqual(['registries/corp.yaml:4:8: verify.key "keys/../../k.asc" is not inside the repository']);
+  });
+
+  it('refuses cosign for a chart repository (cosign signs OCI manifests)', () => {
+    expect(messages('url: https://charts.example\nverify:\n  provider: cosign\n  key: cosign.pub\n')).toEqual(
+      [
+        'registries/corp.yaml:3:13: verify.provider cosign needs an OCI registry: cosign signs OCI manifests, and a chart repository has none',
+      ],
+    );
+    expect(
+      messages('url: oci://ghcr.io/corp/charts\nverify:\n  provider: cosign\n  key: cosign.pub\n'),
+    ).toEqual([]);
+  });
+
+  it("refuses a key file that is missing, a folder, or a link out of the repository, with the other files' problems", async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'chartroom-outside-'));
+    try {
+      await writeFile(path.join(outside, 'k.asc'), 'x');
+      await symlink(path.join(outside, 'k.asc'), path.join(root, 'keys', 'link.asc'));
+      const write = (name: string, key: string) =>
+        writeFile(
+          path.join(root, 'registries', `${name}.yaml`),
+          `url: https://charts.example\nverify:\n  provider: helm\n  key: ${key}\n`,
+        );
+      await write('a', 'keys/gone.asc');
+      await write('b', 'keys');
+      await write('c', 'keys/link.asc');
+      await write('d', 'keys/helm.asc');
+      const { registries, errors } = await loadRegistries(root);
+      expect(registries.map((r) => r.name)).toEqual(['d']);
+      expect(errors.map((e) => e.message)).toEqual([
+        'registries/a.yaml:4:8: verify.key "keys/gone.asc" does not exist',
+        'registries/b.yaml:4:8: verify.key "keys" is not a file',
+        'registries/c.yaml:4:8: verify.key "keys/link.asc" leads outside the repository (a symbolic link)',
+      ]);
+      expect(errors[0]!.hint).toContain('commit the keyring');
+      expect(errors[1]!.hint).toContain('OpenPGP public keyring');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+});
