@@ -23,6 +23,7 @@ import { indexParse } from './cases/index-parse.ts';
 import { ociSync } from './cases/oci-sync.ts';
 import { packageCase } from './cases/package.ts';
 import { quietSync } from './cases/quiet-sync.ts';
+import { signatures } from './cases/signatures.ts';
 import { siteBuild } from './cases/site.ts';
 import { missingFixtures } from './data/fixtures.ts';
 import { round, type BenchContext, type CaseResult, type Target } from './lib.ts';
@@ -36,6 +37,7 @@ const CASES: Record<string, (ctx: BenchContext) => Promise<CaseResult>> = {
   git: gitCommit,
   site: siteBuild,
   package: packageCase,
+  signatures,
 };
 
 const { values } = parseArgs({

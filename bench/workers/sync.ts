@@ -15,6 +15,8 @@ const end = performance.now();
 const ms = end - started;
 await http.close();
 const added = report.registries.reduce((n, r) => n + r.added.length, 0);
+// versions with a verified signature (the signature phase's count)
+const verified = report.registries.reduce((n, r) => n + (r.signatures?.verified ?? 0), 0);
 const failed = report.registries.reduce((n, r) => n + r.failed.length + (r.status === 'failed' ? 1 : 0), 0);
 process.stdout.write(
   JSON.stringify({
@@ -24,6 +26,7 @@ process.stdout.write(
     requests: http.requestCount,
     added,
     failed,
+    verified,
     commit: report.commit ?? null,
     exitCode: report.exitCode,
   }),

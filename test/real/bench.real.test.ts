@@ -34,10 +34,12 @@ describe('the benchmark, small mode', () => {
       'git',
       'site',
       'package',
+      'signatures',
     ]);
     const { cases } = results;
     expect(cases['index-parse']).toMatchObject({ versions: 500, newFound: 10 });
-    expect(cases['first-sync']).toMatchObject({ versions: 26, requests: 27 });
+    // the index, 26 archives and 26 provenance look-ups (404s: the fixtures are unsigned)
+    expect(cases['first-sync']).toMatchObject({ versions: 26, requests: 53 });
     expect(cases['quiet-sync']).toMatchObject({ httpRequests: 3, ociRequests: 3, commits: 0 });
     expect((cases.incremental!.downloads as string[]).sort()).toEqual([
       'argo-100.0.0.tgz',
@@ -45,6 +47,12 @@ describe('the benchmark, small mode', () => {
     ]);
     expect(cases['oci-sync']).toMatchObject({ artifacts: 6, second: { requests: 3 } });
     expect(cases.git!.files).toBeGreaterThan(300);
+    // signed OCI: the .sig manifest and its layer per version; HTTP looks .prov up signed or not; quiet: nothing
+    expect(cases.signatures).toMatchObject({
+      versions: 4,
+      ociAdded: { requests: 8, quietRequests: 0 },
+      httpAdded: { requests: 0, quietRequests: 0 },
+    });
     for (const figure of [
       (cases['first-sync']!.floor as { ms: number }).ms,
       (cases['first-sync']!.script as { ms: number }).ms,
@@ -53,7 +61,7 @@ describe('the benchmark, small mode', () => {
     ])
       expect(figure).toBeGreaterThan(0);
     const md = await readFile(path.join(out, 'results.md'), 'utf8');
-    for (let i = 1; i <= 8; i++) expect(md).toMatch(new RegExp(`^## ${i}\\. `, 'm'));
+    for (let i = 1; i <= 9; i++) expect(md).toMatch(new RegExp(`^## ${i}\\. `, 'm'));
     expect(md).toContain('small mode');
   });
 });
