@@ -98,7 +98,8 @@ export const sha256Of = (bytes: Buffer): string =>
 
 /**
  * Verifies a .prov for the archive `fileName` whose digest is `archiveDigest` (sha256:<hex>), with
- * the keyring `keys` (read from `keyringPath`, named in the reasons).
+ * the keys of `keyring` (read from `keyring.path`, which the reasons name). Exported for tests
+ * that pass a keyring no file holds (an empty one); callers use checkSignatures.
  */
 export async function verifyHelmProvenance(
   provenance: Buffer,
