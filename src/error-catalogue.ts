@@ -376,7 +376,7 @@ export const ERROR_CATALOGUE = {
     transient: false,
     where: ['registry', 'configuration', 'run'],
     meaning:
-      'the `verify.key` of a registry file cannot be used: missing, outside the repository, a secret key, or not an OpenPGP keyring (helm) / PEM public key (cosign)',
+      '`<registry file>: verify.key "<path>" …`: the key a `verify:` policy names cannot be used: missing, outside the repository, a secret key, or not an OpenPGP keyring (helm) / PEM public key (cosign)',
     action:
       "commit the publisher's public key in the repository and name it with `verify.key` (`gpg --export KEYID`, or `cosign.pub`)",
     decisions: ['exit2'],

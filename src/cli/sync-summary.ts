@@ -23,6 +23,8 @@ export function syncSummary(report: SyncReport, ending: SyncEnding, now = new Da
   if (report.pruned.length)
     lines.push(`removed from the catalog: ${report.pruned.join(', ')} (no registry file)`);
   lines.push(outcomeLine(report, ending));
+  const signed = signatureLine(report.registries);
+  if (signed) lines.push(signed);
   if (report.pushed) lines.push('pushed');
   if (report.pushError) lines.push(`push failed: ${report.pushError.message}`);
   lines.push(...skippedLines(report.registries, now));
@@ -41,6 +43,30 @@ export function outcomeLine(report: SyncReport, ending: SyncEnding): string {
   if (ending.shard)
     return `shard ${ending.shard.index}/${ending.shard.count}: ${wrote}; chartroom merge commits the shards`;
   return report.uncommitted === false ? `${wrote} (--no-commit)` : `not committed (--no-commit): ${wrote}`;
+}
+
+/**
+ * `signatures: 12 checked, 9 verified; refused: own/alpha 1.0.0; changed: own/beta 0.1.0` when
+ * a registry looked signatures up or refuses versions; undefined otherwise.
+ */
+export function signatureLine(registries: readonly RegistryReport[]): string | undefined {
+  const withSignatures = registries.filter((r) => r.signatures);
+  if (withSignatures.length === 0) return undefined;
+  const refs = (
+    pick: (s: NonNullable<RegistryReport['signatures']>) => Array<{ chart: string; version: string }>,
+  ) => withSignatures.flatMap((r) => pick(r.signatures!).map((v) => `${r.name}/${v.chart} ${v.version}`));
+  const checked = withSignatures.reduce((n, r) => n + r.signatures!.checked, 0);
+  const verified = withSignatures.reduce((n, r) => n + r.signatures!.verified, 0);
+  const refused = refs((s) => s.refused);
+  const changed = refs((s) => s.changed);
+  const shown = (list: string[]) =>
+    list.length <= SHOWN
+      ? list.join(', ')
+      : `${list.slice(0, SHOWN).join(', ')} and ${list.length - SHOWN} more`;
+  let line = `signatures: ${checked} checked, ${verified} verified`;
+  if (refused.length > 0) line += `; refused: ${shown(refused)}`;
+  if (changed.length > 0) line += `; changed: ${shown(changed)}`;
+  return line;
 }
 
 /**

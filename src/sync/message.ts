@@ -94,7 +94,11 @@ export function commitMessage(
   const parts = changeParts(reports, pruned);
   if (correction && correction.charts > 0)
     parts.push(`chart metadata of ${plural(correction.charts, 'chart', 'charts')} read from its Chart.yaml`);
-  const subject = `sync: ${parts.join(', ') || (correction?.marked ? 'chart metadata now from Chart.yaml' : 'update catalog')}`;
+  const quiet = correction?.marked ? 'chart metadata now from Chart.yaml' : undefined;
+  // only signatures changed (a re-check, a policy added): the subject says so
+  const signed = signatureWords(reports);
+  const subject =
+    parts.length > 0 || quiet || !signed ? `sync: ${parts.join(', ') || quiet || 'update catalog'}` : signed;
   const inRegistry = <T>(pick: (r: RegistryReport) => T[]) =>
     reports.flatMap((r) => pick(r).map((v) => ({ registry: r.name, ...v })));
 
@@ -134,6 +138,16 @@ export function commitMessage(
     ],
     (line) => line,
   );
+  list(
+    'Refused by the verify: policy (never latest)',
+    inRegistry((r) => r.signatures?.refused ?? []),
+    ref,
+  );
+  list(
+    'Signatures changed upstream (flagged)',
+    inRegistry((r) => r.signatures?.changed ?? []),
+    ref,
+  );
   // the subject names five; the body names each, with its code only (a message may quote a server)
   list(
     'Failing',
@@ -141,6 +155,23 @@ export function commitMessage(
     (r) => `${r.name}: ${r.error?.code ?? 'failed'}`,
   );
   return [subject, ...lines].join('\n');
+}
+
+/**
+ * The signatures of a run in words, for a commit that changed nothing else:
+ * `signatures: 2 refused, 1 changed` (or `signatures: 4 versions checked`); undefined when none were looked up.
+ */
+export function signatureWords(reports: RegistryReport[]): string | undefined {
+  const sum = (of: (s: NonNullable<RegistryReport['signatures']>) => number) =>
+    reports.reduce((n, r) => n + (r.signatures ? of(r.signatures) : 0), 0);
+  const refused = sum((s) => s.refused.length);
+  const changed = sum((s) => s.changed.length);
+  const checked = sum((s) => s.checked);
+  const parts: string[] = [];
+  if (refused > 0) parts.push(`${refused} refused`);
+  if (changed > 0) parts.push(`${changed} changed`);
+  if (parts.length === 0 && checked > 0) parts.push(`${plural(checked, 'version', 'versions')} checked`);
+  return parts.length > 0 ? `signatures: ${parts.join(', ')}` : undefined;
 }
 
 /** What the one-time correction did (chart-metadata.ts), for the commit's body. */

@@ -3,7 +3,7 @@
  * check (state file), and its last change, counts, error, failed versions and charts that could
  * not be listed (catalog).
  */
-import { createCatalogStore } from '../catalog/store.ts';
+import { createCatalogStore, type CatalogStore } from '../catalog/store.ts';
 import { formatInterval } from '../config/duration.ts';
 import { loadRegistries } from '../config/load.ts';
 import type { CatalogRegistry } from '../catalog/types.ts';
@@ -31,6 +31,10 @@ export interface RegistryStatus {
   }>;
   /** charts the last sync could not list (catalog's chartErrors) */
   chartErrors: Array<{ chart: string; code: string; message: string }>;
+  /** versions a `required: true` policy refuses (never latest): read from chart.json only for such a registry */
+  refused: Array<{ chart: string; version: string; code: string }>;
+  /** versions whose recorded signatures disappeared or changed upstream (catalog's signatureChanges) */
+  signatureChanges: Array<{ chart: string; version: string; change: 'removed' | 'changed' }>;
 }
 
 /** Throws ConfigErrors when a registry file is invalid, as a sync would. */
@@ -71,7 +75,25 @@ export async function registryStatuses(root: string): Promise<RegistryStatus[]> 
         }),
       ),
       chartErrors: doc?.chartErrors ?? [],
+      refused: doc?.verify?.required ? await refusedVersions(store, registry.name) : [],
+      signatureChanges: (doc?.signatureChanges ?? []).map(({ chart, version, change }) => ({
+        chart,
+        version,
+        change,
+      })),
     });
   }
   return rows;
+}
+
+/** The refused versions of a registry whose policy is required, from its chart.json files. */
+async function refusedVersions(store: CatalogStore, registry: string): Promise<RegistryStatus['refused']> {
+  const refused: RegistryStatus['refused'] = [];
+  for (const [chart, doc] of await store.readCharts(registry)) {
+    for (const v of doc.versions) {
+      if (v.policy === 'failed')
+        refused.push({ chart, version: v.version, code: v.policyError?.code ?? 'SignatureMissing' });
+    }
+  }
+  return refused;
 }

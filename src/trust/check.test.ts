@@ -156,6 +156,18 @@ describe('checkSignatures: cosign layers under a key policy', () => {
     expect(check.policy).toBe('passed');
   });
 
+  it('quotes and cuts short a hostile media type in the reason', async () => {
+    const mediaType = `<img src=x onerror=alert(1)>\u0000\n${'x'.repeat(5000)}`;
+    const check = await checkSignatures(
+      [cosignEvidence({ mediaType, payload: Buffer.from('{}'), annotations: {} })],
+      options(policy),
+    );
+    const reason = check.signatures[0]!.reason!;
+    expect(reason.length).toBeLessThan(300);
+    expect(reason.includes('\u0000') || reason.includes('\n')).toBe(false);
+    expect(reason).toContain('\\u0000\\n');
+  });
+
   it('a keyless layer under a key policy: unverified, keyless is not supported yet', async () => {
     const keyless = signLayer(payloadFor(MANIFEST), ecOther.privateKey, {
       'dev.sigstore.cosign/certificate': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',

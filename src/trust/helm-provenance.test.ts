@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { createCleartextMessage, generateKey, sign, type Key, type PrivateKey } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { laughs } from '../../testkit/alias-bomb.ts';
-import { MAX_PROVENANCE_BYTES, provenanceIssuer, verifyHelmProvenance } from './helm-provenance.ts';
+import {
+  MAX_PROVENANCE_BYTES,
+  MAX_PROVENANCE_LINES,
+  provenanceIssuer,
+  verifyHelmProvenance,
+} from './helm-provenance.ts';
 import { parseKeyring } from './keys.ts';
 
 const hex = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
@@ -96,6 +101,29 @@ describe('verifyHelmProvenance, in Helm’s order', () => {
     }
   });
 
+  it('2. signed by an unknown key and by one in the keyring: the known one verifies it, as in go-crypto', async () => {
+    const armored = await sign({
+      message: await createCleartextMessage({ text: helmText() }),
+      signingKeys: [other.privateKey, rsa.privateKey],
+    });
+    const result = await verifyHelmProvenance(Buffer.from(armored), NAME, DIGEST, keyring(rsa));
+    expect(result).toMatchObject({ verified: true, identity: rsa.publicKey.getFingerprint().toUpperCase() });
+  });
+
+  it('2. more than 16 signatures are not verified', async () => {
+    const many = await Promise.all(
+      Array.from({ length: 17 }, () =>
+        generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'n' }], format: 'object' }),
+      ),
+    );
+    const armored = await sign({
+      message: await createCleartextMessage({ text: helmText() }),
+      signingKeys: many.map((p) => p.privateKey),
+    });
+    const result = await verifyHelmProvenance(Buffer.from(armored), NAME, DIGEST, keyring(many[0]!));
+    expect(result.reason).toBe('the provenance file has 17 signatures, more than 16: not verified');
+  });
+
   it('2. tampered text fails at the signature step, before any hash check', async () => {
     const prov = (await clearsign(helmText(), rsa.privateKey)).toString();
     // a changed version, and a sha256 that would not match either: the signature is what fails
@@ -104,7 +132,9 @@ describe('verifyHelmProvenance, in Helm’s order', () => {
     );
     const result = await verifyHelmProvenance(tampered, NAME, DIGEST, keyring(rsa));
     expect(result.verified).toBe(false);
-    expect(result.reason).toMatch(/^openpgp: invalid signature: .* does not verify/);
+    expect(result.reason).toMatch(
+      /^openpgp: invalid signature: .* does not verify \(.*did not match\): its text was changed after it was signed$/,
+    );
     expect(result.identity).toBeUndefined();
   });
 
@@ -168,6 +198,26 @@ describe('verifyHelmProvenance, in Helm’s order', () => {
     expect(result.verified).toBe(false);
     expect(result.reason).toMatch(/more than 1048576: not read/);
     expect((await provenanceIssuer(big)).reason).toMatch(/not read/);
+  });
+
+  it('does not read a .prov of more than 10,000 lines (openpgp.js reads one line by line)', async () => {
+    const long = await clearsign(
+      helmText(undefined, `${CHART_YAML}${'k: v\n'.repeat(MAX_PROVENANCE_LINES)}`),
+      rsa.privateKey,
+    );
+    expect(long.length).toBeLessThan(MAX_PROVENANCE_BYTES);
+    const started = Date.now();
+    const result = await verifyHelmProvenance(long, NAME, DIGEST, keyring(rsa));
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result.reason).toBe(
+      'the provenance file has more than 10000 lines: not read (Helm writes a few dozen)',
+    );
+    // a few lines fewer are read
+    const fewer = await clearsign(
+      helmText(undefined, `${CHART_YAML}${'k: v\n'.repeat(MAX_PROVENANCE_LINES - 100)}`),
+      rsa.privateKey,
+    );
+    expect((await verifyHelmProvenance(fewer, NAME, DIGEST, keyring(rsa))).verified).toBe(true);
   });
 
   it('quotes and cuts short what the file says in a reason', async () => {

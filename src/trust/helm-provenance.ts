@@ -17,7 +17,13 @@ import { parseDocument } from 'yaml';
 /** A .prov larger than this is not parsed (Helm's are under 2 KiB; the OCI layer has the same bound). */
 export const MAX_PROVENANCE_BYTES = 1024 * 1024;
 
-/** Signatures in one .prov looked at (Helm writes one). */
+/**
+ * Nor one of more lines than this: openpgp.js reads a cleartext message line by line at some
+ * microseconds a line (1 MiB of short lines: seconds), and a real .prov has a few dozen.
+ */
+export const MAX_PROVENANCE_LINES = 10_000;
+
+/** A .prov with more signatures than this is not verified (Helm writes one). */
 const MAX_SIGNATURES = 16;
 
 /** The YAML of the files document may not expand aliases beyond this (an alias bomb is refused). */
@@ -64,13 +70,25 @@ async function readProvenance(provenance: Buffer): Promise<Read> {
 
 /** The key ID of a .prov's signature, without verifying anything (no policy: recorded as the signer). */
 export async function provenanceIssuer(provenance: Buffer): Promise<{ signer?: string; reason?: string }> {
-  if (provenance.length > MAX_PROVENANCE_BYTES) return { reason: tooLarge(provenance.length) };
+  const big = tooBig(provenance);
+  if (big !== undefined) return { reason: big };
   const read = await readProvenance(provenance);
   return 'reason' in read ? { reason: read.reason } : { signer: `key ID ${read.issuer}` };
 }
 
-const tooLarge = (size: number) =>
-  `the provenance file is ${size} bytes, more than ${MAX_PROVENANCE_BYTES}: not read (Helm writes a few KiB)`;
+/** Why a .prov is not read, before anything parses it: too many bytes, or too many lines. */
+function tooBig(provenance: Buffer): string | undefined {
+  if (provenance.length > MAX_PROVENANCE_BYTES) {
+    return `the provenance file is ${provenance.length} bytes, more than ${MAX_PROVENANCE_BYTES}: not read (Helm writes a few KiB)`;
+  }
+  let lines = 0;
+  for (let at = provenance.indexOf(10); at !== -1; at = provenance.indexOf(10, at + 1)) {
+    if (++lines > MAX_PROVENANCE_LINES) {
+      return `the provenance file has more than ${MAX_PROVENANCE_LINES} lines: not read (Helm writes a few dozen)`;
+    }
+  }
+  return undefined;
+}
 
 /** A file name as Helm prints it (%s) when it is a plain one, else quoted. */
 const plain = (name: string): string => (/^[\w.+-]{1,200}$/.test(name) ? name : quoted(name));
@@ -80,7 +98,8 @@ export const sha256Of = (bytes: Buffer): string =>
 
 /**
  * Verifies a .prov for the archive `fileName` whose digest is `archiveDigest` (sha256:<hex>), with
- * the keyring `keys` (read from `keyringPath`, named in the reasons).
+ * the keys of `keyring` (read from `keyring.path`, which the reasons name). Exported for tests
+ * that pass a keyring no file holds (an empty one); callers use checkSignatures.
  */
 export async function verifyHelmProvenance(
   provenance: Buffer,
@@ -91,7 +110,8 @@ export async function verifyHelmProvenance(
   const digest = sha256Of(provenance);
   const fail = (reason: string, signer?: string): HelmVerification =>
     signer === undefined ? { verified: false, digest, reason } : { verified: false, digest, signer, reason };
-  if (provenance.length > MAX_PROVENANCE_BYTES) return fail(tooLarge(provenance.length));
+  const big = tooBig(provenance);
+  if (big !== undefined) return fail(big);
 
   // 1. the signature block
   const read = await readProvenance(provenance);
@@ -145,8 +165,14 @@ async function checkSignature(
   issuer: string,
   keyring: { keys: readonly Key[]; path: string },
 ): Promise<{ signer: string; fingerprint: string } | { reason: string }> {
+  const ids = message.getSigningKeyIDs();
+  if (ids.length > MAX_SIGNATURES) {
+    return {
+      reason: `the provenance file has ${ids.length} signatures, more than ${MAX_SIGNATURES}: not verified`,
+    };
+  }
   let entity: Key | undefined;
-  for (const id of message.getSigningKeyIDs().slice(0, MAX_SIGNATURES)) {
+  for (const id of ids) {
     entity = keyring.keys.find((key) => key.getKeys(id).length > 0);
     if (entity) break;
   }
@@ -162,7 +188,7 @@ async function checkSignature(
     await ours?.verified;
   } catch (error) {
     return {
-      reason: `openpgp: invalid signature: the provenance file's signature by key ${fingerprint} does not verify (${errorText(error)}): its text was changed after it was signed, or it is not that key's`,
+      reason: `openpgp: invalid signature: the provenance file's signature by key ${fingerprint} does not verify (${errorText(error)})${/did not match/i.test(errorText(error)) ? ': its text was changed after it was signed' : ''}`,
     };
   }
   let signer = `key ${fingerprint}`;

@@ -27,7 +27,8 @@ export async function statusCommand(root: string, args: string[], output: Output
   const { values } = parseCommand(STATUS_HELP, args);
   await requireCatalogRepository(root);
   const rows = await registryStatuses(root);
-  // like `flux get`, status reports and exits 0; --check turns a registry that is not ok into exit 1
+  // like `flux get`, status reports and exits 0; --check turns a registry that is not ok into exit 1.
+  // A refused version is not "not ok": the policy did its job (like a republished flag, it is shown)
   const exitCode = values.check && rows.some((r) => r.error || r.failedVersions.length > 0) ? 1 : 0;
   if (values.json) {
     output.out(JSON.stringify({ registries: rows }, null, 2));
@@ -37,6 +38,10 @@ export async function statusCommand(root: string, args: string[], output: Output
   for (const r of rows) {
     if (r.error) output.out(`\n${r.name} (${r.url}): ${r.error.message}`);
     for (const e of r.chartErrors) output.out(`${r.name}/${e.chart}: ${e.code}: ${e.message}`);
+    for (const v of r.refused)
+      output.out(`${r.name}/${v.chart} ${v.version}: refused by the verify: policy (${v.code})`);
+    for (const c of r.signatureChanges)
+      output.out(`${r.name}/${c.chart} ${c.version}: signature ${c.change} upstream (flagged)`);
     for (const f of r.failedVersions) {
       output.out(
         `${r.name}/${f.chart} ${f.version}: ${f.code}, ${f.attempts} attempt(s), ${f.gaveUp ? 'given up (sync --retry-failed)' : `next retry ${f.nextRetry}`}`,
@@ -53,7 +58,9 @@ function statusCell(r: RegistryStatus): string {
     ...(r.chartErrors.length > 0 ? [`${r.chartErrors.length} failed chart(s)`] : []),
     ...(r.failedVersions.length > 0 ? [`${r.failedVersions.length} failed version(s)`] : []),
   ];
-  return problems.length > 0 ? problems.join(', ') : 'ok';
+  // refused versions are the policy at work, not a failure: counted beside the status
+  const refused = r.refused.length > 0 ? ` (${r.refused.length} refused)` : '';
+  return `${problems.length > 0 ? problems.join(', ') : 'ok'}${refused}`;
 }
 
 function printTable(rows: RegistryStatus[], output: Output): void {
