@@ -10,9 +10,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type * as openpgp from 'openpgp';
 import type { CatalogChart, CatalogRegistry } from '../src/catalog/types.ts';
+import { sourceFor as realSourceFor } from '../src/sources/index.ts';
 import { createSync } from '../src/sync/run.ts';
 import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
 import { chartroom } from './helpers/cli.ts';
+import { startFaultFront } from './helpers/fault-front.ts';
 import { writeOwnChart, type OwnChart } from './helpers/own-charts.ts';
 import { serveCharts, type ServedRepository } from '../testkit/serve.ts';
 import { openpgpKeyPair, provenanceMessage, signProvenance } from '../testkit/signing.ts';
@@ -275,6 +277,74 @@ describe('signatures in a sync of an HTTP chart repository', () => {
     expect(doc.error!.code).toBe('VerifyKeyInvalid');
     expect(doc.versions).toBe(4);
     expect((await versionOf('alpha', '1.0.0')).policy).toBe('passed');
+  });
+
+  it('a look-up that fails keeps a known record, fails a new version under the policy, and is retried (no 304)', async () => {
+    await repo.writeRegistry('own', withPolicy(true));
+    await sync();
+    await served.publish([{ dir: alpha.dir, name: 'alpha', versions: ['1.2.0'] }]);
+    await sign('alpha', '1.2.0');
+    const failing = new Set(['alpha 1.0.0', 'alpha 1.2.0']);
+    const faulty = createSync({
+      root: repo.root,
+      sourceFor: (definition, http) => {
+        const source = realSourceFor(definition, http);
+        return {
+          ...source,
+          findSignatures: (meta, subject) =>
+            failing.has(`${meta.chart} ${meta.version}`)
+              ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1'))
+              : source.findSignatures!(meta, subject),
+        };
+      },
+    });
+    const before = await versionOf('alpha', '1.0.0');
+    await faulty.run({ force: true });
+    expect(await versionOf('alpha', '1.0.0')).toEqual(before);
+    const unchecked = await versionOf('alpha', '1.2.0');
+    expect(unchecked.signatures).toBeUndefined();
+    expect(unchecked).toMatchObject({ policy: 'failed', policyError: { code: 'SignatureMissing' } });
+    expect(unchecked.policyError!.message).toContain('could not be looked up');
+    // never offered unchecked under required: true
+    expect((await chartJson('alpha')).latest).toBe('1.0.0');
+
+    // the index did not change, yet the next sync lists it in full and looks alpha up again
+    served.reset();
+    await sync();
+    const index = served.since().filter((r) => r.path === '/charts/index.yaml');
+    expect(index.map((r) => r.headers['if-none-match'])).toEqual([undefined]);
+    expect(provRequests()).toEqual([
+      '/charts/alpha-1.0.0.tgz.prov',
+      '/charts/alpha-1.1.0.tgz.prov',
+      '/charts/alpha-1.2.0.tgz.prov',
+    ]);
+    expect(await versionOf('alpha', '1.2.0')).toMatchObject({ policy: 'passed' });
+    expect((await chartJson('alpha')).latest).toBe('1.2.0');
+  });
+
+  it('a provenance file that cannot be read (a 500) keeps what was recorded, and is read again next time', async () => {
+    const front = await startFaultFront(served.server.origin);
+    try {
+      await repo.writeRegistry('own', withPolicy(true).replace(served.url, `${front.origin}/charts`));
+      await sync();
+      const before = await versionOf('alpha', '1.0.0');
+      expect(before.policy).toBe('passed');
+      const rule = front.inject(/alpha-1\.0\.0\.tgz\.prov$/, { kind: 'status', status: 500 });
+      await served.publish([{ dir: alpha.dir, name: 'alpha', versions: ['1.2.0'] }]);
+      await sign('alpha', '1.2.0');
+      await sync();
+      expect(rule.hits).toBe(1);
+      expect(await versionOf('alpha', '1.0.0')).toEqual(before);
+      expect((await versionOf('alpha', '1.2.0')).policy).toBe('passed');
+      // readable again: the unchanged index is not a 304, and the version is looked up
+      front.clear();
+      served.reset();
+      await sync();
+      expect(provRequests()).toContain('/charts/alpha-1.0.0.tgz.prov');
+      expect(await versionOf('alpha', '1.0.0')).toEqual(before);
+    } finally {
+      await front.close();
+    }
   });
 
   it('validate shows the policy in its ok line', async () => {
