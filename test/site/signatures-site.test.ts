@@ -21,7 +21,7 @@ import type {
 import { buildSite } from '../../src/site-build/build.ts';
 import { serveSite, type SiteServer } from '../../src/site-build/serve.ts';
 import { createTempRepo, type TempRepo } from '../../testkit/temp-repo.ts';
-import { axeViolations, launchChromium, resultNames, watchPage } from './browser.ts';
+import { axeViolations, launchChromium, resultNames, screenshotDir, watchPage } from './browser.ts';
 import type { Dom, DomElement } from './dom.ts';
 
 const FINGERPRINT = '672C657BE06B4B30969C4A57461449C25E36B98E';
@@ -294,6 +294,13 @@ describe('signature badges', () => {
       `SignatureMissing: ${REFUSED_MESSAGE}`,
     );
     expect(seen.errors).toEqual([]);
+    const shots = await screenshotDir('signatures');
+    await page.click('.versions-table tbody tr:first-child summary');
+    await page.screenshot({ path: path.join(shots, 'chart.png'), fullPage: true });
+    await page.goto(`${url}charts/trusted/web/1.4.0/`);
+    await page.screenshot({ path: path.join(shots, 'refused.png'), fullPage: true });
+    await page.goto(`${url}registries/trusted/`);
+    await page.screenshot({ path: path.join(shots, 'registry.png'), fullPage: true });
     await page.close();
   });
 
@@ -405,8 +412,27 @@ describe('the registry page', () => {
   it('shows the policy, and a changed signature like a republished version', async () => {
     const { page } = await open('registries/trusted/');
     expect((await page.textContent('.sig-policy'))?.replace(/\s+/g, ' ').trim()).toBe(
-      'Helm provenance (OpenPGP keyring), key keys/helm-signing.asc in the catalog repository; required versions that do not pass are refused: kept, never offered for install',
+      'Helm provenance (OpenPGP keyring), key keys/helm-signing.asc in the catalog repository; required: versions that do not pass are refused, kept in the catalog but never offered for install',
     );
+    const refused = await page.$$eval('#refused-title ~ div tbody tr', (trs: DomElement[]) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())),
+    );
+    expect(refused).toEqual([
+      ['guarded', '2.0.0', `${HOSTILE_CODE}: guarded 2.0.0: the .prov names another digest`],
+      ['web', '1.4.0', `SignatureMissing: ${REFUSED_MESSAGE}`],
+    ]);
+    // the cards carry the latest version's badge
+    expect(
+      await page.$$eval('.card', (cards: DomElement[]) =>
+        cards.map((c) => [
+          c.querySelector('h3')?.textContent?.trim(),
+          c.querySelector('.sig-badge')?.textContent?.trim(),
+        ]),
+      ),
+    ).toEqual([
+      ['guarded', 'refused by policy'],
+      ['web', 'signed · verified'],
+    ]);
     expect(await page.textContent('.facts')).toContain('in sync, 1 signature change');
     const rows = await page.$$eval('#signature-changes-title ~ div tbody tr', (trs: DomElement[]) =>
       trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())),
@@ -471,7 +497,12 @@ describe('search', () => {
 
 describe('hostile text', () => {
   it('a signer, identity and reason with markup are shown as text and nothing runs', async () => {
-    for (const route of ['charts/plain/hostile/', 'charts/plain/hostile/0.1.0/', 'charts/trusted/guarded/']) {
+    for (const route of [
+      'charts/plain/hostile/',
+      'charts/plain/hostile/0.1.0/',
+      'charts/trusted/guarded/',
+      'registries/trusted/',
+    ]) {
       const { page, seen } = await open(route);
       // open every details element, so their contents are rendered too
       await page.$$eval('details', (els: DomElement[]) => {
