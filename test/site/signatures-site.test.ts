@@ -28,7 +28,7 @@ const FINGERPRINT = '672C657BE06B4B30969C4A57461449C25E36B98E';
 const SPKI = `sha256:${'5f0c'.repeat(16)}`;
 const HOSTILE_SIGNER = `<img src=x onerror="window.__pwned='signer'"> Mallory`;
 const HOSTILE_REASON = `<script>window.__pwned='reason'</script> the .prov does not verify`;
-const HOSTILE_CODE = `<b onmouseover="window.__pwned='code'">SignatureInvalid</b>`;
+const HOSTILE_MESSAGE = `<b onmouseover="window.__pwned='message'">guarded 2.0.0</b>: the .prov names another digest`;
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 
 const HELM_POLICY: CatalogVerifyPolicy = {
@@ -126,8 +126,8 @@ const CHARTS: CatalogChart[] = [
     version('2.0.0', {
       signatures: [{ kind: 'helm', verified: false, reason: 'the .prov names another digest' }],
       policy: 'failed',
-      // a code with markup: text too
-      policyError: { code: HOSTILE_CODE, message: 'guarded 2.0.0: the .prov names another digest' },
+      // a message with markup (it quotes upstream): text too
+      policyError: { code: 'SignatureInvalid', message: HOSTILE_MESSAGE },
     }),
     version('1.0.0', { signatures: [helmVerified], policy: 'passed' }),
   ]),
@@ -397,7 +397,7 @@ describe('install snippets', () => {
     const { page } = await open('charts/trusted/guarded/');
     // the chart page's badge is the latest's: refused, with its box
     expect(await badge(page)).toMatchObject({ state: 'refused' });
-    expect(await page.textContent('.refusal')).toContain('guarded 2.0.0: the .prov names another digest');
+    expect(await page.textContent('.refusal')).toContain(`SignatureInvalid ${HOSTILE_MESSAGE}`);
     expect(await page.textContent('#install')).toBe('Install 1.0.0');
     const all = await page.$$eval('section.snippets code', (els: DomElement[]) =>
       els.map((e) => e.textContent).join('\n'),
@@ -418,7 +418,7 @@ describe('the registry page', () => {
       trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())),
     );
     expect(refused).toEqual([
-      ['guarded', '2.0.0', `${HOSTILE_CODE}: guarded 2.0.0: the .prov names another digest`],
+      ['guarded', '2.0.0', `SignatureInvalid: ${HOSTILE_MESSAGE}`],
       ['web', '1.4.0', `SignatureMissing: ${REFUSED_MESSAGE}`],
     ]);
     // the cards carry the latest version's badge
@@ -530,7 +530,7 @@ describe('hostile text', () => {
     // a short identity is shown whole, in the sentence
     expect(await facts(page)).toContain(`(${HOSTILE_SIGNER}, Helm provenance)`);
     await page.goto(`${url}charts/trusted/guarded/`);
-    expect(await page.textContent('.refusal code')).toBe(HOSTILE_CODE);
+    expect(await page.textContent('.refusal-message')).toBe(HOSTILE_MESSAGE);
     await page.close();
   });
 });
