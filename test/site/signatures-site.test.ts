@@ -454,6 +454,18 @@ describe('the registry page', () => {
   });
 });
 
+describe('the feed', () => {
+  it('says each new version’s signature state in its summary', async () => {
+    const feed = await (await fetch(`${url}registries/trusted/feed.xml`)).text();
+    const summary = (title: string) =>
+      new RegExp(`<title>${title}</title>[\\s\\S]*?<summary>([^<]*)</summary>`).exec(feed)?.[1];
+    expect(summary('trusted/web 1.4.0')).toBe('The web chart · refused by policy');
+    expect(summary('trusted/web 1.3.0')).toBe('The web chart · signed · verified');
+    const plain = await (await fetch(`${url}registries/plain/feed.xml`)).text();
+    expect(plain).toContain('<summary>The legacy chart</summary>');
+  });
+});
+
 describe('search', () => {
   it('the signature filter narrows the results', async () => {
     const { page, seen } = await open('');
