@@ -44,12 +44,17 @@ export interface SignatureBadge {
   detail: string;
   /** refused: the policy error's code and message */
   policyError?: { code: string; message: string };
+  /** the version failed a policy that is not required (so it is no refusal): why */
+  policyNote?: { code: string; message: string };
   /** every signature recorded, for a details list */
   lines: SignatureLine[];
 }
 
-/** Upstream text is bounded for display: a kilobyte-long user ID would only break the layout. */
-const MAX_TEXT = 300;
+/**
+ * Upstream text is bounded for display: a reason or policy message names the chart, the registry
+ * file and what to do, well under this; a 100 KB user ID would only break the layout.
+ */
+const MAX_TEXT = 1000;
 
 function text(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
@@ -148,6 +153,7 @@ export function signatureBadge(
     };
   }
   if (!lines) return undefined;
+  const note = version.policy === 'failed' ? { policyNote: policyErrorOf(version) } : {};
   const verified = lines.find((l) => l.verified);
   if (verified)
     return {
@@ -156,6 +162,7 @@ export function signatureBadge(
       level: 'ok',
       detail: `Signed and verified ${verifiedBy(verified)}.`,
       lines,
+      ...note,
     };
   if (lines.length > 0) {
     const first = lines[0]!;
@@ -165,9 +172,17 @@ export function signatureBadge(
       level: 'warn',
       detail: `${first.kindLabel} signature, not verified: ${first.reason ?? 'no reason was recorded'}`,
       lines,
+      ...note,
     };
   }
-  return { state: 'unsigned', label: 'unsigned', level: 'plain', detail: 'No signature was found.', lines };
+  return {
+    state: 'unsigned',
+    label: 'unsigned',
+    level: 'plain',
+    detail: 'No signature was found.',
+    lines,
+    ...note,
+  };
 }
 
 /**

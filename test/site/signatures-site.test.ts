@@ -328,6 +328,11 @@ describe('signature badges', () => {
     await page.goto(`${url}charts/harbor/api/1.9.0/`);
     expect(await badge(page)).toMatchObject({ state: 'unsigned', text: 'unsigned' });
     expect(await facts(page)).toContain('No signature was found when chartroom checked 1.9.0.');
+    // the optional policy failed: said beside the badge, no refusal
+    expect(await page.textContent('.sig-policy-note')).toBe(
+      'Does not pass harbor’s signature policy, which is not required: SignatureMissing api 1.9.0 has no cosign signature',
+    );
+    expect(await page.locator('.refusal').count()).toBe(0);
     await page.close();
   });
 
