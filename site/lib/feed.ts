@@ -4,6 +4,7 @@
  */
 import { newestVersions, type SiteChart } from './data.ts';
 import { routes } from './paths.ts';
+import { signatureBadge } from './signatures.ts';
 import { absoluteUrl, siteSettings } from './settings.ts';
 
 /** A feed's title, after the site's name when chartroom.yaml sets one. */
@@ -55,6 +56,8 @@ export function atomFeed(options: { title: string; id: string; self: string; cha
       chart.description ?? '',
       version.appVersion ? `appVersion ${version.appVersion}` : '',
       version.deprecated ? 'deprecated' : '',
+      // a feed reader sees a refused version as what it is (nothing when not checked)
+      signatureBadge(version, chart.registryDoc)?.label ?? '',
     ]
       .filter(Boolean)
       .join(' · ');

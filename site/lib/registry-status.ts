@@ -1,8 +1,8 @@
 /**
  * A registry's sync status in words, the same wherever the site shows it (registry page, its card
  * on the home page). It reads "in sync" only when nothing of the registry is failing: a failed
- * listing is "sync failing", a registry without its catalog file "status unknown"; charts that could not be listed, versions that failed and versions
- * republished upstream keep "in sync" (the rest of the registry is) but say how many, as a warning.
+ * listing is "sync failing", a registry without its catalog file "status unknown"; charts that could not be listed, versions that failed, versions
+ * republished upstream and versions whose signatures changed upstream keep "in sync" (the rest of the registry is) but say how many, as a warning.
  */
 import type { CatalogRegistry } from '../../src/catalog/types.ts';
 
@@ -21,6 +21,11 @@ export function registryStatus(registry: CatalogRegistry): RegistryStatusWords {
     [registry.chartErrors?.length ?? 0, 'chart failed', 'charts failed'],
     [registry.failedVersions.length, 'version failed', 'versions failed'],
     [registry.republished.length, 'version republished', 'versions republished'],
+    [
+      Array.isArray(registry.signatureChanges) ? registry.signatureChanges.length : 0,
+      'signature change',
+      'signature changes',
+    ],
   ] as const;
   const said = problems.filter(([n]) => n > 0).map(([n, one, many]) => count(n, one, many));
   if (said.length === 0) return { level: 'ok', words: 'in sync' };

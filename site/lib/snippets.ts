@@ -5,8 +5,16 @@
  * OCIRepository `spec.insecure: true` and Argo CD a repository Secret with
  * `insecureOCIForceHttp: "true"`. A plain-http chart repository needs none of these: its
  * `http://` URL says so (Flux's HelmRepository `insecure` applies to `type: oci` only).
+ *
+ * A registry with a `verify:` policy gets snippets that verify again at deploy what the catalog
+ * verified: provider `helm` → `helm install --verify --keyring …` (HTTP and OCI; helm reads a
+ * binary keyring, so an armored `.asc` key is dearmored first); provider `cosign` (OCI) → Flux's
+ * OCIRepository `spec.verify` (provider cosign, a `secretRef` to a Secret holding the public key as
+ * `cosign.pub`) and the `kubectl create secret` line that makes it. What a tool cannot verify is
+ * said in a comment: Flux does not check Helm provenance files, Argo CD no chart signature at all.
+ * Callers never pass a refused version (signatures.ts, installableVersion).
  */
-import type { CatalogRegistry } from '../../src/catalog/types.ts';
+import type { CatalogRegistry, CatalogVerifyPolicy } from '../../src/catalog/types.ts';
 import { parseOciReference } from '../../src/sources/oci/reference.ts';
 import { withoutTrailingSlashes } from '../../src/slashes.ts';
 
@@ -28,8 +36,49 @@ function registryLogin(registry: CatalogRegistry, host: string): string {
   return `helm registry login ${host}${overPlainHttp(registry) ? ' --plain-http' : ''} ${CREDENTIAL_FLAGS}`;
 }
 
+/** A word safe in a shell command as it is; anything else single-quoted. */
+const shellWord = (value: string) =>
+  /^[\w./@:+=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+
+/** The registry's policy when it is one the snippets can act on (a catalog may hold an odd one). */
+function policyOf(
+  registry: CatalogRegistry,
+): Pick<CatalogVerifyPolicy, 'provider' | 'key' | 'required'> | undefined {
+  const verify = registry.verify as unknown;
+  if (typeof verify !== 'object' || verify === null) return undefined;
+  const { provider, key, required } = verify as Record<string, unknown>;
+  if ((provider !== 'helm' && provider !== 'cosign') || typeof key !== 'string' || !key.trim())
+    return undefined;
+  // one line: a key path is written into comments and commands
+  return { provider, key: key.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim(), required: required === true };
+}
+
+/** The keyring file helm is given: the key's own name, or for an armored key the dearmored file's. */
+function keyringOf(key: string): { file: string; dearmor: boolean } {
+  const name = key.split('/').pop() || key;
+  const armored = /\.(asc|txt)$/i.test(name);
+  return armored
+    ? { file: `${name.replace(/\.[^.]+$/, '')}.gpg`, dearmor: true }
+    : { file: name, dearmor: false };
+}
+
+function helmVerifyLines(key: string): { comments: string[]; flags: string } {
+  const keyring = keyringOf(key);
+  const comments = keyring.dearmor
+    ? [
+        `# --verify checks the chart's provenance file against the keyring, ${key} in the catalog repository;`,
+        `# helm reads a binary keyring: gpg --dearmor < ${shellWord(key)} > ${shellWord(keyring.file)}`,
+      ]
+    : [`# --verify checks the chart's provenance file against the keyring, ${key} in the catalog repository`];
+  return { comments, flags: ` --verify --keyring ${shellWord(keyring.file)}` };
+}
+
 export function installSnippets(registry: CatalogRegistry, chart: string, version: string): Snippet[] {
   const oci = registry.kind === 'oci';
+  const policy = policyOf(registry);
+  const helmVerify = policy?.provider === 'helm' ? helmVerifyLines(policy.key) : undefined;
+  const cosignVerify = policy?.provider === 'cosign' && oci;
+  const cosignSecret = `${registry.name}-cosign-pub`;
   const base = withoutTrailingSlashes(registry.url);
   // host and path of an OCI registry: what `helm registry login` and Argo CD's repoURL take
   const ref = oci ? parseOciReference(registry.url) : undefined;
@@ -46,7 +95,14 @@ export function installSnippets(registry: CatalogRegistry, chart: string, versio
       language: 'shell',
       code: [
         ...(privateNote ? [registryLogin(registry, ref.host)] : []),
-        `helm install ${chart} ${ociRef} --version ${version}${plainHttp ? ' --plain-http' : ''}`,
+        ...(helmVerify?.comments ?? []),
+        ...(cosignVerify
+          ? [
+              `# helm does not check cosign signatures; cosign does (the key is ${policy.key} in the catalog repository):`,
+              `# cosign verify --key ${shellWord(policy.key)}${plainHttp ? ' --allow-http-registry' : ''} ${ociRef.replace(/^oci:\/\//, '')}:${version}`,
+            ]
+          : []),
+        `helm install ${chart} ${ociRef} --version ${version}${plainHttp ? ' --plain-http' : ''}${helmVerify?.flags ?? ''}`,
       ].join('\n'),
     });
   } else {
@@ -57,7 +113,8 @@ export function installSnippets(registry: CatalogRegistry, chart: string, versio
       code: [
         `helm repo add ${registry.name} ${base}${privateNote ? ` ${CREDENTIAL_FLAGS}` : ''}`,
         `helm repo update ${registry.name}`,
-        `helm install ${chart} ${registry.name}/${chart} --version ${version}`,
+        ...(helmVerify?.comments ?? []),
+        `helm install ${chart} ${registry.name}/${chart} --version ${version}${helmVerify?.flags ?? ''}`,
       ].join('\n'),
     });
   }
@@ -81,6 +138,14 @@ export function installSnippets(registry: CatalogRegistry, chart: string, versio
         '    mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip',
         '    operation: copy',
         ...secretRef('a kubernetes.io/dockerconfigjson Secret you create'),
+        ...(cosignVerify
+          ? [
+              '  verify:',
+              '    provider: cosign',
+              '    secretRef:',
+              `      name: ${cosignSecret} # the public key, as cosign.pub`,
+            ]
+          : []),
       ]
     : [
         'apiVersion: source.toolkit.fluxcd.io/v1',
@@ -118,7 +183,7 @@ export function installSnippets(registry: CatalogRegistry, chart: string, versio
     id: 'flux',
     title: `Flux ${oci ? 'OCIRepository' : 'HelmRepository'} + HelmRelease`,
     language: 'yaml',
-    code: [...fluxSource, '---', ...release].join('\n'),
+    code: [...fluxComments(registry, policy, cosignSecret, oci), ...fluxSource, '---', ...release].join('\n'),
   });
 
   const repoURL = ref ? [ref.host, ref.namespace].filter(Boolean).join('/') : base;
@@ -170,9 +235,39 @@ export function installSnippets(registry: CatalogRegistry, chart: string, versio
     id: 'argocd',
     title: 'Argo CD Application',
     language: 'yaml',
-    code: [...application, ...repoSecret].join('\n'),
+    code: [
+      ...(policy
+        ? [
+            '# Argo CD does not verify chart signatures: chartroom verified this version against',
+            `# ${policy.key} (${policy.provider}) when it synced; nothing checks it again at deploy`,
+          ]
+        : []),
+      ...application,
+      ...repoSecret,
+    ].join('\n'),
   });
   return snippets;
+}
+
+/** What the Flux snippet says first: the Secret its `verify:` names, or what Flux cannot verify. */
+function fluxComments(
+  registry: CatalogRegistry,
+  policy: ReturnType<typeof policyOf>,
+  secret: string,
+  oci: boolean,
+): string[] {
+  if (!policy) return [];
+  if (policy.provider === 'cosign' && oci)
+    return [
+      `# the public key Flux verifies the chart's cosign signature with (${policy.key} in the catalog repository):`,
+      `# kubectl create secret generic ${secret} --namespace flux-system --from-file=cosign.pub=${shellWord(policy.key)}`,
+    ];
+  if (policy.provider === 'helm')
+    return [
+      '# Flux does not verify Helm provenance files (it verifies cosign and Notation signatures):',
+      `# check it first with helm pull --verify --keyring ${shellWord(keyringOf(policy.key).file)} (see the helm tab)`,
+    ];
+  return [`# ${registry.name}'s cosign policy applies to OCI charts only: Flux verifies nothing here`];
 }
 
 /** What a registry's page offers before any chart: a command to run once, and a note. */

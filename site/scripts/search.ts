@@ -15,7 +15,9 @@ interface Pagefind {
   ): Promise<{ results: Array<{ id: string; data(): Promise<PagefindResultData> }> } | null>;
 }
 
-const FIELDS = ['q', 'registry', 'keyword', 'deprecated'] as const;
+const FIELDS = ['q', 'registry', 'keyword', 'deprecated', 'signature'] as const;
+/** the filters; `signature` is in the form only when the catalog records signatures */
+const FILTERS = ['registry', 'keyword', 'deprecated', 'signature'] as const;
 const PAGE = 30;
 
 export async function setUpSearch(form: HTMLFormElement): Promise<void> {
@@ -23,7 +25,8 @@ export async function setUpSearch(form: HTMLFormElement): Promise<void> {
   const status = document.getElementById('search-status')!;
   const list = document.getElementById('search-results')!;
   const recent = document.getElementById('recent');
-  const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
+  const field = (name: string) =>
+    form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
 
   // the URL carries the search, so it can be linked to (keyword links on chart pages do)
   const params = new URLSearchParams(location.search);
@@ -31,6 +34,7 @@ export async function setUpSearch(form: HTMLFormElement): Promise<void> {
     const value = params.get(name);
     if (!value) continue;
     const input = field(name);
+    if (!input) continue;
     if (input instanceof HTMLSelectElement && ![...input.options].some((o) => o.value === value)) {
       input.append(new Option(value, value));
     }
@@ -48,10 +52,10 @@ export async function setUpSearch(form: HTMLFormElement): Promise<void> {
   let sequence = 0;
   const run = async () => {
     const id = ++sequence;
-    const query = field('q').value.trim();
+    const query = field('q')?.value.trim() ?? '';
     const filters: Record<string, string> = {};
-    for (const name of ['registry', 'keyword', 'deprecated'] as const) {
-      const value = field(name).value;
+    for (const name of FILTERS) {
+      const value = field(name)?.value;
       if (value) filters[name] = value;
     }
     const url = new URL(location.href);
@@ -112,6 +116,7 @@ function render(result: PagefindResultData): HTMLLIElement {
   for (const [text, cls] of [
     [result.meta.registry, 'badge result-registry'],
     [result.meta.version, 'badge result-version'],
+    [result.meta.signature, 'badge result-signature'],
   ] as const) {
     if (!text) continue;
     const badge = document.createElement('span');
