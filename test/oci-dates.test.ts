@@ -136,7 +136,9 @@ describe('OCI versions outside keep', () => {
     http.reset();
     const report = await sync(LATER);
     expect(report.exitCode).toBe(0);
-    expect(requests('manifests')).toHaveLength(3);
+    // the describe reads, by tag; the versions inside keep are looked up for signatures too (by
+    // digest: a hand-edited catalog's state is not trusted, so its listing counts as changed)
+    expect(requests('manifests').filter((u) => !u.includes('/manifests/sha256:'))).toHaveLength(3);
     expect(requests('blobs')).toEqual([]);
     const fixed = await readJson<CatalogChart>('charts', 'oci', 'alpha', 'chart.json');
     expect(fixed.versions.find((v) => v.version === '1.0.0')).toMatchObject({
