@@ -14,6 +14,7 @@
  * only ever rendered as text. A record of the wrong shape (no `verified`, an unknown kind, not an
  * object at all) is read as far as it goes: it never throws, so one odd record never breaks a build.
  */
+import { isRefused as isRefusedUnder } from '../../src/catalog/refused.ts';
 import type { CatalogRegistry, CatalogVersion } from '../../src/catalog/types.ts';
 
 export type SignatureState = 'verified' | 'signed' | 'unsigned' | 'refused';
@@ -113,7 +114,7 @@ function line(record: unknown): SignatureLine | undefined {
 
 /** The registry's policy requires it and the version failed it: never offered for install. */
 export function isRefused(version: CatalogVersion | undefined, registry: CatalogRegistry): boolean {
-  return version?.policy === 'failed' && registry.verify?.required === true;
+  return version !== undefined && isRefusedUnder(version, registry.verify?.required === true);
 }
 
 /** "by <signer> (<identity>, <kind>)" for a verified signature. */

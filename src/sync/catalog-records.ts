@@ -3,6 +3,7 @@
  * the upstream metadata of each version, and what the catalog held before.
  */
 import type { ChartVersionMeta, ChartYamlMeta } from '../chart/metadata.ts';
+import { isRefused } from '../catalog/refused.ts';
 import { latestOf } from '../chart/version.ts';
 import type { CatalogChart, CatalogRegistry, CatalogVersion } from '../catalog/types.ts';
 import type { RegistryDefinition } from '../config/types.ts';
@@ -68,7 +69,7 @@ export function withChartYaml(record: CatalogVersion, chartYaml: ChartYamlMeta):
  * one refused by a `required: true` policy (`required`), so none when every version is refused.
  */
 export function latestListed(versions: readonly CatalogVersion[], required = false): string | undefined {
-  const offered = required ? versions.filter((v) => v.policy !== 'failed') : versions;
+  const offered = versions.filter((v) => !isRefused(v, required));
   const current = offered.filter((v) => !v.removed);
   return latestOf((current.length > 0 ? current : offered).map((v) => v.version));
 }

@@ -12,13 +12,14 @@ import type {
   Republished,
 } from '../catalog/types.ts';
 import type { RegistryDefinition } from '../config/types.ts';
+import { isRefused } from '../catalog/refused.ts';
 import { givenUpAtOnce } from '../error-catalogue.ts';
 import { retryDelayMs } from './backoff.ts';
 import { registryDoc } from './catalog-records.ts';
 import type { Fetched } from './fetch-versions.ts';
 import { versionKey, type RegistryPlan } from './plan.ts';
 import type { RegistryReport, SignatureReport, VersionRef } from './registry-sync.ts';
-import { isRefused, type SignatureOutcome } from './signatures.ts';
+import type { SignatureOutcome } from './signatures.ts';
 import type { ChartError, IndexProblem } from '../sources/types.ts';
 
 export interface RecordInput {

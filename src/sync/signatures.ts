@@ -86,10 +86,6 @@ const samePolicy = (a: CatalogVerifyPolicy | undefined, b: CatalogVerifyPolicy |
     a.required === b.required &&
     a.keyDigest === b.keyDigest);
 
-/** A version refused by its registry's policy: failed under `required: true`. Never `latest`. */
-export const isRefused = (v: Pick<CatalogVersion, 'policy'>, required: boolean) =>
-  required && v.policy === 'failed';
-
 interface Task {
   chart: ChartToCheck;
   index: number;

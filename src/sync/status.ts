@@ -3,6 +3,7 @@
  * check (state file), and its last change, counts, error, failed versions and charts that could
  * not be listed (catalog).
  */
+import { isRefused } from '../catalog/refused.ts';
 import { createCatalogStore, type CatalogStore } from '../catalog/store.ts';
 import { formatInterval } from '../config/duration.ts';
 import { loadRegistries } from '../config/load.ts';
@@ -91,7 +92,7 @@ async function refusedVersions(store: CatalogStore, registry: string): Promise<R
   const refused: RegistryStatus['refused'] = [];
   for (const [chart, doc] of await store.readCharts(registry)) {
     for (const v of doc.versions) {
-      if (v.policy === 'failed')
+      if (isRefused(v, true))
         refused.push({ chart, version: v.version, code: v.policyError?.code ?? 'SignatureMissing' });
     }
   }
