@@ -15,7 +15,7 @@ import { FIELD_HELP, mostUseful, schemaError } from './schema-errors.ts';
 import { parseLocated, type LocatedYaml, type Position } from './yaml-errors.ts';
 import { detectKind } from './reference.ts';
 import { DEFAULTS, type RegistryDefinition } from './types.ts';
-import { leadsOutside } from './inside-repository.ts';
+import { leadsOutside } from '../inside-repository.ts';
 import type { VerifyPolicy } from '../trust/types.ts';
 
 const require = createRequire(import.meta.url);

@@ -4,7 +4,7 @@
  * the checks a schema cannot make (URLs, the logo's file). An absent file is every default.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { leadsOutside } from './inside-repository.ts';
+import { leadsOutside } from '../inside-repository.ts';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';

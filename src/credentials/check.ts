@@ -11,7 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { ConfigError, hintOf, isChartroomError } from '../errors.ts';
-import { leadsOutside } from '../config/inside-repository.ts';
+import { leadsOutside } from '../inside-repository.ts';
 import { fieldPosition } from '../config/load.ts';
 import { unknownFieldOf } from '../config/schema-errors.ts';
 import { parseLocated, type LocatedYaml } from '../config/yaml-errors.ts';

@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { leadsOutside } from '../config/inside-repository.ts';
+import { leadsOutside } from '../inside-repository.ts';
 import { parseLocated } from '../config/yaml-errors.ts';
 import { ChartroomError, hintOf, isChartroomError } from '../errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';

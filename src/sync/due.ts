@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { leadsOutside } from '../config/inside-repository.ts';
+import { leadsOutside } from '../inside-repository.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import { credentialFile } from '../credentials/resolve.ts';
 import type { RegistryState } from './state.ts';

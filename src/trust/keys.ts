@@ -1,15 +1,14 @@
 /**
  * The key a registry's `verify:` policy names: an OpenPGP keyring (helm) or a PEM public key
  * (cosign), read from the repository. A pull request can add both the registry file and the key,
- * so the path is held to the repository like credential files are (src/config/inside-repository.ts
- * does the same for those; trust/ may not import config/, so the few lines are repeated here), and
+ * so the path is held to the repository like credential files are (src/inside-repository.ts), and
  * a file that is not what it should be is refused with what to commit instead.
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { lstat, readFile, realpath } from 'node:fs/promises';
-import path from 'node:path';
+import { lstat, readFile } from 'node:fs/promises';
 import { readKeys, type Key } from 'openpgp';
 import { ChartroomError } from '../errors.ts';
+import { insideRepository } from '../inside-repository.ts';
 import type { VerifyPolicy } from './types.ts';
 
 /** A keyring or public key larger than this is not a key (a public keyring of 100 keys is ~200 KiB). */
@@ -49,31 +48,6 @@ function invalid(registryFile: string, keyPath: string, what: string, hint?: str
       hint,
     },
   );
-}
-
-/**
- * `file`, resolved against `root`, if it stays inside the repository: relative, no `..` above the
- * root, and after every symbolic link still inside it. Else a sentence saying why not.
- */
-async function insideRepository(root: string, file: string): Promise<{ real: string } | { refused: string }> {
-  if (file === '' || path.isAbsolute(file) || /^[a-zA-Z]:|^[\\/]/.test(file)) {
-    return { refused: 'is not a repository-relative path' };
-  }
-  const top = await realpath(root);
-  const lexical = path.resolve(top, file);
-  if (lexical !== top && !lexical.startsWith(top + path.sep)) {
-    return { refused: 'leads outside the repository' };
-  }
-  let real: string;
-  try {
-    real = await realpath(lexical);
-  } catch {
-    return { refused: 'does not exist' };
-  }
-  if (real === top || !real.startsWith(top + path.sep)) {
-    return { refused: 'leads outside the repository (a symbolic link)' };
-  }
-  return { real };
 }
 
 /** Reads and parses the key file of a registry's policy; ChartroomError 'VerifyKeyInvalid' when it cannot be used. */
