@@ -16,6 +16,7 @@ import { parseLocated, type LocatedYaml, type Position } from './yaml-errors.ts'
 import { detectKind } from './reference.ts';
 import { DEFAULTS, type RegistryDefinition } from './types.ts';
 import { leadsOutside } from '../inside-repository.ts';
+import { MAX_KEY_FILE_BYTES } from '../trust/keys.ts';
 import type { VerifyPolicy } from '../trust/types.ts';
 
 const require = createRequire(import.meta.url);
@@ -97,8 +98,6 @@ export async function loadRegistries(root: string): Promise<LoadResult> {
 }
 
 const MAX_CA_BYTES = 10 * 1024 * 1024;
-/** a public key or a keyring of a few keys is a few KiB; Helm's own keyrings are under 100 KiB */
-export const MAX_KEY_BYTES = 1024 * 1024;
 
 interface RepositoryFileCheck {
   /** the field as the file names it: `caFile`, `verify.key` */
@@ -183,7 +182,7 @@ async function checkVerifyKey(root: string, registry: RegistryDefinition): Promi
       provider === 'helm'
         ? 'the OpenPGP public keyring (gpg --export, armored or binary)'
         : 'the cosign public key (cosign.pub, PEM)',
-    maxBytes: MAX_KEY_BYTES,
+    maxBytes: MAX_KEY_FILE_BYTES,
     commit: provider === 'helm' ? 'the keyring' : 'the public key',
     remove: 'verify:',
     inside: true,
