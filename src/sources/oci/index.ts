@@ -102,8 +102,7 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
                 `invalid reference format: "${chart}" is not a chart repository name under ${registry.url}`,
               );
             }
-            const tags = (await client.tags(repoOf(chart))).sort();
-            tagsOf.set(chart, new Set(tags));
+            const tags = [...(await listTags(chart))].sort();
             // every tag, `.sig` ones too: a signature pushed or removed changes the chart's listing
             chartDigests[chart] = sha256Digest(Buffer.from(tags.join('\n')));
             for (const tag of tags) {
