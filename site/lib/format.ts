@@ -21,3 +21,6 @@ export function dateTime(iso: string | undefined): string {
 export function shortDigest(digest: string | undefined): string {
   return digest ? `${digest.slice(0, 'sha256:'.length + 12)}…` : '—';
 }
+
+/** Upstream text on one line: control and format characters (newlines, bidi overrides) as spaces. */
+export const oneLine = (value: string): string => value.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim();

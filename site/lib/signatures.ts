@@ -16,6 +16,7 @@
  */
 import { isRefused as isRefusedUnder } from '../../src/catalog/refused.ts';
 import type { CatalogRegistry, CatalogVersion } from '../../src/catalog/types.ts';
+import { oneLine } from './format.ts';
 
 export type SignatureState = 'verified' | 'signed' | 'unsigned' | 'refused';
 
@@ -59,7 +60,7 @@ const MAX_TEXT = 1000;
 
 function text(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const flat = value.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim();
+  const flat = oneLine(value);
   if (!flat) return undefined;
   return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT)}…` : flat;
 }

@@ -17,6 +17,7 @@
 import type { CatalogRegistry, CatalogVerifyPolicy } from '../../src/catalog/types.ts';
 import { parseOciReference } from '../../src/sources/oci/reference.ts';
 import { withoutTrailingSlashes } from '../../src/slashes.ts';
+import { oneLine } from './format.ts';
 
 export interface Snippet {
   id: string;
@@ -50,7 +51,7 @@ function policyOf(
   if ((provider !== 'helm' && provider !== 'cosign') || typeof key !== 'string' || !key.trim())
     return undefined;
   // one line: a key path is written into comments and commands
-  return { provider, key: key.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim(), required: required === true };
+  return { provider, key: oneLine(key), required: required === true };
 }
 
 /** The keyring file helm is given: the key's own name, or for an armored key the dearmored file's. */
