@@ -4,13 +4,13 @@
  */
 import { DEFAULT_ARCHIVE_LIMITS } from '../../chart/limits.ts';
 import type { ChartVersionMeta } from '../../chart/metadata.ts';
-import { retriedInRequest } from '../../error-catalogue.ts';
 import { ChartroomError, describeError } from '../../errors.ts';
 import { basicAuthHeader } from '../../http/basic-auth.ts';
 import type { HttpClient, HttpResponse, RequestAuth } from '../../http/client.ts';
 import { safeUrl } from '../../http/safe-url.ts';
 import { verifiedVersion } from '../archive.ts';
-import { MAX_PROVENANCE_BYTES } from '../signature-bounds.ts';
+import { MAX_PROVENANCE_BYTES } from '../../trust/helm-provenance.ts';
+import { unreadable } from '../signature-evidence.ts';
 import { formatBytes } from '../../http/wait.ts';
 import type { SignatureEvidence } from '../../trust/types.ts';
 import type { ConnectionCheck, ListResult, RegistrySource, SourceDefinition, Validators } from '../types.ts';
@@ -98,8 +98,7 @@ export function createHelmSource(
         what: 'provenance file',
       });
     } catch (error) {
-      if (!(error instanceof ChartroomError) || retriedInRequest(error.code)) throw error;
-      return [{ kind: 'helm', unreadable: describeError(error) }];
+      return [unreadable('helm', error)];
     }
     if (response.status === 404 || response.status === 410) return [];
     try {

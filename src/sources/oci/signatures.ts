@@ -10,18 +10,14 @@
  * recorded (its manifest digest is `known`) costs its manifest, and a new one its manifest and
  * one blob per layer.
  */
-import { retriedInRequest } from '../../error-catalogue.ts';
-import { ChartroomError, describeError } from '../../errors.ts';
-import type {
-  CosignLayer,
-  CosignSignatureEvidence,
-  SignatureEvidence,
-  UnreadableEvidence,
-} from '../../trust/types.ts';
+import { ChartroomError } from '../../errors.ts';
+import type { CosignLayer, CosignSignatureEvidence, SignatureEvidence } from '../../trust/types.ts';
 import type { OciClient } from './client.ts';
 import { IMAGE_MANIFEST_TYPES } from './client.ts';
 import type { Descriptor } from './schema.ts';
-import { MAX_PAYLOAD_BYTES, MAX_PROVENANCE_BYTES } from '../signature-bounds.ts';
+import { MAX_PAYLOAD_BYTES } from '../../trust/cosign-key.ts';
+import { MAX_PROVENANCE_BYTES } from '../../trust/helm-provenance.ts';
+import { unreadable } from '../signature-evidence.ts';
 
 /** cosign writes one layer per signature: more than this in one image is not read. */
 export const MAX_SIGNATURE_LAYERS = 16;
@@ -32,17 +28,6 @@ export const MAX_SIGNATURE_MANIFEST_BYTES = 256 * 1024;
 export function cosignSignatureTag(manifestDigest: string): string | undefined {
   const match = /^(sha256|sha512):([0-9a-f]{64,128})$/.exec(manifestDigest);
   return match ? `${match[1]}-${match[2]}.sig` : undefined;
-}
-
-/**
- * A failure of one signature read: the registry answered, but not with a readable signature (a
- * status, a body over its cap, a digest that does not match) becomes unreadable evidence; a
- * request that got no answer (refused, timed out, the registry's deadline) is thrown, failing the
- * whole look-up as the registry being down does.
- */
-export function unreadable(kind: 'helm' | 'cosign', error: unknown): UnreadableEvidence {
-  if (!(error instanceof ChartroomError) || retriedInRequest(error.code)) throw error;
-  return { kind, unreadable: describeError(error) };
 }
 
 /** The provenance layer's blob, fileName as `helm pull` writes the archive beside it. */
