@@ -4,7 +4,7 @@
  * not due with when each is next due.
  */
 import { formatInterval } from '../config/duration.ts';
-import { changeParts, unchangedWords } from '../sync/message.ts';
+import { changeParts, names, unchangedWords } from '../sync/message.ts';
 import type { RegistryReport } from '../sync/registry-sync.ts';
 import type { SyncReport } from '../sync/run.ts';
 import type { Shard } from '../sync/shard.ts';
@@ -59,13 +59,9 @@ export function signatureLine(registries: readonly RegistryReport[]): string | u
   const verified = withSignatures.reduce((n, r) => n + r.signatures!.verified, 0);
   const refused = refs((s) => s.refused);
   const changed = refs((s) => s.changed);
-  const shown = (list: string[]) =>
-    list.length <= SHOWN
-      ? list.join(', ')
-      : `${list.slice(0, SHOWN).join(', ')} and ${list.length - SHOWN} more`;
   let line = `signatures: ${checked} checked, ${verified} verified`;
-  if (refused.length > 0) line += `; refused: ${shown(refused)}`;
-  if (changed.length > 0) line += `; changed: ${shown(changed)}`;
+  if (refused.length > 0) line += `; refused: ${names(refused, SHOWN)}`;
+  if (changed.length > 0) line += `; changed: ${names(changed, SHOWN)}`;
   return line;
 }
 
@@ -93,11 +89,9 @@ function skippedLines(registries: readonly RegistryReport[], now: Date): string[
   }
   const manual = registries.filter((r) => r.skipReason === 'interval-0').map((r) => r.name);
   if (manual.length > 0) {
-    const named =
-      manual.length > SHOWN
-        ? `${manual.slice(0, SHOWN).join(', ')} and ${manual.length - SHOWN} more`
-        : manual.join(', ');
-    lines.push(`not synced automatically (interval 0): ${named}; sync one with --registry NAME`);
+    lines.push(
+      `not synced automatically (interval 0): ${names(manual, SHOWN)}; sync one with --registry NAME`,
+    );
   }
   return lines;
 }

@@ -4,7 +4,7 @@ import type { RegistryReport } from './registry-sync.ts';
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Names in a subject or a summary line: the first few, then how many more. */
-const names = (list: readonly string[], shown = 5) =>
+export const names = (list: readonly string[], shown = 5) =>
   list.length <= shown
     ? list.join(', ')
     : `${list.slice(0, shown).join(', ')} and ${list.length - shown} more`;
