@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkRegistryFile, fieldPosition, loadRegistries } from '../src/config/load.ts';
+import { fieldPosition } from '../src/config/field-positions.ts';
+import { checkRegistryFile, loadRegistries } from '../src/config/load.ts';
 
 let root: string;
 beforeEach(async () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
-import { fieldPosition, loadRegistries, parseRegistryFile } from './load.ts';
+import { fieldPosition } from './field-positions.ts';
+import { loadRegistries, parseRegistryFile } from './load.ts';
 import { nearestField } from './schema-errors.ts';
 
 const parse = (source: string, file = 'registries/bitnami.yaml') => parseRegistryFile(file, source);

@@ -2,7 +2,7 @@
  * Loads `registries/*.yaml`: each file parsed with positions, checked against the schema, turned
  * into a RegistryDefinition.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject } from 'ajv';
@@ -15,8 +15,8 @@ import { FIELD_HELP, mostUseful, schemaError } from './schema-errors.ts';
 import { parseLocated, type LocatedYaml, type Position } from './yaml-errors.ts';
 import { detectKind } from './reference.ts';
 import { DEFAULTS, type RegistryDefinition } from './types.ts';
-import { leadsOutside } from '../inside-repository.ts';
-import { MAX_KEY_FILE_BYTES } from '../trust/keys.ts';
+import { rememberPositions } from './field-positions.ts';
+import { checkCaFile, checkVerifyKey } from './repository-files.ts';
 import type { VerifyPolicy } from '../trust/types.ts';
 
 const require = createRequire(import.meta.url);
@@ -30,16 +30,6 @@ const validateSchema = ajv.compile(registrySchema);
 
 export const REGISTRY_NAME = /^[a-z0-9][a-z0-9-]*$/;
 export const REGISTRIES_DIR = 'registries';
-
-// Where each field's value stands in its file, for errors found after parsing (a credential
-// file that does not exist, a caFile that is not there). Kept beside the definition rather
-// than in it, so the definition stays plain data (sync hashes it).
-const positions = new WeakMap<RegistryDefinition, Map<string, Position>>();
-
-/** The line and column of a field's value in the registry's file, when it came from one. */
-export function fieldPosition(registry: RegistryDefinition, field: string): Position | undefined {
-  return positions.get(registry)?.get(field);
-}
 
 export interface LoadResult {
   registries: RegistryDefinition[];
@@ -97,99 +87,6 @@ export async function loadRegistries(root: string): Promise<LoadResult> {
   return { registries, errors };
 }
 
-const MAX_CA_BYTES = 10 * 1024 * 1024;
-
-interface RepositoryFileCheck {
-  /** the field as the file names it: `caFile`, `verify.key` */
-  field: string;
-  value: string;
-  /** what the file must be, for the hints: "a PEM file with the CA certificates" */
-  what: string;
-  maxBytes: number;
-  /** what to commit, for the hint of a missing file: "the PEM file" */
-  commit: string;
-  /** how to remove the field, for the hint of a missing file */
-  remove: string;
-  /** the file must be inside the repository, after every symbolic link */
-  inside: boolean;
-}
-
-/**
- * A file a registry file names (caFile, verify.key) is part of the configuration: a sync must
- * not start without it. Returns its bytes, or the error placed at the field's value.
- */
-async function readRepositoryFile(
-  root: string,
-  registry: RegistryDefinition,
-  check: RepositoryFileCheck,
-): Promise<Buffer | ConfigError> {
-  const where = fieldPosition(registry, check.field);
-  const fail = (why: string, hint: string) =>
-    new ConfigError(registry.file, where, `${check.field} "${check.value}" ${why}`, hint);
-  const full = path.resolve(root, check.value);
-  let info;
-  try {
-    info = await stat(full);
-  } catch {
-    return fail(
-      'does not exist',
-      `commit ${check.commit} and give its path relative to the repository root, or remove ${check.remove}`,
-    );
-  }
-  if (check.inside && (await leadsOutside(root, check.value)))
-    return fail('leads outside the repository (a symbolic link)', `commit ${check.what} itself, not a link`);
-  if (!info.isFile()) return fail('is not a file', `give the path of ${check.what}`);
-  if (info.size > check.maxBytes)
-    return fail(`is over ${check.maxBytes / 1024 / 1024} MiB`, `give the path of ${check.what}`);
-  return readFile(full);
-}
-
-async function checkCaFile(root: string, registry: RegistryDefinition): Promise<ConfigError[]> {
-  const what = 'a PEM file with the CA certificates';
-  const read = await readRepositoryFile(root, registry, {
-    field: 'caFile',
-    value: registry.caFile!,
-    what,
-    maxBytes: MAX_CA_BYTES,
-    commit: 'the PEM file',
-    remove: 'caFile',
-    inside: false,
-  });
-  if (read instanceof ConfigError) return [read];
-  if (!read.toString('utf8').includes('-----BEGIN CERTIFICATE-----')) {
-    return [
-      new ConfigError(
-        registry.file,
-        fieldPosition(registry, 'caFile'),
-        `caFile "${registry.caFile}" holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
-        `give the path of ${what}`,
-      ),
-    ];
-  }
-  return [];
-}
-
-/**
- * verify.key exists in the repository and is a file of a key's size; whether it parses as a
- * key is loadPolicyKey's (trust/keys.ts), which `validate` and the sync call.
- */
-async function checkVerifyKey(root: string, registry: RegistryDefinition): Promise<ConfigError[]> {
-  const { provider, key } = registry.verify!;
-  const read = await readRepositoryFile(root, registry, {
-    field: 'verify.key',
-    value: key,
-    what:
-      provider === 'helm'
-        ? 'the OpenPGP public keyring (gpg --export, armored or binary)'
-        : 'the cosign public key (cosign.pub, PEM)',
-    maxBytes: MAX_KEY_FILE_BYTES,
-    commit: provider === 'helm' ? 'the keyring' : 'the public key',
-    remove: 'verify:',
-    inside: true,
-  });
-  return read instanceof ConfigError ? [read] : [];
-}
-
 /**
  * Parses one registry file. `file` is the path shown in errors; its base name is the registry's
  * name. Throws the first of its problems (checkRegistryFile gives every one).
@@ -241,7 +138,7 @@ export function checkRegistryFile(
     ...Object.keys(raw),
     ...(registry.verify ? ['verify.provider', 'verify.key', 'verify.required'] : []),
   ];
-  positions.set(registry, new Map(fields.map((key) => [key, pos(key)])));
+  rememberPositions(registry, new Map(fields.map((key) => [key, pos(key)])));
   return { registry, errors: [] };
 }
 

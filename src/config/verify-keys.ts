@@ -5,7 +5,7 @@
  */
 import { ConfigError, isChartroomError } from '../errors.ts';
 import { loadPolicyKey } from '../trust/keys.ts';
-import { fieldPosition } from './load.ts';
+import { fieldPosition } from './field-positions.ts';
 import type { RegistryDefinition } from './types.ts';
 
 /** The registries whose key loads, and a problem for each one whose key does not. */

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { ConfigError, hintOf, isChartroomError } from '../errors.ts';
 import { leadsOutside } from '../inside-repository.ts';
-import { fieldPosition } from '../config/load.ts';
+import { fieldPosition } from '../config/field-positions.ts';
 import { unknownFieldOf } from '../config/schema-errors.ts';
 import { parseLocated, type LocatedYaml } from '../config/yaml-errors.ts';
 import type { RegistryDefinition } from '../config/types.ts';
