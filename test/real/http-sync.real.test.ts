@@ -87,8 +87,14 @@ describe('HTTP sync of the real fixture charts', () => {
     served.reset();
     const report = await sync();
     expect(report.message?.split('\n')[0]).toBe('sync: 1 new version in 1 registry');
-    expect(served.count()).toBe(2);
     const doc = await readJson<CatalogChart>('charts', 'upstream', 'argo-cd', 'chart.json');
+    // the index and the new archive; and, argo-cd's listing having changed, the provenance file
+    // of each of its versions (none is signed: each a 404)
+    const paths = served.since().map((r) => r.path);
+    expect(paths.filter((p) => !p.endsWith('.prov'))).toHaveLength(2);
+    expect(paths.filter((p) => p.endsWith('.prov')).sort()).toEqual(
+      doc.versions.map((v) => `/charts/argo-cd-${v.version}.tgz.prov`).sort(),
+    );
     expect(doc.latest).toBe('99.0.0');
     expect(
       (await readFile(path.join(repo.root, 'catalog/charts/upstream/argo-cd/99.0.0/values.yaml'))).equals(
