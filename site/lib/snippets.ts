@@ -44,7 +44,7 @@ const shellWord = (value: string) =>
 /** The registry's policy when it is one the snippets can act on (a catalog may hold an odd one). */
 function policyOf(
   registry: CatalogRegistry,
-): Pick<CatalogVerifyPolicy, 'provider' | 'key' | 'required'> | undefined {
+): (Pick<CatalogVerifyPolicy, 'provider' | 'required'> & { key: string }) | undefined {
   const verify = registry.verify as unknown;
   if (typeof verify !== 'object' || verify === null) return undefined;
   const { provider, key, required } = verify as Record<string, unknown>;

@@ -68,11 +68,16 @@ export interface CatalogSignature {
 /** The registry file's `verify:` policy as the sync applied it. */
 export interface CatalogVerifyPolicy {
   provider: 'helm' | 'cosign';
-  /** the key's path in the catalog repository */
-  key: string;
+  /** the key's path in the catalog repository (absent: a keyless-only cosign policy) */
+  key?: string;
   required: boolean;
   /** sha256:<hex> of the key file's bytes: a changed key re-checks every version */
-  keyDigest: string;
+  keyDigest?: string;
+  /** cosign: the identities keyless signatures and bundles must have, as the registry file gives them */
+  matchOIDCIdentity?: { issuer: string; subject: string }[];
+  /** cosign with matchOIDCIdentity: the Sigstore trusted root, in words, and the sha256:<hex> of its file */
+  sigstoreRoot?: string;
+  sigstoreRootDigest?: string;
 }
 
 /** A version whose signatures disappeared or changed since they were recorded: flagged like a republished digest. */

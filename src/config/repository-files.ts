@@ -88,7 +88,7 @@ export async function checkCaFile(root: string, registry: RegistryDefinition): P
  * key is loadPolicyKey's (trust/keys.ts), which `validate` and the sync call.
  */
 export async function checkVerifyKey(root: string, registry: RegistryDefinition): Promise<ConfigError[]> {
-  const { provider, key } = registry.verify!;
+  const { provider, key = '' } = registry.verify!;
   const read = await readRepositoryFile(root, registry, {
     field: 'verify.key',
     value: key,

@@ -16,12 +16,12 @@ export async function checkPolicyKeys(
   const errors: ConfigError[] = [];
   const ok: RegistryDefinition[] = [];
   for (const registry of registries) {
-    if (!registry.verify) {
+    if (registry.verify?.key === undefined) {
       ok.push(registry);
       continue;
     }
     try {
-      await loadPolicyKey(root, registry.file, registry.verify);
+      await loadPolicyKey(root, registry.file, { ...registry.verify, key: registry.verify.key });
       ok.push(registry);
     } catch (error) {
       if (!isChartroomError(error) || error.code !== 'VerifyKeyInvalid') throw error;

@@ -44,7 +44,7 @@ export async function fingerprints(
       const credential = registry.credential ? await hashOf(credentialFile(registry.credential)) : null;
       const ca = registry.caFile ? await hashOf(registry.caFile) : null;
       // a changed key re-checks every version's signatures: due at once, like a changed setting
-      const key = registry.verify ? await hashOf(registry.verify.key) : null;
+      const key = registry.verify?.key !== undefined ? await hashOf(registry.verify.key) : null;
       const files = key === null ? { credential, ca } : { credential, ca, key };
       return [registry.name, sha(JSON.stringify({ settings, ...files })).slice(0, 16)];
     }),

@@ -94,7 +94,11 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
   try {
     // the policy's key, once per registry and run: one that does not load (VerifyKeyInvalid)
     // fails the registry, which keeps its catalog
-    const key = registry.verify ? await loadPolicyKey(run.root, registry.file, registry.verify) : undefined;
+    const verify = registry.verify;
+    const key =
+      verify?.key !== undefined
+        ? await loadPolicyKey(run.root, registry.file, { ...verify, key: verify.key })
+        : undefined;
     definition = definitionHash(registry, key?.digest);
     const policy = key && registry.verify ? { key, required: registry.verify.required } : undefined;
     const credential = registry.credential ? await run.credentials.resolve(registry) : undefined;

@@ -70,6 +70,9 @@ export async function checkSignatures(
       });
     } else if (item.kind === 'helm') {
       signatures.push(await helmRecord(item.provenance, item.fileName, options));
+    } else if (item.kind === 'sigstore' || item.kind === 'notation') {
+      // issue 17 (trust helper): Sigstore bundles verified, Notation detected
+      signatures.push({ kind: item.kind, verified: false, digest: item.digest, reason: 'not verified yet' });
     } else if (item.unchanged) {
       for (const record of options.recorded ?? []) {
         if (record.kind === 'cosign' && record.digest === item.digest) signatures.push(record);

@@ -54,7 +54,7 @@ function invalid(registryFile: string, keyPath: string, what: string, hint?: str
 export async function loadPolicyKey(
   root: string,
   registryFile: string,
-  policy: VerifyPolicy,
+  policy: Pick<VerifyPolicy, 'provider' | 'required'> & { key: string },
 ): Promise<PolicyKey> {
   const keyPath = policy.key;
   const where = await insideRepository(root, keyPath);

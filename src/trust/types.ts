@@ -5,12 +5,27 @@
  * other part of chartroom but the errors. Sources find the evidence; the sync decides when.
  */
 
+/**
+ * One entry of `verify.matchOIDCIdentity`, as in Flux: RE2 regular expressions (Go's syntax, the
+ * one Flux and cosign use) matched against a keyless signature's certificate: `issuer` against the
+ * OIDC issuer (Fulcio extension 1.3.6.1.4.1.57264.1.8, else .1.1), `subject` against its SAN.
+ */
+export interface OidcIdentity {
+  issuer: string;
+  subject: string;
+}
+
 /** `verify:` in a registry file, in Flux's words (HelmChart/OCIRepository `spec.verify`). */
 export interface VerifyPolicy {
-  /** helm: OpenPGP provenance files (.prov); cosign: cosign signatures of the OCI manifest */
+  /** helm: OpenPGP provenance files (.prov); cosign: cosign signatures and Sigstore bundles of the OCI manifest */
   provider: 'helm' | 'cosign';
-  /** repository-relative path: an OpenPGP keyring, armored or binary (helm), or a PEM public key (cosign) */
-  key: string;
+  /**
+   * repository-relative path: an OpenPGP keyring, armored or binary (helm, required), or a PEM
+   * public key (cosign). cosign needs `key`, `matchOIDCIdentity` or both (either may pass it).
+   */
+  key?: string | undefined;
+  /** cosign: keyless signatures and bundles pass when their certificate matches one entry */
+  matchOIDCIdentity?: OidcIdentity[] | undefined;
   /** true: a version that does not pass is refused (kept in chart.json, left out of latest and snippets) */
   required: boolean;
 }
@@ -60,13 +75,45 @@ export interface CosignSignatureEvidence {
   layers: CosignLayer[];
 }
 
+/**
+ * A Sigstore bundle attached to a version's manifest as an OCI 1.1 referrer (cosign 3's default):
+ * the referrer manifest's one layer whose media type starts with `application/vnd.dev.sigstore.bundle`.
+ */
+export interface SigstoreBundleEvidence {
+  kind: 'sigstore';
+  /** digest of the referrer manifest */
+  digest: string;
+  /** the digest is one recorded before (SignatureSubject.known): the bundle was not read, the record stands */
+  unchanged?: true;
+  /** the layer's media type: `application/vnd.dev.sigstore.bundle.v0.3+json`, `…bundle+json;version=0.1`, … */
+  mediaType: string;
+  /** the layer blob (protobuf-JSON bundle), digest-checked and bounded by the source; empty when unchanged */
+  bundle: Buffer;
+}
+
+/** A Notation signature among a version's referrers: detected and recorded, not verified. */
+export interface NotationEvidence {
+  kind: 'notation';
+  /** digest of the signature manifest */
+  digest: string;
+  /** the envelope's media type (`application/jose+json`, `application/cose`), when the manifest names it */
+  envelope?: string;
+  /** `io.cncf.notary.x509chain.thumbprint#S256`: sha256 of each certificate, leaf first */
+  thumbprints?: string[];
+}
+
 /** A signature that was there but could not be read (a 5xx, a blob too big): checked again later. */
 export interface UnreadableEvidence {
-  kind: 'helm' | 'cosign';
+  kind: SignatureKind;
   unreadable: { code: string; message: string };
 }
 
-export type SignatureEvidence = HelmProvenanceEvidence | CosignSignatureEvidence | UnreadableEvidence;
+export type SignatureEvidence =
+  | HelmProvenanceEvidence
+  | CosignSignatureEvidence
+  | SigstoreBundleEvidence
+  | NotationEvidence
+  | UnreadableEvidence;
 
 /** What a version's signatures came to under its registry's policy. */
 export interface SignatureCheck {
