@@ -195,7 +195,8 @@ async function checkOne(task: Task, input: SignatureInput, policyChanged: boolea
   }
   const check = await checkSignatures(evidence, {
     subject,
-    policy: input.policy,
+    // issue 17: the policy helper replaces LoadedPolicy with trust's CheckPolicy (loadCheckPolicy)
+    policy: input.policy && { provider: input.policy.key.provider, ...input.policy },
     registryFile: input.registry.file,
     what,
     recorded: policyChanged ? [] : recorded,
