@@ -359,7 +359,13 @@ describe('OCI: the provenance layer and cosign .sig images', () => {
       source.findSignatures!(meta, { digest: fetched.digest, manifestDigest: fetched.manifestDigest }),
     );
     expect(result).toEqual([]);
-    expect(urls).toEqual([]);
+    // the run's one probe of the referrers API (docker-registry has none: 404); then nothing
+    const probe = `/v2/charts/alpha/referrers/${fetched.manifestDigest}`;
+    expect(urls.map((u) => new URL(u).pathname)).toEqual([probe]);
+    const again = await requestsDuring(() =>
+      source.findSignatures!(meta, { digest: fetched.digest, manifestDigest: fetched.manifestDigest }),
+    );
+    expect(again.urls.filter((u) => !u.endsWith(`/manifests/${fetched.manifestDigest}`))).toEqual([]);
   });
 
   it('a .sig image gives its layers: payloads, media types and annotations', async () => {
@@ -384,11 +390,13 @@ describe('OCI: the provenance layer and cosign .sig images', () => {
       expect(layer.annotations[COSIGN_SIGNATURE_ANNOTATION]).toMatch(/^[A-Za-z0-9+/]+=*$/);
     }
     expect(evidence.layers[1]!.annotations.note).toBe('second');
-    // the .sig manifest, then one blob per layer; the chart's manifest is not asked for again
+    // the .sig manifest, then one blob per layer, then the run's referrers probe (a 404 here);
+    // the chart's manifest is not asked for again
     expect(urls.map((u) => new URL(u).pathname)).toEqual([
       `/v2/charts/alpha/manifests/${signature.tag}`,
       expect.stringMatching(/^\/v2\/charts\/alpha\/blobs\/sha256:/),
       expect.stringMatching(/^\/v2\/charts\/alpha\/blobs\/sha256:/),
+      `/v2/charts/alpha/referrers/${fetched.manifestDigest}`,
     ]);
   });
 
@@ -402,6 +410,7 @@ describe('OCI: the provenance layer and cosign .sig images', () => {
     expect(urls.map((u) => new URL(u).pathname)).toEqual([
       `/v2/charts/alpha/manifests/${pushed['1.1.0']!.manifestDigest}`,
       `/v2/charts/alpha/manifests/${signature.tag}`,
+      `/v2/charts/alpha/referrers/${pushed['1.1.0']!.manifestDigest}`,
     ]);
   });
 
@@ -437,7 +446,10 @@ describe('OCI: the provenance layer and cosign .sig images', () => {
       source.findSignatures!(meta, { digest: fetched.digest, manifestDigest: fetched.manifestDigest }),
     );
     expect(result).toEqual([{ kind: 'helm', provenance: prov, fileName: 'alpha-1.2.0.tgz' }]);
-    expect(urls.map((u) => new URL(u).pathname)).toEqual([`/v2/charts/alpha/blobs/${sha256(prov)}`]);
+    expect(urls.map((u) => new URL(u).pathname)).toEqual([
+      `/v2/charts/alpha/blobs/${sha256(prov)}`,
+      `/v2/charts/alpha/referrers/${fetched.manifestDigest}`,
+    ]);
     // describeVersion's manifest is reused the same way
     const other = createOciSource(definition(registry.host), http);
     const meta2 = find(listed(await other.list({})).versions, 'alpha', '1.2.0');

@@ -5,7 +5,7 @@
  */
 import { retriedInRequest } from '../error-catalogue.ts';
 import { ChartroomError, describeError } from '../errors.ts';
-import type { UnreadableEvidence } from '../trust/types.ts';
+import type { SignatureKind, UnreadableEvidence } from '../trust/types.ts';
 
 /**
  * A failure of one signature read: the registry answered, but not with a readable signature (a
@@ -13,7 +13,7 @@ import type { UnreadableEvidence } from '../trust/types.ts';
  * request that got no answer (refused, timed out, the registry's deadline) is thrown, failing the
  * whole look-up as the registry being down does.
  */
-export function unreadable(kind: 'helm' | 'cosign', error: unknown): UnreadableEvidence {
+export function unreadable(kind: SignatureKind, error: unknown): UnreadableEvidence {
   if (!(error instanceof ChartroomError) || retriedInRequest(error.code)) throw error;
   return { kind, unreadable: describeError(error) };
 }

@@ -255,9 +255,6 @@ type CheckResult = { record: CatalogVersion } | { retry: true; record?: CatalogV
 
 // Interim, until trust/check.ts takes the CheckPolicy itself (then input.policy goes as it is):
 // check.ts of issue 16 knows a key only.
-const forCheck = (policy: CheckPolicy | undefined) =>
-  policy?.key ? { ...policy, key: policy.key } : undefined;
-
 /** One version's look-up and check, as the record it leaves. */
 async function checkOne(task: Task, input: SignatureInput, policyChanged: boolean): Promise<CheckResult> {
   const before = task.chart.versions[task.index]!;
@@ -276,7 +273,7 @@ async function checkOne(task: Task, input: SignatureInput, policyChanged: boolea
   }
   const check = await checkSignatures(evidence, {
     subject,
-    policy: forCheck(input.policy),
+    policy: input.policy,
     registryFile: input.registry.file,
     what,
     recorded: policyChanged ? [] : recorded,

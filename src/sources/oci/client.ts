@@ -31,6 +31,18 @@ export const IMAGE_MANIFEST_TYPES = [
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
+/** The referrers API answers an image index; a referrer is an image manifest (or, before OCI 1.1 final, an artifact manifest). */
+export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+export const REFERRER_MANIFEST_TYPES = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.artifact.manifest.v1+json',
+];
+/**
+ * Statuses that mean "no referrers API" (OCI distribution spec 1.1: a registry that has it must
+ * not answer 404; docker-registry 2.8 answers 404, others 400, 405 or 501).
+ */
+export const NO_REFERRERS_API = [400, 404, 405, 501];
+
 export interface OciClientOptions {
   http: HttpClient;
   /** the registry's name in chartroom, for messages */
@@ -64,7 +76,15 @@ export function createOciClient(options: OciClientOptions) {
 
   async function get(
     url: string,
-    request: { scope: string; accept?: string; maxBytes: number; what: string; repo?: string },
+    request: {
+      scope: string;
+      accept?: string;
+      maxBytes: number;
+      what: string;
+      repo?: string;
+      /** statuses returned as they are instead of thrown */
+      pass?: readonly number[];
+    },
   ): Promise<HttpResponse> {
     const send = async (header: string | undefined) =>
       http.get(url, {
@@ -80,7 +100,7 @@ export function createOciClient(options: OciClientOptions) {
         await auth.answer(parseChallenge(response.headers['www-authenticate']), request.scope),
       );
     }
-    if (response.status < 200 || response.status >= 300)
+    if ((response.status < 200 || response.status >= 300) && !request.pass?.includes(response.status))
       throw statusError(response, request.what, request.repo);
     return response;
   }
@@ -209,6 +229,24 @@ export function createOciClient(options: OciClientOptions) {
           ? json.mediaType
           : (response.headers['content-type'] ?? '').split(';')[0]!;
       return { digest, mediaType, json };
+    },
+
+    /**
+     * `GET /v2/<repo>/referrers/<digest>`: the referrers index as JSON, or undefined when the
+     * registry has no referrers API (NO_REFERRERS_API). The index is the registry's word: the
+     * caller checks each referrer's manifest against its digest and subject.
+     */
+    async referrers(repo: string, digest: string, maxBytes: number): Promise<unknown> {
+      const response = await get(`${origin}/v2/${repo}/referrers/${digest}`, {
+        scope: `repository:${repo}:pull`,
+        accept: OCI_INDEX,
+        maxBytes,
+        what: 'referrers index',
+        repo,
+        pass: NO_REFERRERS_API,
+      });
+      if (NO_REFERRERS_API.includes(response.status)) return undefined;
+      return parseJson(response.body, `${registry}/${repo}: the referrers index of ${digest}`);
     },
 
     async blob(repo: string, digest: string, maxBytes: number): Promise<Buffer> {

@@ -27,6 +27,7 @@ import {
   type HelmManifest,
 } from './schema.ts';
 import { cosignSignatureTag, readCosignSignature, readProvenanceLayer } from './signatures.ts';
+import { createReferrersSupport, findReferrers } from './referrers.ts';
 
 /** What findSignatures needs of a manifest read earlier in the run: its digest and provenance layer. */
 interface ManifestSeen {
@@ -51,6 +52,8 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
   const manifestsSeen = new Map<string, ManifestSeen>();
   const seen = (meta: ChartVersionMeta, digest: string, helm: HelmManifest) =>
     manifestsSeen.set(versionKey(meta), { digest, provenance: helm.provenance });
+  // whether the registry has the referrers API: probed by this run's first look-up (referrers.ts)
+  const referrers = createReferrersSupport();
 
   async function findSignatures(
     meta: ChartVersionMeta,
@@ -71,10 +74,14 @@ export function createOciSource(registry: SourceDefinition, http: HttpClient): R
       const fileName = `${meta.chart}-${meta.version}.tgz`;
       evidence.push(await readProvenanceLayer(client, repo, manifest.provenance, fileName));
     }
-    const tag = cosignSignatureTag(subject.manifestDigest ?? manifest.digest);
+    const manifestDigest = subject.manifestDigest ?? manifest.digest;
+    const tag = cosignSignatureTag(manifestDigest);
     const tags = tagsOf.get(meta.chart) ?? (await listTags(meta.chart));
-    if (tag && tags.has(tag))
-      evidence.push(...(await readCosignSignature(client, repo, tag, subject.known ?? [])));
+    const known = subject.known ?? [];
+    if (tag && tags.has(tag)) evidence.push(...(await readCosignSignature(client, repo, tag, known)));
+    evidence.push(
+      ...(await findReferrers({ client, repo, manifestDigest, tags, known, support: referrers })),
+    );
     return evidence;
   }
 

@@ -8,11 +8,12 @@
  * itself is the one fetchVersion or describeVersion read); the cosign tag is looked up in the
  * tags the listing read, so an unsigned version costs no request, a signature image already
  * recorded (its manifest digest is `known`) costs its manifest, and a new one its manifest and
- * one blob per layer.
+ * one blob per layer. OCI 1.1 referrers (Sigstore bundles, cosign's OCI-1.1 mode, Notation) are
+ * found by referrers.ts; both are looked at.
  */
 import { ChartroomError } from '../../errors.ts';
 import type { CosignLayer, CosignSignatureEvidence, SignatureEvidence } from '../../trust/types.ts';
-import type { OciClient } from './client.ts';
+import type { Manifest, OciClient } from './client.ts';
 import { IMAGE_MANIFEST_TYPES } from './client.ts';
 import type { Descriptor } from './schema.ts';
 import { MAX_PAYLOAD_BYTES } from '../../trust/cosign-key.ts';
@@ -69,7 +70,7 @@ export async function readCosignSignature(
   tag: string,
   known: readonly string[],
 ): Promise<SignatureEvidence[]> {
-  let manifest: Awaited<ReturnType<OciClient['manifest']>>;
+  let manifest: Manifest;
   try {
     manifest = await client.manifest(repo, tag, {
       accept: IMAGE_MANIFEST_TYPES,
@@ -82,7 +83,20 @@ export async function readCosignSignature(
   if (known.includes(manifest.digest)) {
     return [{ kind: 'cosign', digest: manifest.digest, unchanged: true, layers: [] }];
   }
-  const where = `${client.origin}/${repo}:${tag}`;
+  return readCosignLayers(client, repo, `${client.origin}/${repo}:${tag}`, manifest);
+}
+
+/**
+ * The layers of a cosign signature manifest (a `.sig` image, or a cosign OCI-1.1 referrer, whose
+ * layout is the same): one evidence for the manifest with each layer read, and one unreadable
+ * evidence per layer that could not be.
+ */
+export async function readCosignLayers(
+  client: OciClient,
+  repo: string,
+  where: string,
+  manifest: Manifest,
+): Promise<SignatureEvidence[]> {
   const raw = manifest.json.layers;
   if (!Array.isArray(raw)) {
     return [
