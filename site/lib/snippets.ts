@@ -47,6 +47,8 @@ const shellWord = (value: string) =>
 
 interface SnippetPolicy extends Pick<CatalogVerifyPolicy, 'provider' | 'required'> {
   key?: string;
+  /** the trusted root keyless signatures were verified under, when it is not the shipped public-good one */
+  privateRoot?: string;
   /** cosign: the identities a keyless signature must have (RE2 regular expressions) */
   identities: { issuer: string; subject: string }[];
 }
@@ -70,13 +72,22 @@ function identitiesOf(value: unknown): SnippetPolicy['identities'] {
 function policyOf(registry: CatalogRegistry): SnippetPolicy | undefined {
   const verify = registry.verify as unknown;
   if (typeof verify !== 'object' || verify === null) return undefined;
-  const { provider, key, required, matchOIDCIdentity } = verify as Record<string, unknown>;
+  const { provider, key, required, matchOIDCIdentity, sigstoreRoot } = verify as Record<string, unknown>;
   if (provider !== 'helm' && provider !== 'cosign') return undefined;
   // one line: a key path is written into comments and commands
   const path = typeof key === 'string' && key.trim() ? oneLine(key) : undefined;
   const identities = provider === 'cosign' ? identitiesOf(matchOIDCIdentity) : [];
   if (!path && identities.length === 0) return undefined;
-  return { provider, ...(path ? { key: path } : {}), identities, required: required === true };
+  // the sync words the shipped root "the public-good Sigstore root shipped with chartroom (…)"
+  const root = pattern(sigstoreRoot);
+  const privateRoot = identities.length > 0 && root && !root.startsWith('the public-good') ? root : undefined;
+  return {
+    provider,
+    ...(path ? { key: path } : {}),
+    identities,
+    ...(privateRoot ? { privateRoot } : {}),
+    required: required === true,
+  };
 }
 
 /** What the policy verifies with, in words: `keys/cosign.pub`, `keyless identities`, or both. */
@@ -340,7 +351,14 @@ function fluxComments(
               "# Flux verifies the chart's keyless cosign signature: its certificate must match an identity",
               '# of matchOIDCIdentity (issuer and subject are regular expressions), as chartroom checked at sync',
             ];
-    return [...key, ...keyless];
+    // Flux checks keyless signatures against the public Sigstore instance's root
+    const root = policy.privateRoot
+      ? [
+          `# chartroom verified them under ${policy.privateRoot}; Flux uses the public Sigstore instance's root,`,
+          '# so a private Sigstore deployment needs a key (secretRef) or another verifier at deploy',
+        ]
+      : [];
+    return [...key, ...keyless, ...root];
   }
   if (policy.provider === 'helm' && policy.key)
     return [

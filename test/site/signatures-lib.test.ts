@@ -340,6 +340,15 @@ describe('keyless signatures, Sigstore bundles and Notation', () => {
     );
   });
 
+  it('a private trusted root: the Flux snippet says Flux checks keyless signatures against the public one', () => {
+    const flux = (sigstoreRoot: string) =>
+      code(installSnippets(oci({ ...keyless, sigstoreRoot }), 'app', '3.0.0'), 'flux');
+    expect(flux('trust/trusted_root.json')).toContain(
+      "# chartroom verified them under trust/trusted_root.json; Flux uses the public Sigstore instance's root,",
+    );
+    expect(flux(keyless.sigstoreRoot)).not.toContain('chartroom verified them under');
+  });
+
   it('with a key too: the secretRef and matchOIDCIdentity both, and what Flux does with them', () => {
     const both = oci({ ...keyless, key: 'keys/cosign.pub', keyDigest: SPKI });
     const snippets = installSnippets(both, 'app', '3.0.0');
