@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, loadSettings, parseSettings } from './settings.ts';
+import { DEFAULT_SETTINGS, loadSettings, loadTrustSettings, parseSettings } from './settings.ts';
 
 const messages = (source: string) => parseSettings(source).errors.map((e) => e.message);
 
@@ -158,5 +158,30 @@ describe('chartroom.yaml trust:', () => {
     expect(messages('trust:\n  sigstoreRoot: 3\n')).toEqual([
       'chartroom.yaml:2:17: trust.sigstoreRoot must be text, not 3',
     ]);
+  });
+
+  it('gives the sync its trust: part when only site: has problems (a missing logo), not when trust: has one', async () => {
+    await writeFile(
+      path.join(root, 'chartroom.yaml'),
+      'site:\n  logo: assets/missing.svg\ntrust:\n  sigstoreRoot: trust/root.json\n',
+    );
+    expect((await loadSettings(root)).errors.map((e) => e.message)).toEqual([
+      'chartroom.yaml:2:9: site.logo "assets/missing.svg" does not exist',
+    ]);
+    expect(await loadTrustSettings(root)).toEqual({
+      trust: { sigstoreRoot: 'trust/root.json' },
+      sigstoreRootAt: { line: 4, column: 17 },
+    });
+    await writeFile(path.join(root, 'chartroom.yaml'), 'site:\n  title: 3\n');
+    expect(await loadTrustSettings(root)).toEqual({ trust: {} });
+    await writeFile(
+      path.join(root, 'chartroom.yaml'),
+      'site:\n  title: 3\ntrust:\n  sigstoreRoot: /etc/root.json\n',
+    );
+    const refused = await loadTrustSettings(root);
+    expect('error' in refused && refused.error.message).toMatch(/^chartroom\.yaml:/);
+    await writeFile(path.join(root, 'chartroom.yaml'), 'trust: [\n');
+    expect('error' in (await loadTrustSettings(root))).toBe(true);
+    expect(await loadTrustSettings(path.join(root, 'none'))).toEqual({ trust: {} });
   });
 });

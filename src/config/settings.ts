@@ -62,6 +62,11 @@ export interface SettingsResult {
   found?: boolean;
   /** where `trust.sigstoreRoot` stands, for the problems found when the root is loaded */
   sigstoreRootAt?: Position;
+  /**
+   * `trust:` when that part of the file is valid, even if `site:` has problems (a bad logo must
+   * not stop signatures from being verified); absent when it is not, or the file does not parse
+   */
+  trustPart?: TrustSettings;
 }
 
 export const DEFAULT_SETTINGS: Settings = { site: { links: [], privateRegistries: 'metadata' } };
@@ -80,8 +85,28 @@ export async function loadSettings(root: string): Promise<SettingsResult> {
   const logo = parsed.settings.site.logo;
   const logoError = logo && !isHttps(logo) ? await checkLogoFile(root, logo, logoAt) : undefined;
   return logoError
-    ? { settings: DEFAULT_SETTINGS, errors: [logoError], found: true }
+    ? {
+        settings: DEFAULT_SETTINGS,
+        errors: [logoError],
+        found: true,
+        trustPart: parsed.settings.trust ?? {},
+        ...(parsed.sigstoreRootAt ? { sigstoreRootAt: parsed.sigstoreRootAt } : {}),
+      }
     : { ...parsed, found: true };
+}
+
+/**
+ * `trust:` for the sync and `validate`'s root check: taken when that part is valid even if the
+ * rest of the file has problems (they are `site build`'s and `validate`'s to report); else the
+ * file's first problem.
+ */
+export async function loadTrustSettings(
+  root: string,
+): Promise<{ trust: TrustSettings; sigstoreRootAt?: Position } | { error: ConfigError }> {
+  const loaded = await loadSettings(root);
+  const trust = loaded.errors.length === 0 ? (loaded.settings.trust ?? {}) : loaded.trustPart;
+  if (!trust) return { error: loaded.errors[0]! };
+  return { trust, ...(loaded.sigstoreRootAt ? { sigstoreRootAt: loaded.sigstoreRootAt } : {}) };
 }
 
 /** The settings, or its first problem thrown (what `site build` wants: it stops on a bad file). */
@@ -110,8 +135,20 @@ export function parseSettings(source: string): SettingsResult & { logoAt?: Posit
   const errors = validateSchema(data) ? [] : schemaErrors(validateSchema.errors ?? [], data, place);
   const site = siteOf(data);
   const trust = mappingOf(data, 'trust') as TrustSettings | undefined;
-  errors.push(...valueErrors(site, place), ...trustErrors(trust, place));
-  if (errors.length > 0) return fail(errors.sort(byPlace));
+  const ownTrustErrors = trustErrors(trust, place);
+  errors.push(...valueErrors(site, place), ...ownTrustErrors);
+  // the trust part alone: the schema over it, and its own value checks
+  const rawTrust = (data as Record<string, unknown>).trust;
+  const trustValid =
+    (rawTrust === undefined || validateSchema({ trust: rawTrust })) && ownTrustErrors.length === 0;
+  const trustPart: TrustSettings | undefined = trustValid
+    ? trust?.sigstoreRoot !== undefined
+      ? { sigstoreRoot: trust.sigstoreRoot }
+      : {}
+    : undefined;
+  const trustAt = trust?.sigstoreRoot !== undefined ? { sigstoreRootAt: place('/trust/sigstoreRoot') } : {};
+  if (errors.length > 0)
+    return { ...fail(errors.sort(byPlace)), ...(trustPart ? { trustPart, ...trustAt } : {}) };
   return {
     settings: {
       site: { ...site, links: site.links ?? [], privateRegistries: site.privateRegistries ?? 'metadata' },
@@ -119,7 +156,7 @@ export function parseSettings(source: string): SettingsResult & { logoAt?: Posit
     },
     errors: [],
     ...(site.logo !== undefined ? { logoAt: place('/site/logo') } : {}),
-    ...(trust?.sigstoreRoot !== undefined ? { sigstoreRootAt: place('/trust/sigstoreRoot') } : {}),
+    ...trustAt,
   };
 }
 

@@ -58,10 +58,13 @@ export const needsSigstoreRoot = (registry: RegistryDefinition) => registry.veri
  */
 export async function checkSigstoreRoot(
   root: string,
-  { settings, sigstoreRootAt }: SettingsResult,
+  { settings, errors, trustPart, sigstoreRootAt }: SettingsResult,
   registries: readonly RegistryDefinition[],
 ): Promise<{ trust?: SigstoreTrust; error?: ConfigError }> {
-  const file = settings.trust?.sigstoreRoot;
+  // a bad trust: is among the file's own problems; a bad site: does not stop the root's check
+  const trust = errors.length === 0 ? (settings.trust ?? {}) : trustPart;
+  if (!trust) return {};
+  const file = trust.sigstoreRoot;
   if (file === undefined && !registries.some(needsSigstoreRoot)) return {};
   try {
     return { trust: await loadSigstoreRoot(root, file) };

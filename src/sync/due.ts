@@ -14,7 +14,7 @@ import path from 'node:path';
 import { leadsOutside } from '../inside-repository.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import { credentialFile } from '../credentials/resolve.ts';
-import { loadSettings } from '../config/settings.ts';
+import { loadTrustSettings } from '../config/settings.ts';
 import { needsSigstoreRoot } from '../config/verify-keys.ts';
 import type { RegistryState } from './state.ts';
 
@@ -65,9 +65,9 @@ export async function fingerprints(
  * the named file's hash, or `invalid` for a chartroom.yaml that does not load (the sync says why).
  */
 async function sigstoreRootHash(root: string, hashOf: (file: string) => Promise<string>): Promise<string> {
-  const loaded = await loadSettings(root).catch(() => undefined);
-  if (!loaded || loaded.errors.length > 0) return 'invalid';
-  const file = loaded.settings.trust?.sigstoreRoot;
+  const loaded = await loadTrustSettings(root).catch(() => undefined);
+  if (!loaded || 'error' in loaded) return 'invalid';
+  const file = loaded.trust.sigstoreRoot;
   return file === undefined ? 'shipped' : `${file}:${await hashOf(file)}`;
 }
 

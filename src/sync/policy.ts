@@ -7,7 +7,7 @@
  */
 import type { RegistryDefinition } from '../config/types.ts';
 import { needsSigstoreRoot } from '../config/verify-keys.ts';
-import { loadSettings } from '../config/settings.ts';
+import { loadTrustSettings } from '../config/settings.ts';
 import { loadCheckPolicy, type CheckPolicy } from '../trust/policy.ts';
 import { loadSigstoreRoot, type SigstoreTrust } from '../trust/sigstore-root.ts';
 
@@ -32,16 +32,16 @@ const roots = new WeakMap<object, Promise<SigstoreTrust>>();
 /**
  * The run's trusted root, loaded the first time one of its registries asks for it (`run`: the
  * run's context, which keys it): the file chartroom.yaml names in `trust.sigstoreRoot`, else the
- * one shipped with chartroom. A chartroom.yaml that does not load fails (with its first problem)
- * only the registries that need the root.
+ * one shipped with chartroom. A chartroom.yaml whose `trust:` cannot be read fails (with the
+ * file's first problem) only the registries that need the root; problems of `site:` do not.
  */
 export function sigstoreRootOf(run: { root: string }): Promise<SigstoreTrust> {
   let loading = roots.get(run);
   if (!loading) {
     loading = (async () => {
-      const { settings, errors } = await loadSettings(run.root);
-      if (errors[0]) throw errors[0];
-      return loadSigstoreRoot(run.root, settings.trust?.sigstoreRoot);
+      const loaded = await loadTrustSettings(run.root);
+      if ('error' in loaded) throw loaded.error;
+      return loadSigstoreRoot(run.root, loaded.trust.sigstoreRoot);
     })();
     roots.set(run, loading);
   }

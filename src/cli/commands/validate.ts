@@ -78,9 +78,8 @@ export async function validateCommand(
   // a verify.key that does not load as a key is a problem of its file, like a missing caFile
   const keys = await checkPolicyKeys(root, loaded.registries);
   const { registries } = keys;
-  // the trusted root keyless policies verify with (settings' own problems first: a bad path is not read)
-  const sigstore =
-    settings.errors.length === 0 ? await checkSigstoreRoot(root, settings, loaded.registries) : {};
+  // the trusted root cosign policies verify with (not read when trust: itself has a problem)
+  const sigstore = await checkSigstoreRoot(root, settings, loaded.registries);
   const errors = [...loaded.errors, ...keys.errors, ...(sigstore.error ? [sigstore.error] : [])];
   const credentials = await checkCredentials(root, registries, env);
   const all = [...settings.errors, ...errors, ...credentials.errors];
