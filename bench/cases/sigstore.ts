@@ -116,11 +116,11 @@ export async function sigstore(ctx: BenchContext): Promise<CaseResult> {
     ];
     const root = JSON.stringify(deployment.trustedRoot());
 
-    const rows: Array<{ variant: Variant; first: Summary; quiet: Summary }> = [];
-    for (const variant of variants) {
-      const first: SyncSample[] = [];
-      const quiet: SyncSample[] = [];
-      for (let i = 0; i < ctx.runs; i++) {
+    // runs interleaved (run i of every variant, then run i + 1): on a machine shared with other
+    // work, a slower minute then weighs on every variant alike
+    const samples = variants.map(() => ({ first: [] as SyncSample[], quiet: [] as SyncSample[] }));
+    for (let i = 0; i < ctx.runs; i++) {
+      for (const [index, variant] of variants.entries()) {
         const repo = await createTempRepo();
         await mkdir(path.join(repo.root, 'trust'), { recursive: true });
         await writeFile(path.join(repo.root, 'trust', 'sigstore-root.json'), root);
@@ -136,12 +136,16 @@ export async function sigstore(ctx: BenchContext): Promise<CaseResult> {
             `${variant.name}: the first sync added ${sample.added} of ${total} (${sample.failed} failed), verified ${sample.verified} of ${variant.verified}`,
           );
         }
-        first.push(sample);
-        quiet.push(await worker<SyncSample>('sync.ts', [repo.root]));
+        samples[index]!.first.push(sample);
+        samples[index]!.quiet.push(await worker<SyncSample>('sync.ts', [repo.root]));
         await repo.cleanup();
       }
-      rows.push({ variant, first: summarise(first), quiet: summarise(quiet) });
     }
+    const rows: Array<{ variant: Variant; first: Summary; quiet: Summary }> = variants.map((variant, i) => ({
+      variant,
+      first: summarise(samples[i]!.first),
+      quiet: summarise(samples[i]!.quiet),
+    }));
 
     const [plain, keyless, fallback, apiPlain, apiBundle] = rows as [
       (typeof rows)[0],
@@ -194,6 +198,7 @@ ${rows.map(row).join('\n')}
 
 Added per signed version, first sync: keyless \`.sig\` **${keylessAdded.perVersion}** requests (its \`.sig\` manifest and layer blob, as for a key-signed one; ${ms(keylessAdded.ms)} for ${n(total)} versions); a bundle through the fallback tag **${fallbackAdded.perVersion}** (the fallback index, the referrer manifest, the bundle blob; ${ms(fallbackAdded.ms)}); a bundle through the referrers API **${apiAdded.perVersion}** over an unsigned version there (the referrer manifest and the bundle blob; ${ms(apiAdded.ms)}).
 Unsigned, a registry with the API costs ${n(apiUnsigned)} requests more than one without it for ${n(total)} versions: a referrers list per version, against one 404 probe per registry and run (an absent fallback tag costs no request).
+Request counts are exact (the same every run); times are medians on a 2-core machine other work shares, so differences of a few seconds between variants are noise more than cost.
 Quiet sync: signed minus unsigned = ${keylessAdded.quietRequests} (keyless), ${fallbackAdded.quietRequests} (fallback), ${apiAdded.quietRequests} (API) requests: nothing is looked up when the listing did not change.
 `;
     const quietMet =
