@@ -68,7 +68,7 @@ describe('loadCheckPolicy', () => {
         }),
       ),
     ).toMatch(
-      /^ConfigInvalid: registries\/r\.yaml: verify\.matchOIDCIdentity\[0\]\.subject is not an RE2 regular expression/,
+      /^ConfigInvalid: registries\/r\.yaml: verify\.matchOIDCIdentity item 1: subject "\(\?=x\)" is not an RE2 regular expression \(invalid or unsupported Perl syntax/,
     );
     expect(
       await code(
