@@ -522,6 +522,47 @@ describe('OCI referrers: fallback tag, referrers API, bounds', () => {
       );
     });
 
+    it('pages of the API are followed on the registry origin; another host, a loop or too many pages are refused', async () => {
+      const bundle = refs['api/alpha bundle']!;
+      const digest = digestOf('api/alpha', '1.1.0');
+      const first = `/v2/api/alpha/referrers/${digest}`;
+      const page = (manifests: unknown[], link?: string) => ({
+        status: 200,
+        headers: { 'content-type': OCI_INDEX, ...(link ? { link: `<${link}>; rel="next"` } : {}) },
+        body: JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }),
+      });
+      const serve = (pages: Record<string, ReturnType<typeof page>>) => {
+        front.answer = ({ url }) => pages[url];
+      };
+      const { look } = await listedSource(front.host, 'api');
+      try {
+        serve({ [first]: page([], `${first}?last=2`), [`${first}?last=2`]: page([entry(bundle.digest)]) });
+        http.reset();
+        expect(await look('1.1.0')).toMatchObject([{ kind: 'sigstore', digest: bundle.digest }]);
+        expect(paths().filter((u) => u.includes('/referrers/'))).toEqual([first, `${first}?last=2`]);
+        serve({ [first]: page([], `http://127.0.0.2:1${first}?n=2`) });
+        expect(unreadables(await look('1.1.0'))).toEqual([
+          expect.stringMatching(/^sigstore OCIInvalid: .*points to another host \(http:\/\/127\.0\.0\.2:1\)/),
+        ]);
+        serve({ [first]: page([], `${first}?a`), [`${first}?a`]: page([], `${first}?a`) });
+        expect(unreadables(await look('1.1.0'))).toEqual([expect.stringMatching(/^sigstore TooManyPages: /)]);
+        const endless = Object.fromEntries(
+          Array.from({ length: 20 }, (_, i) => [
+            i ? `${first}?p=${i}` : first,
+            page([], `${first}?p=${i + 1}`),
+          ]),
+        );
+        serve(endless);
+        http.reset();
+        expect(unreadables(await look('1.1.0'))).toEqual([
+          expect.stringMatching(/^sigstore TooManyPages: .*past 8 pages/),
+        ]);
+        expect(paths().filter((u) => u.includes('/referrers/'))).toHaveLength(8);
+      } finally {
+        front.answer = undefined;
+      }
+    });
+
     it('a bundle referrer with two layers is no bundle; a bundle layer over 256 KiB is not read', async () => {
       const subject = digestOf('api/alpha', '1.6.0');
       const two = await pushReferrer({
@@ -554,6 +595,47 @@ describe('OCI referrers: fallback tag, referrers API, bounds', () => {
         `/v2/api/alpha/referrers/${subject}`,
         `/v2/api/alpha/manifests/${two.digest}`,
         `/v2/api/alpha/manifests/${large.digest}`,
+      ]);
+    });
+  });
+
+  describe('a private registry (token auth)', () => {
+    let secured: TestRegistry;
+    beforeAll(async () => {
+      secured = await startRegistry('token', {
+        admin: { password: 'admin-pass-1', push: true },
+        reader: { password: 'reader-pass-1', push: false },
+      });
+    });
+    afterAll(async () => secured.close());
+
+    it('the probe and the fallback index authenticate as every request does', async () => {
+      const alpha = await writeOwnChart('alpha');
+      const archive = await packChartDir(alpha.dir, { name: 'alpha', version: '2.0.0' });
+      const { manifestDigest } = await pushChart(secured, 'private/alpha', archive, '2.0.0');
+      const bundle = await pushBundleReferrer({
+        registry: secured,
+        repository: 'private/alpha',
+        subject: manifestDigest,
+        bundle: bundleOf(manifestDigest),
+      });
+      const source = createOciSource(
+        {
+          ...definition(secured.host, 'private'),
+          credential: { username: 'reader', password: 'reader-pass-1' },
+        },
+        http,
+      );
+      const result = await source.list({});
+      if (result.notModified) throw new Error('not modified');
+      const evidence = await source.findSignatures!(result.versions[0]!, { manifestDigest });
+      expect(evidence).toEqual([
+        {
+          kind: 'sigstore',
+          digest: bundle.digest,
+          mediaType: SIGSTORE_BUNDLE_V03,
+          bundle: bundleOf(manifestDigest),
+        },
       ]);
     });
   });

@@ -19,7 +19,7 @@
  * request at all when the index names its artifact type. Referrers of referrers are not followed,
  * so an index cannot lead into a loop; an entry listed twice is read once.
  *
- * Bounds: the index 1 MiB, at most 16 referrers read per version, each manifest 256 KiB, a
+ * Bounds: the index 1 MiB (API pages followed on the registry's origin, at most 8), at most 16 referrers read per version, each manifest 256 KiB, a
  * bundle 256 KiB; a referrer whose manifest does not hash to the index's digest, or whose
  * subject is another manifest, is not the version's.
  */
@@ -35,7 +35,9 @@ export const COSIGN_SIGNATURE_ARTIFACT = 'application/vnd.dev.cosign.artifact.si
 export const NOTATION_SIGNATURE = 'application/vnd.cncf.notary.signature';
 export const NOTATION_THUMBPRINTS = 'io.cncf.notary.x509chain.thumbprint#S256';
 
+/** the referrers index, all its pages together */
 export const MAX_REFERRERS_INDEX_BYTES = 1024 * 1024;
+export const MAX_REFERRERS_PAGES = 8;
 export const MAX_REFERRERS = 16;
 export const MAX_REFERRER_MANIFEST_BYTES = 256 * 1024;
 /** a bundle with a certificate chain, a tlog entry and its inclusion proof is a few KiB */
@@ -114,9 +116,7 @@ export async function findReferrers(lookup: ReferrersLookup): Promise<SignatureE
   let index: unknown;
   let where: string;
   try {
-    index = await lookup.support.index(() =>
-      client.referrers(repo, manifestDigest, MAX_REFERRERS_INDEX_BYTES),
-    );
+    index = await lookup.support.index(() => readReferrersApi(client, repo, manifestDigest));
     where = `${client.origin}/v2/${repo}/referrers/${manifestDigest}`;
     if (index === undefined) {
       const tag = referrersTag(manifestDigest);
@@ -144,6 +144,50 @@ export async function findReferrers(lookup: ReferrersLookup): Promise<SignatureE
     });
   }
   return out;
+}
+
+/**
+ * The referrers API's answer, every page of it (`Link: <…>; rel="next"`, on the registry's origin,
+ * no page twice), as one index: at most MAX_REFERRERS_PAGES pages and MAX_REFERRERS_INDEX_BYTES
+ * together. undefined: the registry has no referrers API.
+ */
+async function readReferrersApi(client: OciClient, repo: string, digest: string): Promise<unknown> {
+  const first = await client.referrers(repo, digest, { maxBytes: MAX_REFERRERS_INDEX_BYTES });
+  if (first === undefined) return undefined;
+  let { index, next } = first;
+  let left = MAX_REFERRERS_INDEX_BYTES - first.bytes;
+  const seen = new Set<string>();
+  for (let pages = 1; next !== undefined; pages++) {
+    const where = `${client.origin}/v2/${repo}/referrers/${digest}`;
+    if (pages >= MAX_REFERRERS_PAGES || left <= 0 || seen.has(next)) {
+      throw new ChartroomError(
+        'TooManyPages',
+        `${where}: the referrers index goes on past ${pages} pages or 1 MiB, or leads back to a page already read; not taken`,
+      );
+    }
+    seen.add(next);
+    const page = await client.referrers(repo, digest, { maxBytes: left, url: next });
+    if (page === undefined) break;
+    index = mergeIndexes(index, page.index);
+    left -= page.bytes;
+    next = page.next;
+  }
+  return index;
+}
+
+/** Two pages of an index as one: the later page's `manifests` after the earlier's (copied one by one). */
+function mergeIndexes(a: unknown, b: unknown): unknown {
+  const list = (x: unknown): unknown[] => {
+    const m = x !== null && typeof x === 'object' ? (x as Record<string, unknown>).manifests : undefined;
+    return Array.isArray(m) ? (m as unknown[]) : [];
+  };
+  // a first page that is no index stays what it is (refused by indexEntries)
+  if (a === null || typeof a !== 'object' || !Array.isArray((a as Record<string, unknown>).manifests))
+    return a;
+  const manifests: unknown[] = [];
+  for (const entry of list(a)) manifests.push(entry);
+  for (const entry of list(b)) manifests.push(entry);
+  return { manifests };
 }
 
 /** The index under the fallback tag; undefined when the tag went away since the listing. */
