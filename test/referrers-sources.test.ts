@@ -522,6 +522,24 @@ describe('OCI referrers: fallback tag, referrers API, bounds', () => {
       );
     });
 
+    it('a known referrer the index does not type: its manifest is read (to know its kind), no blob', async () => {
+      const bundle = refs['api/alpha bundle']!;
+      await withIndex(
+        '1.1.0',
+        { manifests: [entry(bundle.digest, { artifactType: undefined })] },
+        async (look) => {
+          http.reset();
+          expect(await look([bundle.digest])).toMatchObject([
+            { kind: 'sigstore', digest: bundle.digest, unchanged: true },
+          ]);
+          expect(paths()).toEqual([
+            `/v2/api/alpha/referrers/${digestOf('api/alpha', '1.1.0')}`,
+            `/v2/api/alpha/manifests/${bundle.digest}`,
+          ]);
+        },
+      );
+    });
+
     it('pages of the API are followed on the registry origin; another host, a loop or too many pages are refused', async () => {
       const bundle = refs['api/alpha bundle']!;
       const digest = digestOf('api/alpha', '1.1.0');

@@ -240,7 +240,8 @@ async function readReferrer(
   const where = `${client.origin}/${repo}@${descriptor.digest}`;
   const typed = referrerKind(descriptor.artifactType);
   const known = lookup.known.includes(descriptor.digest);
-  if (known && (typed === 'sigstore' || typed === 'cosign')) return [unchanged(typed, descriptor)];
+  if (known && (typed === 'sigstore' || typed === 'cosign'))
+    return [unchanged(typed, descriptor.digest, descriptor.artifactType)];
   const guess: SignatureKind = typed ?? 'sigstore';
   if (descriptor.size > MAX_REFERRER_MANIFEST_BYTES) {
     return [
@@ -278,24 +279,19 @@ async function readReferrer(
   const json = manifest.json;
   // the index is the registry's word; the manifest's own subject is what makes it the version's
   if (subjectDigest(json) !== lookup.manifestDigest) return [];
-  const kind = referrerKind(stringField(json, 'artifactType') ?? configMediaType(json));
+  const type = stringField(json, 'artifactType') ?? configMediaType(json);
+  const kind = referrerKind(type);
   if (kind === undefined) return [];
   if (kind === 'notation') return [notation(manifest)];
-  if (known) return [unchanged(kind, descriptor)];
+  if (known) return [unchanged(kind, descriptor.digest, type)];
   if (kind === 'cosign') return readCosignLayers(client, repo, where, manifest);
   return readBundle(client, repo, where, manifest);
 }
 
-function unchanged(kind: 'sigstore' | 'cosign', descriptor: ReferrerDescriptor): SignatureEvidence {
+function unchanged(kind: 'sigstore' | 'cosign', digest: string, type: string | undefined): SignatureEvidence {
   return kind === 'cosign'
-    ? { kind, digest: descriptor.digest, unchanged: true, layers: [] }
-    : {
-        kind,
-        digest: descriptor.digest,
-        unchanged: true,
-        mediaType: descriptor.artifactType ?? SIGSTORE_BUNDLE_PREFIX,
-        bundle: Buffer.alloc(0),
-      };
+    ? { kind, digest, unchanged: true, layers: [] }
+    : { kind, digest, unchanged: true, mediaType: type ?? SIGSTORE_BUNDLE_PREFIX, bundle: Buffer.alloc(0) };
 }
 
 /** A bundle referrer's one bundle layer, as cosign reads it; another shape is no bundle. */
