@@ -70,8 +70,15 @@ export function referrerKind(type: string | undefined): ReferrerKind | undefined
 export function createReferrersSupport() {
   let probe: Promise<boolean> | undefined;
   return {
-    /** the referrers index through the API, or undefined when the registry has none */
-    async index(ask: () => Promise<unknown>): Promise<unknown> {
+    /**
+     * The referrers index through the API (`first` asks for its first page, undefined: no API;
+     * `rest` reads the pages after it), or undefined when the registry has none. The first page
+     * answers the probe: a later page that fails does not unlearn the API.
+     */
+    async index<P extends object>(
+      first: () => Promise<P | undefined>,
+      rest: (page: P) => Promise<unknown>,
+    ): Promise<unknown> {
       for (;;) {
         const pending = probe;
         if (!pending) break;
@@ -82,13 +89,16 @@ export function createReferrersSupport() {
           if (probe === pending) probe = undefined;
           continue;
         }
-        return hasApi ? ask() : undefined;
+        if (!hasApi) return undefined;
+        const page = await first();
+        return page === undefined ? undefined : rest(page);
       }
-      const answer = ask();
-      const mine = answer.then((index) => index !== undefined);
+      const answer = first();
+      const mine = answer.then((page) => page !== undefined);
       probe = mine;
       mine.catch(() => undefined);
-      return answer;
+      const page = await answer;
+      return page === undefined ? undefined : rest(page);
     },
   };
 }
@@ -116,7 +126,10 @@ export async function findReferrers(lookup: ReferrersLookup): Promise<SignatureE
   let index: unknown;
   let where: string;
   try {
-    index = await lookup.support.index(() => readReferrersApi(client, repo, manifestDigest));
+    index = await lookup.support.index(
+      () => client.referrers(repo, manifestDigest, { maxBytes: MAX_REFERRERS_INDEX_BYTES }),
+      (first) => laterPages(client, repo, manifestDigest, first),
+    );
     where = `${client.origin}/v2/${repo}/referrers/${manifestDigest}`;
     if (index === undefined) {
       const tag = referrersTag(manifestDigest);
@@ -147,13 +160,16 @@ export async function findReferrers(lookup: ReferrersLookup): Promise<SignatureE
 }
 
 /**
- * The referrers API's answer, every page of it (`Link: <…>; rel="next"`, on the registry's origin,
- * no page twice), as one index: at most MAX_REFERRERS_PAGES pages and MAX_REFERRERS_INDEX_BYTES
- * together. undefined: the registry has no referrers API.
+ * The referrers API's answer after its first page, every page of it (`Link: <…>; rel="next"`, on
+ * the registry's origin, no page twice), as one index: at most MAX_REFERRERS_PAGES pages and
+ * MAX_REFERRERS_INDEX_BYTES together.
  */
-async function readReferrersApi(client: OciClient, repo: string, digest: string): Promise<unknown> {
-  const first = await client.referrers(repo, digest, { maxBytes: MAX_REFERRERS_INDEX_BYTES });
-  if (first === undefined) return undefined;
+async function laterPages(
+  client: OciClient,
+  repo: string,
+  digest: string,
+  first: { index: unknown; next: string | undefined; bytes: number },
+): Promise<unknown> {
   let { index, next } = first;
   let left = MAX_REFERRERS_INDEX_BYTES - first.bytes;
   const seen = new Set<string>();
