@@ -24,6 +24,7 @@ import { ociSync } from './cases/oci-sync.ts';
 import { packageCase } from './cases/package.ts';
 import { quietSync } from './cases/quiet-sync.ts';
 import { signatures } from './cases/signatures.ts';
+import { sigstore } from './cases/sigstore.ts';
 import { siteBuild } from './cases/site.ts';
 import { missingFixtures } from './data/fixtures.ts';
 import { round, type BenchContext, type CaseResult, type Target } from './lib.ts';
@@ -38,6 +39,7 @@ const CASES: Record<string, (ctx: BenchContext) => Promise<CaseResult>> = {
   site: siteBuild,
   package: packageCase,
   signatures,
+  sigstore,
 };
 
 const { values } = parseArgs({

@@ -71,6 +71,7 @@ const DECISIONS: Record<ErrorCode, Row> = {
   SignatureMissing: [_, _, _, _, _, 1],
   SignatureInvalid: [_, _, _, _, _, 1],
   VerifyKeyInvalid: [_, _, _, _, _, 2],
+  SigstoreRootInvalid: [_, _, _, _, _, 2],
   ConfigInvalid: [_, _, _, _, _, 2],
   IntervalInvalid: [_, _, _, _, _, 1],
   Usage: [_, _, _, _, _, 2],

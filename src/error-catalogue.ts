@@ -358,18 +358,18 @@ export const ERROR_CATALOGUE = {
     transient: false,
     where: ['policy'],
     meaning:
-      '`no helm signature` / `no cosign signature`: a version has no signature of the kind its `verify:` policy names, or it could not be read',
+      '`no helm signature` / `no cosign signature`: a version has no signature of the kind its `verify:` policy names (for cosign: a `.sig` signature, keyless or with a key, or a Sigstore bundle referrer), or it could not be read',
     action:
-      'publish it signed (`helm package --sign` and the `.prov` beside the archive, or `cosign sign --key`); with `required: false` the version is offered all the same',
+      'publish it signed (`helm package --sign` and the `.prov` beside the archive, or `cosign sign` with a key or keyless); with `required: false` the version is offered all the same',
     decisions: [],
   },
   SignatureInvalid: {
     transient: false,
     where: ['policy'],
     meaning:
-      "`no helm signature verifies` / `no cosign signature verifies`: a version has signatures of the policy's kind, and none verifies with its key for this digest",
+      "`no helm signature verifies` / `no cosign signature verifies`: a version has signatures of the policy's kind, and none verifies for this digest with its key, or keyless with an identity of its `matchOIDCIdentity`",
     action:
-      "read the reason: check that `verify.key` is the publisher's key, or ask the publisher to sign this version again; with `required: false` it is offered all the same",
+      "read the reason: check that `verify.key` is the publisher's key or that `matchOIDCIdentity` names the signer's issuer and subject, or ask the publisher to sign this version again; with `required: false` it is offered all the same",
     decisions: [],
   },
   VerifyKeyInvalid: {
@@ -379,6 +379,15 @@ export const ERROR_CATALOGUE = {
       '`<registry file>: verify.key "<path>" …`: the key a `verify:` policy names cannot be used: missing, outside the repository, a secret key, or not an OpenPGP keyring (helm) / PEM public key (cosign)',
     action:
       "commit the publisher's public key in the repository and name it with `verify.key` (`gpg --export KEYID`, or `cosign.pub`)",
+    decisions: ['exit2'],
+  },
+  SigstoreRootInvalid: {
+    transient: false,
+    where: ['configuration', 'run'],
+    meaning:
+      '`chartroom.yaml: trust.sigstoreRoot "<path>" …`: the Sigstore trusted root it names cannot be used: missing, outside the repository, over 1 MiB, not a `trusted_root.json`, or without a certificate authority or transparency log',
+    action:
+      'commit the `trusted_root.json` of your Sigstore deployment (`cosign trusted-root create`, or the TUF target) and name it with `trust.sigstoreRoot`, or drop the setting to use the public-good root shipped with chartroom',
     decisions: ['exit2'],
   },
   // Configuration and commands

@@ -55,8 +55,12 @@ describe('signatures end to end on docker-registry: cosign .sig images and a pro
   const registryFile = (verify = '') =>
     `url: oci://${registry.host}/charts\ninsecure: true\ncharts: [app]\n${verify}`;
   const cosignPolicy = 'verify:\n  provider: cosign\n  key: keys/cosign.pub\n  required: true\n';
+  // each sync two hours after the last: an unsigned version's look-ups of its first hour (rule (e)
+  // of sync/signatures.ts) are over by the next one
+  let clockAt = Date.now();
+  const clock = () => new Date((clockAt += 2 * 60 * 60 * 1000));
   const sync = async () => {
-    const report = await createSync({ root: repo.root, http }).run({ force: true });
+    const report = await createSync({ root: repo.root, http, clock }).run({ force: true });
     expect(reportProblems(report)).toEqual([]);
     return report;
   };
@@ -229,8 +233,12 @@ describe('signatures end to end on an HTTP chart repository with provenance file
   let repo: TempRepo;
   let pgp: Awaited<ReturnType<typeof openpgpKeyPair>>;
   const http = recordingHttp();
+  // each sync two hours after the last: an unsigned version's look-ups of its first hour (rule (e)
+  // of sync/signatures.ts) are over by the next one
+  let clockAt = Date.now();
+  const clock = () => new Date((clockAt += 2 * 60 * 60 * 1000));
   const sync = async () => {
-    const report = await createSync({ root: repo.root, http }).run({ force: true });
+    const report = await createSync({ root: repo.root, http, clock }).run({ force: true });
     expect(reportProblems(report)).toEqual([]);
     return report;
   };

@@ -33,8 +33,13 @@ const registryJson = () =>
   readJson<CatalogRegistry>(path.join(repo.root, 'catalog', 'registries', 'own.json'));
 const versionOf = async (chart: string, version: string) =>
   (await chartJson(chart)).versions.find((v) => v.version === version)!;
-const sync = async () => {
-  const report = await createSync({ root: repo.root }).run({ force: true });
+// each sync two hours after the last: an unsigned version's look-ups of its first hour (rule (e))
+// are over by the next one, unless a test sets the clock itself
+let clockAt = 0;
+const nextNow = () => new Date((clockAt += 2 * HOUR));
+const HOUR = 60 * 60 * 1000;
+const sync = async (clock: () => Date = nextNow) => {
+  const report = await createSync({ root: repo.root, clock }).run({ force: true });
   expect(reportProblems(report)).toEqual([]);
   return report;
 };
@@ -60,6 +65,7 @@ const sign = async (chart: string, version: string, key: openpgp.PrivateKey = si
   );
 
 beforeEach(async () => {
+  clockAt = Date.now();
   repo = await createTempRepo();
   alpha = await writeOwnChart('alpha');
   beta = await writeOwnChart('beta', { readme: false });
@@ -261,6 +267,47 @@ describe('signatures in a sync of an HTTP chart repository', () => {
     expect((await versionOf('beta', '0.1.0')).policy).toBe('passed');
   });
 
+  it('rule (e): an unsigned version is looked up again at each sync of its first hour, then no more', async () => {
+    const start = Date.now();
+    const at = (minutes: number) => () => new Date(start + minutes * 60 * 1000);
+    const recheckOf = async () =>
+      (
+        await readJson<{ registries: Record<string, { recheck?: unknown }> }>(
+          path.join(repo.root, '.chartroom', 'state.json'),
+        )
+      ).registries.own!.recheck;
+    await repo.writeRegistry('own', withPolicy(true));
+    await sync(at(0));
+    // alpha 1.1.0 is unsigned: remembered with when it was first seen (the tampered one is not)
+    expect(await recheckOf()).toEqual({ alpha: { '1.1.0': new Date(start).toISOString() } });
+
+    // CI signs it a little later; the index does not change (a 304 would hide it)
+    await sign('alpha', '1.1.0');
+    served.reset();
+    await sync(at(10));
+    const index = served.since().filter((r) => r.path === '/charts/index.yaml');
+    expect(index.map((r) => r.headers['if-none-match'])).toEqual([undefined]);
+    expect(provRequests()).toEqual(['/charts/alpha-1.1.0.tgz.prov']);
+    expect(await versionOf('alpha', '1.1.0')).toMatchObject({ policy: 'passed' });
+    expect((await chartJson('alpha')).latest).toBe('1.1.0');
+    expect(await recheckOf()).toBeUndefined();
+
+    // one that stays unsigned: looked up while inside its hour, kept with its first time
+    await served.publish([{ dir: beta.dir, name: 'beta', versions: ['0.3.0'] }]);
+    await sync(at(20));
+    served.reset();
+    await sync(at(50));
+    expect(provRequests()).toEqual(['/charts/beta-0.3.0.tgz.prov']);
+    expect(await recheckOf()).toEqual({ beta: { '0.3.0': new Date(start + 20 * 60 * 1000).toISOString() } });
+    // an hour after it was first seen: a quiet sync again, one conditional request
+    served.reset();
+    const quiet = await sync(at(81));
+    expect(served.since().map((r) => r.path)).toEqual(['/charts/index.yaml']);
+    expect(quiet.registries[0]!.status).toBe('not-modified');
+    expect(await recheckOf()).toBeUndefined();
+    expect((await versionOf('beta', '0.3.0')).policyError!.code).toBe('SignatureMissing');
+  });
+
   it('a key file that is not a key fails validate and the sync with VerifyKeyInvalid, keeping the catalog', async () => {
     await repo.writeRegistry('own', withPolicy(true));
     await sync();
@@ -269,7 +316,7 @@ describe('signatures in a sync of an HTTP chart repository', () => {
     expect(validate.code).toBe(2);
     expect(validate.stderr).toContain('registries/own.yaml:5:8: verify.key "keys/helm.asc"');
     expect(validate.stderr).toContain('(VerifyKeyInvalid)');
-    const report = await createSync({ root: repo.root }).run({ force: true });
+    const report = await createSync({ root: repo.root, clock: nextNow }).run({ force: true });
     expect(report.exitCode).toBe(1);
     expect(report.registries[0]!.error!.code).toBe('VerifyKeyInvalid');
     expect(report.registries[0]!.error!.message).toContain('registries/own.yaml: verify.key "keys/helm.asc"');
@@ -287,6 +334,7 @@ describe('signatures in a sync of an HTTP chart repository', () => {
     const failing = new Set(['alpha 1.0.0', 'alpha 1.2.0']);
     const faulty = createSync({
       root: repo.root,
+      clock: nextNow,
       sourceFor: (definition, http) => {
         const source = realSourceFor(definition, http);
         return {

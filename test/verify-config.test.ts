@@ -102,3 +102,96 @@ describe('verify: in a registry file', () => {
     }
   });
 });
+
+const GITHUB = 'issuer: ^https://token\\.actions\\.githubusercontent\\.com$';
+const WORKFLOW =
+  'subject: ^https://github\\.com/org/charts/\\.github/workflows/release\\.yaml@refs/tags/v.*$';
+
+describe('verify.matchOIDCIdentity (keyless cosign, as in Flux)', () => {
+  it('is read beside a key or instead of one, in the order written', () => {
+    const keyless = checkRegistryFile(
+      'registries/corp.yaml',
+      `url: oci://ghcr.io/org/charts\nverify:\n  provider: cosign\n  matchOIDCIdentity:\n    - ${GITHUB}\n      ${WORKFLOW}\n    - {issuer: ^https://accounts\\.google\\.com$, subject: '@org\\.example$'}\n  required: true\n`,
+    );
+    expect(keyless.errors).toEqual([]);
+    expect(keyless.registry!.verify).toEqual({
+      provider: 'cosign',
+      matchOIDCIdentity: [
+        {
+          issuer: '^https://token\\.actions\\.githubusercontent\\.com$',
+          subject: '^https://github\\.com/org/charts/\\.github/workflows/release\\.yaml@refs/tags/v.*$',
+        },
+        { issuer: '^https://accounts\\.google\\.com$', subject: '@org\\.example$' },
+      ],
+      required: true,
+    });
+    expect(fieldPosition(keyless.registry!, 'verify.matchOIDCIdentity')).toEqual({ line: 5, column: 5 });
+    const both = checkRegistryFile(
+      'registries/corp.yaml',
+      `url: oci://ghcr.io/org/charts\nverify:\n  provider: cosign\n  key: cosign.pub\n  matchOIDCIdentity: [{issuer: x, subject: y}]\n`,
+    );
+    expect(both.registry!.verify).toEqual({
+      provider: 'cosign',
+      key: 'cosign.pub',
+      matchOIDCIdentity: [{ issuer: 'x', subject: 'y' }],
+      required: false,
+    });
+  });
+
+  it('keeps a key-only policy exactly as before (no new field, so its definition hash stays)', () => {
+    const { registry } = checkRegistryFile(
+      'registries/corp.yaml',
+      'url: oci://ghcr.io/org/charts\nverify: {provider: cosign, key: cosign.pub}\n',
+    );
+    expect(Object.keys(registry!.verify!)).toEqual(['provider', 'key', 'required']);
+  });
+
+  it('refuses cosign with neither key nor identities, helm without a key, and identities under helm', () => {
+    expect(messages('url: oci://ghcr.io/org/charts\nverify:\n  provider: cosign\n')).toEqual([
+      'registries/corp.yaml:3:3: verify: is missing "key"',
+    ]);
+    expect(
+      messages(
+        'url: https://charts.example\nverify:\n  provider: helm\n  matchOIDCIdentity: [{issuer: x, subject: y}]\n',
+      ),
+    ).toEqual([
+      'registries/corp.yaml:3:3: verify: is missing "key"',
+      'registries/corp.yaml:4:22: verify.matchOIDCIdentity is for provider cosign (keyless signatures and Sigstore bundles): provider helm verifies OpenPGP provenance files with key',
+    ]);
+  });
+
+  it('refuses a pattern that is not RE2 (lookaround, a bad group), at its place, each one told', () => {
+    const errors = checkRegistryFile(
+      'registries/corp.yaml',
+      'url: oci://ghcr.io/org/charts\nverify:\n  provider: cosign\n  matchOIDCIdentity:\n    - issuer: "(?=https)"\n      subject: ok\n    - issuer: ok\n      subject: "a(b"\n',
+    ).errors;
+    expect(errors.map((e) => e.message)).toEqual([
+      'registries/corp.yaml:5:15: verify.matchOIDCIdentity item 1: issuer "(?=https)" is not an RE2 regular expression (invalid or unsupported Perl syntax: `(?=`)',
+      'registries/corp.yaml:8:16: verify.matchOIDCIdentity item 2: subject "a(b" is not an RE2 regular expression (missing closing ): `a(b`)',
+    ]);
+    expect(errors[0]!.hint).toContain("Go's RE2 syntax");
+  });
+
+  it('refuses a bad list: empty, too long, an entry missing a field, an unknown field, a wrong type', () => {
+    const head = 'url: oci://ghcr.io/org/charts\nverify:\n  provider: cosign\n';
+    expect(messages(`${head}  matchOIDCIdentity: []\n`)).toEqual([
+      'registries/corp.yaml:4:22: verify.matchOIDCIdentity is empty',
+    ]);
+    const many = Array.from({ length: 17 }, () => '{issuer: x, subject: y}').join(', ');
+    expect(messages(`${head}  matchOIDCIdentity: [${many}]\n`)).toEqual([
+      'registries/corp.yaml:4:22: verify.matchOIDCIdentity has more than 16 entries',
+    ]);
+    expect(
+      messages(
+        `${head}  matchOIDCIdentity:\n    - issuer: x\n    - issuer: x\n      subjectRegex: y\n      subject: 3\n`,
+      ),
+    ).toEqual([
+      'registries/corp.yaml:5:7: verify.matchOIDCIdentity item 1 is missing "subject"',
+      'registries/corp.yaml:7:7: unknown field "subjectRegex": did you mean "subject"?',
+      'registries/corp.yaml:8:16: verify.matchOIDCIdentity item 2: subject must be a regular expression (text), not 3',
+    ]);
+    expect(messages(`${head}  matchOIDCIdentity: [{issuer: '${'a'.repeat(1100)}', subject: y}]\n`)).toEqual([
+      'registries/corp.yaml:4:32: verify.matchOIDCIdentity item 1: issuer is longer than 1024 characters',
+    ]);
+  });
+});

@@ -11,13 +11,14 @@ import { isNode, visit, type Document } from 'yaml';
 import { ChartroomError, ConfigError } from '../errors.ts';
 import { shownUrl } from '../http/safe-url.ts';
 import { parseInterval } from './duration.ts';
-import { FIELD_HELP, mostUseful, schemaError } from './schema-errors.ts';
+import { FIELD_HELP, mostUseful, schemaError, VERIFY_HELP } from './schema-errors.ts';
+import { checkIdentityPattern } from './identity-pattern.ts';
 import { parseLocated, type LocatedYaml, type Position } from './yaml-errors.ts';
 import { detectKind } from './reference.ts';
 import { DEFAULTS, type RegistryDefinition } from './types.ts';
 import { rememberPositions } from './field-positions.ts';
 import { checkCaFile, checkVerifyKey } from './repository-files.ts';
-import type { VerifyPolicy } from '../trust/types.ts';
+import type { OidcIdentity, VerifyPolicy } from '../trust/types.ts';
 
 const require = createRequire(import.meta.url);
 const registrySchema = require('../../schemas/registry.schema.json') as object;
@@ -71,7 +72,7 @@ export async function loadRegistries(root: string): Promise<LoadResult> {
       }
       const fileErrors = [
         ...(registry.caFile ? await checkCaFile(root, registry) : []),
-        ...(registry.verify ? await checkVerifyKey(root, registry) : []),
+        ...(registry.verify?.key !== undefined ? await checkVerifyKey(root, registry) : []),
       ];
       if (fileErrors.length > 0) {
         errors.push(...fileErrors);
@@ -136,7 +137,9 @@ export function checkRegistryFile(
   if (errors.length > 0 || !registry) return { registry: undefined, errors };
   const fields = [
     ...Object.keys(raw),
-    ...(registry.verify ? ['verify.provider', 'verify.key', 'verify.required'] : []),
+    ...(registry.verify
+      ? ['verify', 'verify.provider', 'verify.key', 'verify.matchOIDCIdentity', 'verify.required']
+      : []),
   ];
   rememberPositions(registry, new Map(fields.map((key) => [key, pos(key)])));
   return { registry, errors: [] };
@@ -204,9 +207,10 @@ function schemaErrors(
       error.keyword === 'additionalProperties'
         ? `+${(error.params as { additionalProperty: string }).additionalProperty}`
         : '';
-    // one error per field; inside verify: one per field of it, so each of its problems is told
-    const [top = '', sub] = error.instancePath.split('/').slice(1);
-    const key = `${top}${top === 'verify' && sub ? `/${sub}` : ''}${extra}`;
+    // one error per field; inside verify: one per field of it (and of each matchOIDCIdentity
+    // entry), so each of its problems is told
+    const [top = '', ...sub] = error.instancePath.split('/').slice(1);
+    const key = `${top}${top === 'verify' && sub.length > 0 ? `/${sub.join('/')}` : ''}${extra}`;
     groups.set(key, [...(groups.get(key) ?? []), error]);
   }
   return [...groups.entries()].map(([key, errors]) => {
@@ -310,13 +314,16 @@ function definition(
 
 interface RawVerify {
   provider: VerifyPolicy['provider'];
-  key: string;
+  key?: string;
+  matchOIDCIdentity?: OidcIdentity[];
   required?: boolean;
 }
 
 /**
  * `verify:` as the schema accepted it, its key path checked: relative to the repository root
- * and inside it (whether it exists is checked once the files are read, see checkVerifyKey).
+ * and inside it (whether it exists is checked once the files are read, see checkVerifyKey); its
+ * identities each a valid RE2 regular expression; helm needs a key, cosign a key, identities or
+ * both (the schema asks for key when there are no identities).
  */
 function verifyPolicy(
   file: string,
@@ -326,14 +333,8 @@ function verifyPolicy(
   at: (field: string) => Position,
   errors: ConfigError[],
 ): VerifyPolicy {
-  const { provider, key } = raw;
-  const normal = path.posix.normalize(key.replaceAll('\\', '/'));
-  if (
-    path.posix.isAbsolute(normal) ||
-    /^[a-zA-Z]:/.test(key) ||
-    normal === '..' ||
-    normal.startsWith('../')
-  ) {
+  const { provider, key, matchOIDCIdentity: identities } = raw;
+  if (key !== undefined && !insideRepository(key)) {
     errors.push(
       new ConfigError(
         file,
@@ -353,8 +354,59 @@ function verifyPolicy(
       ),
     );
   }
-  return { provider, key, required: raw.required ?? false };
+  if (identities && provider === 'helm') {
+    errors.push(
+      new ConfigError(
+        file,
+        at('verify.matchOIDCIdentity'),
+        'verify.matchOIDCIdentity is for provider cosign (keyless signatures and Sigstore bundles): provider helm verifies OpenPGP provenance files with key',
+        'remove matchOIDCIdentity, or write provider: cosign to verify keyless cosign signatures of an OCI registry',
+      ),
+    );
+    if (key === undefined)
+      errors.push(new ConfigError(file, at('verify'), 'verify: is missing "key"', VERIFY_HELP.key.hint));
+  }
+  identities?.forEach((identity, index) => {
+    for (const field of ['issuer', 'subject'] as const) {
+      const problem = checkIdentityPattern(identity[field]);
+      if (problem === undefined) continue;
+      errors.push(
+        new ConfigError(
+          file,
+          at(`verify.matchOIDCIdentity.${index}.${field}`),
+          `verify.matchOIDCIdentity item ${index + 1}: ${field} ${quoted(identity[field])} is not an RE2 regular expression (${problem})`,
+          IDENTITY_HINT,
+        ),
+      );
+    }
+  });
+  // fields only when set, so a key-only policy's definition (and its hash) stays as it was
+  return {
+    provider,
+    ...(key !== undefined ? { key } : {}),
+    ...(identities
+      ? { matchOIDCIdentity: identities.map(({ issuer, subject }) => ({ issuer, subject })) }
+      : {}),
+    required: raw.required ?? false,
+  };
 }
+
+const IDENTITY_HINT =
+  "write it in Go's RE2 syntax, as Flux and cosign match it (no lookaround, no backreferences), e.g. subject: ^https://github\\.com/org/repo/\\.github/workflows/release\\.yaml@refs/tags/v.*$";
+
+/** Relative to the repository root and not leading out of it (as written: links are checked when read). */
+function insideRepository(file: string): boolean {
+  const normal = path.posix.normalize(file.replaceAll('\\', '/'));
+  return !(
+    path.posix.isAbsolute(normal) ||
+    /^[a-zA-Z]:/.test(file) ||
+    normal === '..' ||
+    normal.startsWith('../')
+  );
+}
+
+/** A pattern quoted in a message: escaped (JSON), and not longer than a line. */
+const quoted = (text: string) => JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
 
 function firstAlias(doc: Document): { name: string; offset: number } | undefined {
   let unresolved: { name: string; offset: number } | undefined;

@@ -64,7 +64,8 @@ export function mostUseful(errors: ErrorObject[]): ErrorObject {
   const sorted = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length);
   return (
     sorted.find((e) => e.keyword === 'additionalProperties') ??
-    sorted.find((e) => e.keyword !== 'oneOf') ??
+    // `if` only says its `then` failed (verify: key when there is no matchOIDCIdentity): the `required` error says what
+    sorted.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'if') ??
     sorted[0]!
   );
 }
@@ -86,6 +87,10 @@ export const VERIFY_HELP = {
     want: 'a file path',
     hint: 'write key: the path of the public key in this repository, relative to its root (e.g. key: keys/helm-signing.asc)',
   },
+  matchOIDCIdentity: {
+    want: 'a list of issuer/subject pairs',
+    hint: 'write matchOIDCIdentity: as a list of "- issuer: <RE2 regexp>" / "  subject: <RE2 regexp>" items (at most 16), as in Flux',
+  },
   required: {
     want: 'true or false',
     hint: 'write required: true (versions that do not verify are refused) or required: false (recorded only)',
@@ -94,10 +99,62 @@ export const VERIFY_HELP = {
 
 const VERIFY_FIELDS = Object.keys(VERIFY_HELP);
 
+// One entry of verify.matchOIDCIdentity: what each of its fields takes.
+const IDENTITY_FIELDS = {
+  issuer:
+    'write issuer: an RE2 regular expression for the OIDC issuer, e.g. ^https://token\\.actions\\.githubusercontent\\.com$',
+  subject:
+    'write subject: an RE2 regular expression for the signing identity, e.g. ^https://github\\.com/org/repo/\\.github/workflows/release\\.yaml@refs/tags/v.*$',
+};
+
+/** A schema error inside one entry of `verify.matchOIDCIdentity` (path /verify/matchOIDCIdentity/<i>[/field]). */
+function identityError(error: ErrorObject, data: Record<string, unknown>): Described {
+  const [, , , index = '0', field] = error.instancePath.split('/');
+  const label = `verify.matchOIDCIdentity item ${Number(index) + 1}`;
+  const items = (data.verify as { matchOIDCIdentity?: unknown[] }).matchOIDCIdentity ?? [];
+  const item = items[Number(index)] as Record<string, unknown> | undefined;
+  const entryHint = VERIFY_HELP.matchOIDCIdentity.hint;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return unknownFieldOf(
+        (error.params as { additionalProperty: string }).additionalProperty,
+        Object.keys(IDENTITY_FIELDS),
+        { subjectregex: 'subject', issuerregex: 'issuer', identity: 'subject', san: 'subject' },
+        `the fields of ${label} are`,
+      );
+    case 'required': {
+      const missing = (error.params as { missingProperty: keyof typeof IDENTITY_FIELDS }).missingProperty;
+      return { message: `${label} is missing "${missing}"`, hint: IDENTITY_FIELDS[missing] ?? entryHint };
+    }
+  }
+  if (field === undefined || !(field in IDENTITY_FIELDS))
+    return {
+      message: `${label} must be a mapping with issuer and subject, not ${describeValue(item)}`,
+      hint: entryHint,
+    };
+  const hint = IDENTITY_FIELDS[field as keyof typeof IDENTITY_FIELDS];
+  if (error.keyword === 'minLength') return { message: `${label}: ${field} is empty`, hint };
+  if (error.keyword === 'maxLength')
+    return { message: `${label}: ${field} is longer than 1024 characters`, hint };
+  return {
+    message: `${label}: ${field} must be a regular expression (text), not ${describeValue(item?.[field])}`,
+    hint,
+  };
+}
+
 /** A schema error inside `verify:` (a field of the mapping, one missing or unknown). */
 function verifyError(error: ErrorObject, data: Record<string, unknown>): Described {
-  const sub = error.instancePath.split('/')[2];
+  const parts = error.instancePath.split('/');
+  const sub = parts[2];
+  if (sub === 'matchOIDCIdentity' && parts[3] !== undefined) return identityError(error, data);
   const verify = data.verify as Record<string, unknown> | undefined;
+  if (sub === 'matchOIDCIdentity') {
+    const help = VERIFY_HELP.matchOIDCIdentity;
+    if (error.keyword === 'minItems')
+      return { message: 'verify.matchOIDCIdentity is empty', hint: help.hint };
+    if (error.keyword === 'maxItems')
+      return { message: 'verify.matchOIDCIdentity has more than 16 entries', hint: help.hint };
+  }
   switch (error.keyword) {
     case 'additionalProperties':
       return unknownFieldOf(

@@ -127,3 +127,36 @@ describe('chartroom.yaml', () => {
     ]);
   });
 });
+
+describe('chartroom.yaml trust:', () => {
+  it('reads trust.sigstoreRoot, and leaves trust out when it is not set', () => {
+    expect(parseSettings('trust:\n  sigstoreRoot: trust/trusted_root.json\n').settings).toEqual({
+      ...DEFAULT_SETTINGS,
+      trust: { sigstoreRoot: 'trust/trusted_root.json' },
+    });
+    expect(parseSettings('trust: {}\n').settings).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('refuses a root outside the repository, a URL, an unknown field, a wrong type, each at its place', () => {
+    expect(messages('trust:\n  sigstoreRoot: /etc/sigstore/root.json\n')).toEqual([
+      'chartroom.yaml:2:17: trust.sigstoreRoot "/etc/sigstore/root.json" must be a path relative to the repository root',
+    ]);
+    expect(messages('trust:\n  sigstoreRoot: roots/../../root.json\n')).toEqual([
+      'chartroom.yaml:2:17: trust.sigstoreRoot "roots/../../root.json" leaves the repository (..)',
+    ]);
+    expect(messages('trust:\n  sigstoreRoot: https://tuf-repo-cdn.sigstore.dev/trusted_root.json\n')).toEqual(
+      [
+        'chartroom.yaml:2:17: trust.sigstoreRoot "https://tuf-repo-cdn.sigstore.dev/trusted_root.json" is a URL: chartroom verifies offline, from a file in the repository',
+      ],
+    );
+    expect(messages('trust:\n  trustedRoot: root.json\n')).toEqual([
+      'chartroom.yaml:2:3: unknown field "trustedRoot": did you mean "sigstoreRoot"?',
+    ]);
+    expect(messages('sigstoreRoot: root.json\n')[0]).toBe(
+      'chartroom.yaml:1:1: "sigstoreRoot" belongs under trust:',
+    );
+    expect(messages('trust:\n  sigstoreRoot: 3\n')).toEqual([
+      'chartroom.yaml:2:17: trust.sigstoreRoot must be text, not 3',
+    ]);
+  });
+});

@@ -43,8 +43,15 @@ export interface SiteSettings {
   privateRegistries: PrivateRegistries;
 }
 
+/** `trust:`: what signatures are verified with; absent when the file has none. */
+export interface TrustSettings {
+  /** a Sigstore trusted_root.json in the repository (relative path); default: the shipped public-good root */
+  sigstoreRoot?: string;
+}
+
 export interface Settings {
   site: SiteSettings;
+  trust?: TrustSettings;
 }
 
 export interface SettingsResult {
@@ -100,11 +107,13 @@ export function parseSettings(source: string): SettingsResult & { logoAt?: Posit
   const place = (instancePath: string, error?: ErrorObject) => positionOf(doc, at, error ?? { instancePath });
   const errors = validateSchema(data) ? [] : schemaErrors(validateSchema.errors ?? [], data, place);
   const site = siteOf(data);
-  errors.push(...valueErrors(site, place));
+  const trust = mappingOf(data, 'trust') as TrustSettings | undefined;
+  errors.push(...valueErrors(site, place), ...trustErrors(trust, place));
   if (errors.length > 0) return fail(errors.sort(byPlace));
   return {
     settings: {
       site: { ...site, links: site.links ?? [], privateRegistries: site.privateRegistries ?? 'metadata' },
+      ...(trust?.sigstoreRoot !== undefined ? { trust: { sigstoreRoot: trust.sigstoreRoot } } : {}),
     },
     errors: [],
     ...(site.logo !== undefined ? { logoAt: place('/site/logo') } : {}),
@@ -113,8 +122,40 @@ export function parseSettings(source: string): SettingsResult & { logoAt?: Posit
 
 /** `site:` when it is a mapping (a wrong type is the schema's error). */
 function siteOf(data: unknown): Partial<SiteSettings> {
-  const site = (data as { site?: unknown }).site;
-  return site !== null && typeof site === 'object' && !Array.isArray(site) ? site : {};
+  return (mappingOf(data, 'site') as Partial<SiteSettings> | undefined) ?? {};
+}
+
+function mappingOf(data: unknown, field: string): object | undefined {
+  const value = (data as Record<string, unknown>)[field];
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+
+/**
+ * `trust.sigstoreRoot` is a path inside the repository (whether it is there and a trusted root is
+ * trust/sigstore-root.ts's, which `validate` and the sync call).
+ */
+function trustErrors(
+  trust: TrustSettings | undefined,
+  place: (instancePath: string) => Position,
+): ConfigError[] {
+  const file = trust?.sigstoreRoot;
+  if (typeof file !== 'string' || file === '') return [];
+  const why = /^[a-z][a-z0-9+.-]*:/i.test(file)
+    ? 'is a URL: chartroom verifies offline, from a file in the repository'
+    : path.posix.isAbsolute(file) || file.includes('\\') || /^[a-zA-Z]:/.test(file)
+      ? 'must be a path relative to the repository root'
+      : path.posix.normalize(file).split('/').includes('..')
+        ? 'leaves the repository (..)'
+        : undefined;
+  return why
+    ? [
+        configError(
+          place('/trust/sigstoreRoot'),
+          `trust.sigstoreRoot ${JSON.stringify(file)} ${why}`,
+          FIELD_HINT.sigstoreRoot!,
+        ),
+      ]
+    : [];
 }
 
 const byPlace = (a: ConfigError, b: ConfigError) =>
@@ -130,6 +171,8 @@ const FIELD_HINT: Record<string, string> = {
   logo: 'write logo: a path inside the repository such as assets/logo.svg, or an https:// URL',
   links: 'write links: as a list of "- title: Docs" / "  url: https://…" items',
   privateRegistries: 'write privateRegistries: full, metadata or hidden',
+  sigstoreRoot:
+    'write sigstoreRoot: the path of a Sigstore trusted_root.json committed to this repository (e.g. trust/trusted_root.json), or remove it to use the public-good root shipped with chartroom',
 };
 const hintOf = (field: string | undefined) => (field && FIELD_HINT[field]) ?? SCHEMA_HINT;
 
@@ -194,15 +237,36 @@ function describe(
 }
 
 function unknownField(extra: string, segments: string[]): { message: string; hint: string } {
-  const fields = segments.length === 0 ? ['site'] : segments.length === 1 ? SITE_FIELDS : ['title', 'url'];
+  const fields =
+    segments.length === 0
+      ? ['site', 'trust']
+      : segments[0] === 'trust'
+        ? TRUST_FIELDS
+        : segments.length === 1
+          ? SITE_FIELDS
+          : ['title', 'url'];
+  if (segments.length === 0 && TRUST_FIELDS.includes(extra)) {
+    return {
+      message: `"${extra}" belongs under trust:`,
+      hint: `write trust: on a line of its own and indent ${extra}: below it`,
+    };
+  }
   if (segments.length === 0 && SITE_FIELDS.includes(extra)) {
     return {
       message: `"${extra}" belongs under site:`,
       hint: `write site: on a line of its own and indent ${extra}: below it`,
     };
   }
-  return unknownFieldOf(extra, fields, segments.length === 1 ? SITE_ALIASES : {}, 'the fields here are');
+  const aliases = segments[0] === 'trust' ? TRUST_ALIASES : segments.length === 1 ? SITE_ALIASES : {};
+  return unknownFieldOf(extra, fields, aliases, 'the fields here are');
 }
+
+const TRUST_FIELDS = ['sigstoreRoot'];
+const TRUST_ALIASES: Record<string, string> = {
+  trustedroot: 'sigstoreRoot',
+  root: 'sigstoreRoot',
+  sigstore: 'sigstoreRoot',
+};
 
 const SITE_ALIASES: Record<string, string> = {
   name: 'title',

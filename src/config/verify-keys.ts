@@ -1,10 +1,14 @@
 /**
  * Whether each registry's `verify.key` loads as the key its provider needs (trust/keys.ts), as
- * a configuration problem placed at the key's value: `validate` reports it with the file's
- * other problems. The sync loads the key itself, once per registry and run (sync-one.ts).
+ * a configuration problem placed at the key's value, and whether the Sigstore trusted root loads
+ * (trust/sigstore-root.ts): `validate` reports them with the files' other problems. The sync loads
+ * the key itself, once per registry and run, and the root once per run (sync-one.ts, run.ts).
  */
 import { ConfigError, isChartroomError } from '../errors.ts';
 import { loadPolicyKey } from '../trust/keys.ts';
+import { loadSigstoreRoot, type SigstoreTrust } from '../trust/sigstore-root.ts';
+import type { OidcIdentity } from '../trust/types.ts';
+import { SETTINGS_FILE, type Settings } from './settings.ts';
 import { fieldPosition } from './field-positions.ts';
 import type { RegistryDefinition } from './types.ts';
 
@@ -41,9 +45,50 @@ export async function checkPolicyKeys(
   return { registries: ok, errors };
 }
 
-/** How `validate` shows a policy: `, verify helm keys/helm.asc (required)`; '' without one. */
+/** Whether a registry verifies keyless signatures and bundles, so needs the Sigstore trusted root. */
+export const needsSigstoreRoot = (registry: RegistryDefinition) =>
+  registry.verify?.provider === 'cosign' && (registry.verify.matchOIDCIdentity?.length ?? 0) > 0;
+
+/**
+ * The Sigstore trusted root, loaded when a registry verifies keyless signatures or chartroom.yaml
+ * names one (`trust.sigstoreRoot`); a root that cannot be used is a problem of chartroom.yaml.
+ */
+export async function checkSigstoreRoot(
+  root: string,
+  settings: Settings,
+  registries: readonly RegistryDefinition[],
+): Promise<{ trust?: SigstoreTrust; error?: ConfigError }> {
+  const file = settings.trust?.sigstoreRoot;
+  if (file === undefined && !registries.some(needsSigstoreRoot)) return {};
+  try {
+    return { trust: await loadSigstoreRoot(root, file) };
+  } catch (error) {
+    if (!isChartroomError(error)) throw error;
+    // the loader names the file; here it is told as a problem of the settings that chose it
+    return {
+      error: new ConfigError(SETTINGS_FILE, undefined, `${error.message} (${error.code})`, error.hint, error),
+    };
+  }
+}
+
+/**
+ * How `validate` shows a policy: `, verify helm keys/helm.asc (required)`, or for keyless cosign
+ * `, verify cosign keys/cosign.pub or keyless (issuer ^https://… subject ^https://…) (required)`;
+ * '' without one.
+ */
 export function policyWords(registry: RegistryDefinition): string {
   const { verify } = registry;
   if (!verify) return '';
-  return `, verify ${verify.provider} ${verify.key} (${verify.required ? 'required' : 'not required: recorded only'})`;
+  const identities = verify.matchOIDCIdentity ?? [];
+  const means = [
+    ...(verify.key !== undefined ? [verify.key] : []),
+    ...(identities.length > 0 ? [`keyless (${identities.map(identityWords).join('; ')})`] : []),
+  ].join(' or ');
+  return `, verify ${verify.provider} ${means} (${verify.required ? 'required' : 'not required: recorded only'})`;
 }
+
+const identityWords = ({ issuer, subject }: OidcIdentity) => `issuer ${issuer} subject ${subject}`;
+
+/** `validate`'s line for the trusted root it loaded: where it comes from and its digest. */
+export const sigstoreRootWords = (trust: SigstoreTrust) =>
+  `ok Sigstore trusted root: ${trust.source} (${trust.digest}${trust.ctlogs === 0 ? ', no CT log: certificate transparency not required' : ''})`;

@@ -2,7 +2,8 @@
  * When a registry is due: its interval after its last check, or at once when what the check was
  * made with changed since. That is the registry's fingerprint: a hash of its settings as loaded
  * (comments and formatting do not count), the bytes of its credential file, its CA file and its
- * `verify.key`.
+ * `verify.key`, and for a registry that verifies keyless signatures (`verify.matchOIDCIdentity`)
+ * the Sigstore trusted root chartroom.yaml names (`trust.sigstoreRoot`, its bytes) or the shipped one.
  * Only files are read, never a secret: an `{env: NAME}` reference is hashed as written, not the
  * value behind it, and a SOPS file as its ciphertext. Reading them costs no request, so a quiet
  * sync stays free. `sync` and `watch` both decide with this.
@@ -13,6 +14,8 @@ import path from 'node:path';
 import { leadsOutside } from '../inside-repository.ts';
 import type { RegistryDefinition } from '../config/types.ts';
 import { credentialFile } from '../credentials/resolve.ts';
+import { loadSettings } from '../config/settings.ts';
+import { needsSigstoreRoot } from '../config/verify-keys.ts';
 import type { RegistryState } from './state.ts';
 
 const sha = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
@@ -38,6 +41,7 @@ export async function fingerprints(
     if (!hash) files.set(file, (hash = fileHash(root, file)));
     return hash;
   };
+  const sigstoreRoot = registries.some(needsSigstoreRoot) ? sigstoreRootHash(root, hashOf) : undefined;
   const entries = await Promise.all(
     registries.map(async (registry): Promise<[string, string]> => {
       const { file: _file, ...settings } = registry;
@@ -45,11 +49,26 @@ export async function fingerprints(
       const ca = registry.caFile ? await hashOf(registry.caFile) : null;
       // a changed key re-checks every version's signatures: due at once, like a changed setting
       const key = registry.verify?.key !== undefined ? await hashOf(registry.verify.key) : null;
-      const files = key === null ? { credential, ca } : { credential, ca, key };
+      const files: Record<string, string | null> =
+        key === null ? { credential, ca } : { credential, ca, key };
+      // so does another trusted root for a keyless policy (only there: the others' fingerprints stay)
+      if (needsSigstoreRoot(registry)) files.sigstoreRoot = (await sigstoreRoot) ?? null;
       return [registry.name, sha(JSON.stringify({ settings, ...files })).slice(0, 16)];
     }),
   );
   return new Map(entries);
+}
+
+/**
+ * What stands for the trusted root keyless policies verify with: `shipped` (the root that comes
+ * with chartroom: its digest is in the definition hash, so a new one re-checks at the next sync),
+ * the named file's hash, or `invalid` for a chartroom.yaml that does not load (the sync says why).
+ */
+async function sigstoreRootHash(root: string, hashOf: (file: string) => Promise<string>): Promise<string> {
+  const loaded = await loadSettings(root).catch(() => undefined);
+  if (!loaded || loaded.errors.length > 0) return 'invalid';
+  const file = loaded.settings.trust?.sigstoreRoot;
+  return file === undefined ? 'shipped' : `${file}:${await hashOf(file)}`;
 }
 
 /**

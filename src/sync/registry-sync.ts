@@ -17,13 +17,15 @@ import { fetchVersions } from './fetch-versions.ts';
 import { isRetryDue, planRegistry, type RegistryPlan } from './plan.ts';
 import { recordSync } from './record.ts';
 import {
+  activeRechecks,
   catalogPolicy,
   checkChartSignatures,
   type ChartToCheck,
-  type LoadedPolicy,
+  type Rechecks,
   type SignatureOutcome,
 } from './signatures.ts';
 import { writeCharts } from './write-charts.ts';
+import type { CheckPolicy } from '../trust/policy.ts';
 import type {
   ChartError,
   IndexProblem,
@@ -100,8 +102,10 @@ export interface SyncRegistryInput {
   deadline?: Pick<RegistryDeadline, 'signal' | 'passed'> | undefined;
   /** per-chart digests the last listing gave, when it was made under the same definition */
   chartDigests?: Record<string, string> | undefined;
-  /** the registry's `verify:` policy with its key, loaded once per run (sync-one.ts) */
-  policy?: LoadedPolicy | undefined;
+  /** the registry's `verify:` policy with its key and trusted root, loaded once per run (policy.ts) */
+  policy?: CheckPolicy | undefined;
+  /** rule (e) of signatures.ts: versions to look up again, as the state remembers them */
+  recheck?: Rechecks | undefined;
 }
 
 export interface SyncRegistryResult {
@@ -110,6 +114,8 @@ export interface SyncRegistryResult {
   validators?: Validators;
   /** per-chart digests to remember with them */
   chartDigests?: Record<string, string>;
+  /** rule (e): the versions to look up again at the next syncs (absent: none) */
+  recheck?: Rechecks;
 }
 
 export function emptyReport(registry: RegistryDefinition, status: RegistryReport['status']): RegistryReport {
@@ -198,10 +204,12 @@ export async function syncRegistry(input: SyncRegistryInput): Promise<SyncRegist
   const chartDigests =
     listing.chartDigests &&
     Object.fromEntries(Object.entries(listing.chartDigests).filter(([chart]) => !retry.has(chart)));
+  const recheck = signatures?.recheck ?? {};
   return {
     report,
     validators: retry.size > 0 ? {} : listing.validators,
     ...(chartDigests ? { chartDigests } : {}),
+    ...(Object.keys(recheck).length > 0 ? { recheck } : {}),
   };
 }
 
@@ -227,6 +235,7 @@ function signaturePhase(
       signal: input.deadline?.signal,
       now: input.now,
       describe,
+      recheck: input.recheck,
     });
   };
   return { run, outcome: () => outcome };
@@ -251,14 +260,16 @@ async function listingRequest(
   previous: CatalogRegistry | undefined,
 ): Promise<{ validators: Validators; hints: ListHints | undefined }> {
   const failed = previous?.failedVersions ?? [];
-  // A failed version waiting for its retry needs the index entry, so skip the conditional request then.
+  // A failed version waiting for its retry needs the index entry, so skip the conditional request
+  // then; so does a version whose signature is looked up again (rule (e) of signatures.ts).
   const due = failed.some((f) => isRetryDue(f, input.now, input.retryFailed));
-  const validators = due ? {} : input.validators;
+  const rechecked = input.policy ? Object.keys(activeRechecks(input.recheck, input.now)) : [];
+  const validators = due || rechecked.length > 0 ? {} : input.validators;
   if (!input.chartDigests || input.retryFailed) return { validators, hints: undefined };
   // A chart the catalog holds in full (no failure pending) is not read again when its part of
   // the listing is unchanged: a 20,000-version index with 10 new versions parses ~10 charts.
   const held = new Set(await input.store.chartNames(input.registry.name));
-  const failing = new Set(failed.map((f) => f.chart));
+  const failing = new Set([...failed.map((f) => f.chart), ...rechecked]);
   const charts = Object.entries(input.chartDigests).filter(([c]) => held.has(c) && !failing.has(c));
   return { validators, hints: { charts: Object.fromEntries(charts) } };
 }

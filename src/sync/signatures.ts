@@ -7,8 +7,13 @@
  * Only ever after a modified listing (a 304 or a quiet OCI sync looks nothing up). A version is
  * looked up when (a) it is first seen, (b) its chart's part of the listing changed since the
  * digests remembered in state (or none are remembered), (c) the registry's policy (provider,
- * key, required, the key's digest) differs from the one its document recorded, or (d) it has no
- * `signatures` yet. Scope: versions inside `keep` always; with a policy, every listed version.
+ * key, required, the key's digest, the identities, the trusted root's digest) differs from the one
+ * its document recorded, (d) it has no `signatures` yet, or (e) under a policy, it failed it with
+ * SignatureMissing and was first seen less than an hour ago (RECHECK_WINDOW_MS): CI often signs
+ * seconds after `helm push`, and a referrer adds no tag, so (b) would not see it; the state keeps
+ * when each such version was first seen (RegistryState.recheck), and while one is pending the
+ * registry lists in full (no 304) and its chart is read again. Scope: versions inside `keep`
+ * always; with a policy, every listed version.
  */
 import type { LimitFunction } from 'p-limit';
 import type { ChartVersionMeta } from '../chart/metadata.ts';
@@ -23,21 +28,16 @@ import type {
 import type { RegistryDefinition } from '../config/types.ts';
 import type { RegistrySource, SignatureSubject } from '../sources/types.ts';
 import { checkSignatures } from '../trust/check.ts';
-import type { PolicyKey } from '../trust/keys.ts';
+import type { CheckPolicy } from '../trust/policy.ts';
 import type { SignatureCheck, SignatureEvidence } from '../trust/types.ts';
 import { versionKey, type ChartPlan } from './plan.ts';
 import type { VersionRef } from './registry-sync.ts';
 
-/** The registry's policy with its key, loaded once per registry and run (sync-one.ts). */
-export interface LoadedPolicy {
-  key: PolicyKey;
-  required: boolean;
-}
-
 export interface SignatureInput {
   registry: RegistryDefinition;
   source: RegistrySource;
-  policy: LoadedPolicy | undefined;
+  /** the registry's policy, loaded once per registry and run (policy.ts) */
+  policy: CheckPolicy | undefined;
   /** the registry document the last sync wrote (its `verify` and `signatureChanges`) */
   previous: CatalogRegistry | undefined;
   /** charts left as the catalog holds them (their listing unchanged): their flags stay */
@@ -50,6 +50,28 @@ export interface SignatureInput {
   now: Date;
   /** turns an error into the code and (redacted) message recorded */
   describe: (error: unknown) => { code: string; message: string };
+  /** rule (e): the versions the state says to look up again, and when each was first seen */
+  recheck?: Rechecks | undefined;
+}
+
+/** chart → version → when it was first seen (ISO 8601), for rule (e). */
+export type Rechecks = Record<string, Record<string, string>>;
+
+/** How long after it is first seen a version without a signature is looked up again at each sync. */
+export const RECHECK_WINDOW_MS = 60 * 60 * 1000;
+
+/** The entries of `recheck` still inside the window at `now` (a malformed one is dropped). */
+export function activeRechecks(recheck: Rechecks | undefined, now: Date): Rechecks {
+  const active: Rechecks = {};
+  for (const [chart, versions] of Object.entries(recheck ?? {})) {
+    if (versions === null || typeof versions !== 'object') continue;
+    for (const [version, since] of Object.entries(versions)) {
+      const at = typeof since === 'string' ? Date.parse(since) : Number.NaN;
+      const age = now.getTime() - at;
+      if (age >= 0 && age < RECHECK_WINDOW_MS) (active[chart] ??= {})[version] = since;
+    }
+  }
+  return active;
 }
 
 /** One chart of the plan with the versions chart.json will list (settleChart), newest first. */
@@ -68,23 +90,47 @@ export interface SignatureOutcome {
   flags: SignatureChange[];
   /** charts with a version whose look-up failed or was cut short: their digest is not remembered */
   retry: Set<string>;
+  /** rule (e): the versions to look up again at the next syncs, for the state */
+  recheck: Rechecks;
 }
 
-/** The registry file's policy as the registry document records it. */
-export function catalogPolicy(policy: LoadedPolicy | undefined): CatalogVerifyPolicy | undefined {
+/**
+ * The registry file's policy as the registry document records it: a key-only policy as before
+ * (provider, key, required, keyDigest); a keyless one adds its identities and trusted root.
+ */
+export function catalogPolicy(policy: CheckPolicy | undefined): CatalogVerifyPolicy | undefined {
   if (!policy) return undefined;
-  const { key, required } = policy;
-  return { provider: key.provider, key: key.path, required, keyDigest: key.digest };
+  const { provider, key, identities, sigstore, required } = policy;
+  return {
+    provider,
+    ...(key ? { key: key.path } : {}),
+    required,
+    ...(key ? { keyDigest: key.digest } : {}),
+    ...(identities && identities.length > 0
+      ? { matchOIDCIdentity: identities.map(({ issuer, subject }) => ({ issuer, subject })) }
+      : {}),
+    ...(sigstore ? { sigstoreRoot: sigstore.source, sigstoreRootDigest: sigstore.digest } : {}),
+  };
 }
 
-const samePolicy = (a: CatalogVerifyPolicy | undefined, b: CatalogVerifyPolicy | undefined) =>
+/**
+ * Whether the versions were checked under this same policy (else every one is checked again):
+ * the root by its digest (its words may name another date or path for the same bytes), the
+ * identities in order as written.
+ */
+export const samePolicy = (a: CatalogVerifyPolicy | undefined, b: CatalogVerifyPolicy | undefined) =>
   a === b ||
   (a !== undefined &&
     b !== undefined &&
     a.provider === b.provider &&
     a.key === b.key &&
     a.required === b.required &&
-    a.keyDigest === b.keyDigest);
+    a.keyDigest === b.keyDigest &&
+    identitiesKey(a) === identitiesKey(b) &&
+    a.sigstoreRootDigest === b.sigstoreRootDigest);
+
+const identitiesKey = (p: CatalogVerifyPolicy) =>
+  JSON.stringify((p.matchOIDCIdentity ?? []).map(({ issuer, subject }) => [issuer, subject]));
 
 interface Task {
   chart: ChartToCheck;
@@ -104,13 +150,35 @@ export async function checkChartSignatures(
 ): Promise<SignatureOutcome> {
   const current = catalogPolicy(input.policy);
   const policyChanged = !samePolicy(input.previous?.verify, current);
-  const outcome: SignatureOutcome = { checked: 0, verified: 0, changed: [], flags: [], retry: new Set() };
+  const active = input.policy ? activeRechecks(input.recheck, input.now) : {};
+  const outcome: SignatureOutcome = {
+    checked: 0,
+    verified: 0,
+    changed: [],
+    flags: [],
+    retry: new Set(),
+    recheck: {},
+  };
   const tasks: Task[] = [];
   for (const chart of charts) {
     if (!current) chart.versions.forEach((v, i) => (chart.versions[i] = withoutPolicy(v)));
     if (!input.source.findSignatures) continue;
-    tasks.push(...dueVersions(chart, input, policyChanged));
+    tasks.push(...dueVersions(chart, input, policyChanged, active));
   }
+  // rule (e): a chart not checked in this run (it could not be listed) keeps its entries
+  const checkedCharts = new Set(charts.map((c) => c.plan.chart));
+  for (const [chart, versions] of Object.entries(active))
+    if (!checkedCharts.has(chart) || !input.source.findSignatures) outcome.recheck[chart] = versions;
+  const pending = (task: Task, record: CatalogVersion | undefined) => {
+    const { chart, version } = {
+      chart: task.chart.plan.chart,
+      version: task.chart.versions[task.index]!.version,
+    };
+    const since = task.first ? input.now.toISOString() : active[chart]?.[version];
+    // still unsigned (or not looked up: the record stays) inside the hour: looked up again next time
+    const missing = record === undefined || record.policyError?.code === 'SignatureMissing';
+    if (since !== undefined && missing && input.policy) (outcome.recheck[chart] ??= {})[version] = since;
+  };
   const previousFlags = new Map(
     (input.previous?.signatureChanges ?? []).map((f) => [versionKey(f.chart, f.version), f]),
   );
@@ -125,8 +193,10 @@ export async function checkChartSignatures(
         if ('retry' in result) {
           outcome.retry.add(name);
           if (result.record) chart.versions[index] = result.record;
+          pending(task, result.record);
           return;
         }
+        pending(task, result.record);
         outcome.checked++;
         if (result.record.signatures?.some((s) => s.verified)) outcome.verified++;
         const before = chart.versions[index]!;
@@ -155,7 +225,12 @@ export async function checkChartSignatures(
 }
 
 /** The versions of a chart whose signatures are looked up in this run. */
-function dueVersions(chart: ChartToCheck, input: SignatureInput, policyChanged: boolean): Task[] {
+function dueVersions(
+  chart: ChartToCheck,
+  input: SignatureInput,
+  policyChanged: boolean,
+  active: Rechecks,
+): Task[] {
   const { keep } = input.registry;
   const name = chart.plan.chart;
   const listed = input.listed?.[name];
@@ -169,7 +244,8 @@ function dueVersions(chart: ChartToCheck, input: SignatureInput, policyChanged: 
     const inKeep = keep === 'all' || index < keep;
     if (!inKeep && !input.policy) return;
     const first = !known.has(v.version);
-    if (first || chartChanged || policyChanged || v.signatures === undefined)
+    const recheck = active[name]?.[v.version] !== undefined;
+    if (first || chartChanged || policyChanged || v.signatures === undefined || recheck)
       tasks.push({ chart, index, meta, first });
   });
   return tasks;
@@ -177,6 +253,8 @@ function dueVersions(chart: ChartToCheck, input: SignatureInput, policyChanged: 
 
 type CheckResult = { record: CatalogVersion } | { retry: true; record?: CatalogVersion };
 
+// Interim, until trust/check.ts takes the CheckPolicy itself (then input.policy goes as it is):
+// check.ts of issue 16 knows a key only.
 /** One version's look-up and check, as the record it leaves. */
 async function checkOne(task: Task, input: SignatureInput, policyChanged: boolean): Promise<CheckResult> {
   const before = task.chart.versions[task.index]!;
@@ -202,8 +280,7 @@ async function checkOne(task: Task, input: SignatureInput, policyChanged: boolea
   });
   // a signature recorded before that could not be read now: the record stays until it can be
   const unreadable = new Set(evidence.flatMap((e) => ('unreadable' in e ? [e.kind] : [])));
-  if (!task.first && !policyChanged && recorded.some((s) => unreadable.has(s.kind as 'helm' | 'cosign')))
-    return { retry: true };
+  if (!task.first && !policyChanged && recorded.some((s) => unreadable.has(s.kind))) return { retry: true };
   const record = withCheck(before, check);
   return unreadable.size > 0 ? { retry: true, record } : { record };
 }

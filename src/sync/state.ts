@@ -20,6 +20,11 @@ export interface RegistryState {
   fingerprint?: string;
   /** chart -> digest of its part of the last index read (see sources/helm/index-parse.ts) */
   charts?: Record<string, string>;
+  /**
+   * chart -> version -> when it was first seen (ISO 8601): versions that failed the policy with
+   * SignatureMissing, looked up again at each sync for an hour (sync/signatures.ts rule (e))
+   */
+  recheck?: Record<string, Record<string, string>>;
 }
 
 export interface SyncState {

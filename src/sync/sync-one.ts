@@ -26,7 +26,7 @@ import {
   type RegistryWait,
 } from './deadlines.ts';
 import { emptyReport, syncRegistry, type RegistryReport } from './registry-sync.ts';
-import { loadPolicyKey } from '../trust/keys.ts';
+import { loadRegistryPolicy, policyDigests, sigstoreRootOf } from './policy.ts';
 import type { SyncState } from './state.ts';
 
 /** What every registry of one run shares. */
@@ -65,6 +65,7 @@ interface Listed {
   report: RegistryReport;
   validators?: Validators;
   chartDigests?: Record<string, string>;
+  recheck?: Record<string, Record<string, string>>;
 }
 
 /** A catalog file of this registry does not parse or does not match its schema (or its format). */
@@ -87,20 +88,15 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
   run.onProgress?.({ registry: registry.name, phase: 'start' });
   const unreadable = run.unreadable.get(registry.name);
   if (unreadable) return failUnreadable(run, registry, unreadable);
-  let definition = definitionHash(registry, undefined);
+  let definition = definitionHash(registry, {});
   let listed: Listed;
   let client: HttpClient | undefined;
   let deadline: RegistryDeadline | undefined;
   try {
-    // the policy's key, once per registry and run: one that does not load (VerifyKeyInvalid)
-    // fails the registry, which keeps its catalog
-    const verify = registry.verify;
-    const key =
-      verify?.key !== undefined
-        ? await loadPolicyKey(run.root, registry.file, { ...verify, key: verify.key })
-        : undefined;
-    definition = definitionHash(registry, key?.digest);
-    const policy = key && registry.verify ? { key, required: registry.verify.required } : undefined;
+    // the policy's key and trusted root, once per registry and run: one that does not load
+    // (VerifyKeyInvalid, SigstoreRootInvalid) fails the registry, which keeps its catalog
+    const policy = await loadRegistryPolicy(run.root, registry, () => sigstoreRootOf(run));
+    definition = definitionHash(registry, policyDigests(policy));
     const credential = registry.credential ? await run.credentials.resolve(registry) : undefined;
     if (registry.caFile)
       client = createHttpClient({ ca: await readFile(path.resolve(run.root, registry.caFile), 'utf8') });
@@ -122,6 +118,7 @@ export async function syncOne(run: RunContext, registry: RegistryDefinition): Pr
       limit: run.limit,
       deadline,
       policy,
+      recheck: previous?.recheck,
       // syncRegistry redacts every message it records with this
       redact: (text) => run.redactor.redact(text),
     });
@@ -194,9 +191,11 @@ function remember(run: RunContext, name: string, definition: string, listed: Lis
   });
   const fingerprint = run.fingerprints.get(name);
   if (fingerprint) entry.fingerprint = fingerprint;
-  const { validators, chartDigests, report } = listed;
+  const { validators, chartDigests, report, recheck } = listed;
   if (!validators) return;
   entry.definition = definition;
+  if (recheck) entry.recheck = recheck;
+  else delete entry.recheck;
   if (validators.etag) entry.etag = validators.etag;
   else delete entry.etag;
   if (validators.lastModified) entry.lastModified = validators.lastModified;
@@ -221,13 +220,13 @@ export function sourceDefinition(
 }
 
 /**
- * Validators fetched under another definition (URL, filters, keep, the `verify:` policy and its
- * key's digest) must not turn the next fetch into a 304: a changed policy lists in full and
- * checks every version. `signatures` marks definitions since signatures are checked, so a
+ * Validators fetched under another definition (URL, filters, keep, the `verify:` policy with its
+ * identities, its key's digest and its trusted root's) must not turn the next fetch into a 304:
+ * a changed policy lists in full and checks every version. `signatures` marks definitions since signatures are checked, so a
  * catalog synced before lists in full once and its versions get their first look-up (rule (d)).
  */
-function definitionHash(registry: RegistryDefinition, keyDigest: string | undefined): string {
+function definitionHash(registry: RegistryDefinition, digests: Record<string, string>): string {
   const { description: _d, file: _f, intervalMs: _i, ...relevant } = registry;
-  const hashed = { ...relevant, signatures: 1, ...(keyDigest ? { keyDigest } : {}) };
+  const hashed = { ...relevant, signatures: 1, ...digests };
   return createHash('sha256').update(JSON.stringify(hashed)).digest('hex').slice(0, 16);
 }

@@ -3,10 +3,13 @@ import { createCleartextMessage, generateKey, sign, type Key, type PrivateKey } 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkSignatures, evaluatePolicy, type CheckOptions } from './check.ts';
 import { MAX_PAYLOAD_BYTES, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE } from './cosign-key.ts';
-import { parsePublicKey, type CosignPolicyKey, type HelmPolicyKey } from './keys.ts';
+import { parsePublicKey, type CosignPolicyKey, type HelmPolicyKey, type PolicyKey } from './keys.ts';
+import type { CheckPolicy } from './policy.ts';
 import type { CosignLayer, CosignSignatureEvidence, SignatureEvidence, SignatureRecord } from './types.ts';
 
 const sha256 = (bytes: Buffer | string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+/** A policy with only a key, as loadCheckPolicy makes it. */
+const pol = (key: PolicyKey, required: boolean): CheckPolicy => ({ provider: key.provider, key, required });
 const REGISTRY = 'registries/signed.yaml';
 const WHAT = 'demo 1.0.0';
 const MANIFEST = sha256('the chart manifest of demo 1.0.0');
@@ -62,7 +65,8 @@ const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const ecOther = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
 describe('checkSignatures: cosign layers under a key policy', () => {
-  const policy = { key: cosignKey(ec.publicKey), required: true };
+  const ecKey = cosignKey(ec.publicKey);
+  const policy = pol(ecKey, true);
 
   it.each([
     ['ECDSA P-256', ec],
@@ -75,7 +79,7 @@ describe('checkSignatures: cosign layers under a key policy', () => {
       const check = await checkSignatures(
         [cosignEvidence(signLayer(payloadFor(MANIFEST), pair.privateKey))],
         {
-          ...options({ key, required: true }),
+          ...options(pol(key, true)),
         },
       );
       expect(check).toEqual({
@@ -168,13 +172,13 @@ describe('checkSignatures: cosign layers under a key policy', () => {
     expect(reason).toContain('\\u0000\\n');
   });
 
-  it('a keyless layer under a key policy: unverified, keyless is not supported yet', async () => {
+  it('a keyless layer under a key-only policy: unverified, saying to add matchOIDCIdentity', async () => {
     const keyless = signLayer(payloadFor(MANIFEST), ecOther.privateKey, {
       'dev.sigstore.cosign/certificate': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
     });
     const check = await checkSignatures([cosignEvidence(keyless)], options(policy));
     expect(check.signatures[0]).toMatchObject({ kind: 'cosign', verified: false });
-    expect(check.signatures[0]!.reason).toMatch(/keyless verification is not supported yet/);
+    expect(check.signatures[0]!.reason).toMatch(/names only a key; to verify it, add matchOIDCIdentity/);
     expect(check.policyError?.code).toBe('SignatureInvalid');
   });
 
@@ -227,7 +231,7 @@ describe('checkSignatures: cosign layers under a key policy', () => {
         kind: 'cosign',
         verified: true,
         signer: 'keys/cosign.pub',
-        identity: policy.key.identity,
+        identity: ecKey.identity,
         digest: SIG_DIGEST,
       },
       { kind: 'cosign', verified: false, reason: 'old', digest: sha256('an older .sig') },
@@ -294,7 +298,7 @@ describe('checkSignatures: Helm provenance', () => {
   const helm = (): SignatureEvidence => ({ kind: 'helm', provenance: prov, fileName: 'demo-1.0.0.tgz' });
 
   it('verified under a helm policy', async () => {
-    const check = await checkSignatures([helm()], options({ key: helmKey(), required: true }));
+    const check = await checkSignatures([helm()], options(pol(helmKey(), true)));
     expect(check).toEqual({
       signatures: [
         {
@@ -312,7 +316,7 @@ describe('checkSignatures: Helm provenance', () => {
   it('an archive digest other than the one signed: SignatureInvalid, Helm’s words', async () => {
     const check = await checkSignatures(
       [helm()],
-      options({ key: helmKey(), required: false }, { subject: { digest: sha256('other') } }),
+      options(pol(helmKey(), false), { subject: { digest: sha256('other') } }),
     );
     expect(check.policy).toBe('failed');
     expect(check.policyError?.code).toBe('SignatureInvalid');
@@ -335,7 +339,7 @@ describe('checkSignatures: Helm provenance', () => {
   });
 
   it('under a cosign policy: the .prov is recorded, the version has no cosign signature', async () => {
-    const check = await checkSignatures([helm()], options({ key: cosignKey(ec.publicKey), required: true }));
+    const check = await checkSignatures([helm()], options(pol(cosignKey(ec.publicKey), true)));
     expect(check.signatures[0]!.reason).toMatch(
       /^not verified: the verify: policy of registries\/signed\.yaml is for cosign signatures; a helm signature is verified under verify: \{provider: helm/,
     );
@@ -344,13 +348,11 @@ describe('checkSignatures: Helm provenance', () => {
 
   it('a helm signature passes a helm policy even with a bad cosign one beside it, not the other way round', async () => {
     const badCosign = cosignEvidence(signLayer(payloadFor(MANIFEST), ecOther.privateKey));
-    expect(
-      (await checkSignatures([badCosign, helm()], options({ key: helmKey(), required: true }))).policy,
-    ).toBe('passed');
+    expect((await checkSignatures([badCosign, helm()], options(pol(helmKey(), true)))).policy).toBe('passed');
   });
 
   it('no .prov: SignatureMissing, saying how to publish one', async () => {
-    const check = await checkSignatures([], options({ key: helmKey(), required: true }));
+    const check = await checkSignatures([], options(pol(helmKey(), true)));
     expect(check).toEqual({
       signatures: [],
       policy: 'failed',
@@ -371,7 +373,7 @@ describe('checkSignatures: evidence that could not be read', () => {
         unreadable: { code: 'HTTPError', message: 'HTTP 503 for https://charts.example/demo-1.0.0.tgz.prov' },
       },
     ];
-    const check = await checkSignatures(evidence, options({ key: helmKey(), required: true }));
+    const check = await checkSignatures(evidence, options(pol(helmKey(), true)));
     expect(check.signatures).toEqual([
       {
         kind: 'helm',
@@ -391,7 +393,7 @@ describe('checkSignatures: evidence that could not be read', () => {
         { kind: 'cosign', unreadable: { code: 'TooLarge', message: 'the layer blob is over 64 KiB' } },
         cosignEvidence(signLayer(payloadFor(MANIFEST), ecOther.privateKey)),
       ],
-      options({ key: cosignKey(ec.publicKey), required: true }),
+      options(pol(cosignKey(ec.publicKey), true)),
     );
     expect(check.policyError?.code).toBe('SignatureInvalid');
     expect(check.policyError?.message).toMatch(/: the signature does not verify with the key/);

@@ -40,7 +40,7 @@ export function layerKind(layer: CosignLayer): { foreign: string } | 'keyless' |
 }
 
 export const KEYLESS_REASON =
-  'a keyless signature (a Fulcio certificate in `dev.sigstore.cosign/certificate`): keyless verification is not supported yet, only signatures made with `cosign sign --key`';
+  'a keyless signature (a Fulcio certificate in `dev.sigstore.cosign/certificate`): it is verified with `matchOIDCIdentity` and the Sigstore root (cosign-keyless.ts), not with a key';
 
 /** Verifies one layer with `key`, for the manifest digest `manifestDigest` (sha256:<hex>). */
 export function verifyCosignLayer(
@@ -53,19 +53,9 @@ export function verifyCosignLayer(
   const kind = layerKind(layer);
   if (typeof kind === 'object') return fail(kind.foreign);
   if (kind === 'keyless') return fail(KEYLESS_REASON);
-  if (layer.payload.length > MAX_PAYLOAD_BYTES) {
-    return fail(
-      `the signature payload is ${layer.payload.length} bytes, more than ${MAX_PAYLOAD_BYTES}: not read (cosign writes a few hundred)`,
-    );
-  }
-  const encoded = layer.annotations[SIGNATURE_ANNOTATION];
-  if (typeof encoded !== 'string' || encoded === '') {
-    return fail(`the layer has no ${SIGNATURE_ANNOTATION} annotation: there is no signature to verify`);
-  }
-  if (encoded.length > MAX_SIGNATURE_CHARS || !BASE64.test(encoded) || encoded.length % 4 !== 0) {
-    return fail(`the ${SIGNATURE_ANNOTATION} annotation is not a base64 signature`);
-  }
-  const signature = Buffer.from(encoded, 'base64');
+  const read = readSignature(layer);
+  if ('reason' in read) return fail(read.reason);
+  const signature = read.signature;
   let good: boolean;
   try {
     // Ed25519 signs the payload itself (no digest algorithm); ECDSA (DER) and RSA (PKCS#1 v1.5) over SHA-256
@@ -79,30 +69,50 @@ export function verifyCosignLayer(
       `the signature does not verify with the key ${keyPath}: it was made with another key, or the payload was changed after it was signed`,
     );
   }
+  const wrong = claimMismatch(layer.payload, manifestDigest);
+  return wrong === undefined ? { verified: true } : fail(wrong);
+}
+
+/** The layer's payload (bounded) and its signature annotation (base64, bounded), or why not. */
+export function readSignature(layer: CosignLayer): { signature: Buffer } | { reason: string } {
+  if (layer.payload.length > MAX_PAYLOAD_BYTES) {
+    return {
+      reason: `the signature payload is ${layer.payload.length} bytes, more than ${MAX_PAYLOAD_BYTES}: not read (cosign writes a few hundred)`,
+    };
+  }
+  const encoded = layer.annotations[SIGNATURE_ANNOTATION];
+  if (typeof encoded !== 'string' || encoded === '') {
+    return { reason: `the layer has no ${SIGNATURE_ANNOTATION} annotation: there is no signature to verify` };
+  }
+  if (encoded.length > MAX_SIGNATURE_CHARS || !BASE64.test(encoded) || encoded.length % 4 !== 0) {
+    return { reason: `the ${SIGNATURE_ANNOTATION} annotation is not a base64 signature` };
+  }
+  return { signature: Buffer.from(encoded, 'base64') };
+}
+
+/**
+ * Why a payload whose signature verified does not sign `manifestDigest` (cosign's
+ * SimpleClaimVerifier: a simple-signing claim naming that digest); undefined when it does.
+ */
+export function claimMismatch(payload: Buffer, manifestDigest: string | undefined): string | undefined {
   let claim: unknown;
   try {
-    claim = JSON.parse(layer.payload.toString('utf8'));
+    claim = JSON.parse(payload.toString('utf8'));
   } catch {
-    return fail('the signature verifies, but its payload is not JSON');
+    return 'the signature verifies, but its payload is not JSON';
   }
   const critical = (claim as { critical?: unknown } | null)?.critical as
     { type?: unknown; image?: { 'docker-manifest-digest'?: unknown } } | undefined;
   const type = critical?.type;
   if (type !== COSIGN_SIGNATURE_TYPE) {
-    return fail(
-      `the signature verifies, but its payload's critical.type is ${typeof type === 'string' ? quoted(type) : 'missing'}, not ${quoted(COSIGN_SIGNATURE_TYPE)}`,
-    );
+    return `the signature verifies, but its payload's critical.type is ${typeof type === 'string' ? quoted(type) : 'missing'}, not ${quoted(COSIGN_SIGNATURE_TYPE)}`;
   }
   const named = critical?.image?.['docker-manifest-digest'];
   if (manifestDigest === undefined) {
-    return fail(
-      "the signature verifies, but the version's manifest digest is not known to compare with its payload",
-    );
+    return "the signature verifies, but the version's manifest digest is not known to compare with its payload";
   }
   if (named !== manifestDigest) {
-    return fail(
-      `the signature verifies, but its payload is for ${typeof named === 'string' ? quoted(named) : 'no manifest digest'}, not this version's manifest ${quoted(manifestDigest)} (cosign: invalid or missing digest in claim)`,
-    );
+    return `the signature verifies, but its payload is for ${typeof named === 'string' ? quoted(named) : 'no manifest digest'}, not this version's manifest ${quoted(manifestDigest)} (cosign: invalid or missing digest in claim)`;
   }
-  return { verified: true };
+  return undefined;
 }

@@ -13,6 +13,7 @@ import { ChartroomError } from '../../src/errors.ts';
 import { checkSignatures, type CheckOptions } from '../../src/trust/check.ts';
 import { verifyHelmProvenance } from '../../src/trust/helm-provenance.ts';
 import { loadPolicyKey, type HelmPolicyKey, type PolicyKey } from '../../src/trust/keys.ts';
+import type { CheckPolicy } from '../../src/trust/policy.ts';
 import type { CosignLayer, SignatureEvidence } from '../../src/trust/types.ts';
 import { fixturesDir } from '../../testkit/fixtures.ts';
 
@@ -21,6 +22,8 @@ const PROVENANCE = path.join(SIGNING, 'helm', 'provenance');
 const SIGNTEST = path.join(SIGNING, 'helm', 'signtest');
 const CONTAINERS = path.join(SIGNING, 'cosign', 'containers-image');
 const REGISTRY = 'registries/helm-testing.yaml';
+/** A policy with only a key, as loadCheckPolicy makes it. */
+const pol = (key: PolicyKey, required: boolean): CheckPolicy => ({ provider: key.provider, key, required });
 
 const read = (...parts: string[]) => readFileSync(path.join(...parts));
 const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -42,7 +45,7 @@ const keyring = (file: string, root = PROVENANCE) =>
 
 const helmOptions = (key: PolicyKey | undefined, digest: string, what = 'hashtest 1.2.3'): CheckOptions => ({
   subject: { digest },
-  policy: key ? { key, required: true } : undefined,
+  policy: key ? pol(key, true) : undefined,
   registryFile: REGISTRY,
   what,
 });
@@ -245,7 +248,7 @@ async function cosignCheck(layerFile: string, manifestFile: string, keyFile: 'co
   };
   return checkSignatures([evidence], {
     subject: { manifestDigest },
-    policy: { key: await cosignKey(keyFile), required: true },
+    policy: pol(await cosignKey(keyFile), true),
     registryFile: 'registries/containers.yaml',
     what: 'image 1',
   });
@@ -332,12 +335,12 @@ describe('cosign key signatures from containers/image (README §3.1)', () => {
     }
   });
 
-  it('dir-img-cosign-fulcio-rekor-valid under a key policy: unverified, keyless is not supported yet', async () => {
+  it('dir-img-cosign-fulcio-rekor-valid under a key-only policy: unverified, saying to add matchOIDCIdentity', async () => {
     const dir = 'dir-img-cosign-fulcio-rekor-valid';
     for (const key of ['cosign.pub', 'cosign2.pub'] as const) {
       const check = await cosignCheck(`${dir}/signature-1`, `${dir}/manifest.json`, key);
       expect(check.signatures[0]!.verified).toBe(false);
-      expect(check.signatures[0]!.reason).toMatch(/keyless verification is not supported yet/);
+      expect(check.signatures[0]!.reason).toMatch(/names only a key; to verify it, add matchOIDCIdentity/);
       expect(check.policy).toBe('failed');
     }
   });

@@ -8,7 +8,12 @@
 import { appendFile } from 'node:fs/promises';
 import { requireCatalogRepository } from '../../config/catalog-repository.ts';
 import { loadRegistries } from '../../config/load.ts';
-import { checkPolicyKeys, policyWords } from '../../config/verify-keys.ts';
+import {
+  checkPolicyKeys,
+  checkSigstoreRoot,
+  policyWords,
+  sigstoreRootWords,
+} from '../../config/verify-keys.ts';
 import { formatInterval } from '../../config/duration.ts';
 import { loadSettings, SETTINGS_FILE } from '../../config/settings.ts';
 import { bindingsOf, changedBindings, filesOnDisk, type Binding } from '../../credentials/bindings.ts';
@@ -73,7 +78,10 @@ export async function validateCommand(
   // a verify.key that does not load as a key is a problem of its file, like a missing caFile
   const keys = await checkPolicyKeys(root, loaded.registries);
   const { registries } = keys;
-  const errors = [...loaded.errors, ...keys.errors];
+  // the trusted root keyless policies verify with (settings' own problems first: a bad path is not read)
+  const sigstore =
+    settings.errors.length === 0 ? await checkSigstoreRoot(root, settings.settings, loaded.registries) : {};
+  const errors = [...loaded.errors, ...keys.errors, ...(sigstore.error ? [sigstore.error] : [])];
   const credentials = await checkCredentials(root, registries, env);
   const all = [...settings.errors, ...errors, ...credentials.errors];
   for (const error of all) {
@@ -81,6 +89,7 @@ export async function validateCommand(
     if (error.hint) complain(`  hint: ${error.hint}`);
   }
   if (settings.found && settings.errors.length === 0) say(`ok ${SETTINGS_FILE}`);
+  if (sigstore.trust) say(sigstoreRootWords(sigstore.trust));
   for (const r of registries) {
     say(
       `ok ${r.file}: ${r.kind} ${r.url}, interval ${formatInterval(r.intervalMs)}${r.credential ? `, credential ${r.credential}` : ''}${policyWords(r)}`,
