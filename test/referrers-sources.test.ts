@@ -656,5 +656,39 @@ describe('OCI referrers: fallback tag, referrers API, bounds', () => {
         },
       ]);
     });
+
+    it('through the API of a private registry: an anonymous referrers request gets the challenge, then the token', async () => {
+      const privateFront = await startReferrersFront(secured.origin);
+      try {
+        const alpha = await writeOwnChart('alpha');
+        const archive = await packChartDir(alpha.dir, { name: 'alpha', version: '3.0.0' });
+        const through = { ...secured, origin: privateFront.origin };
+        const { manifestDigest } = await pushChart(through, 'viaapi/alpha', archive, '3.0.0');
+        const bundle = await pushBundleReferrer({
+          registry: { origin: privateFront.origin, auth: await secured.pushAuth('viaapi/alpha') },
+          repository: 'viaapi/alpha',
+          subject: manifestDigest,
+          bundle: bundleOf(manifestDigest),
+        });
+        expect(bundle.viaApi).toBe(true);
+        const anonymous = await fetch(`${privateFront.origin}/v2/viaapi/alpha/referrers/${manifestDigest}`);
+        expect(anonymous.status).toBe(401);
+        expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
+        const source = createOciSource(
+          {
+            ...definition(privateFront.host, 'viaapi'),
+            credential: { username: 'reader', password: 'reader-pass-1' },
+          },
+          http,
+        );
+        const result = await source.list({});
+        if (result.notModified) throw new Error('not modified');
+        expect(await source.findSignatures!(result.versions[0]!, { manifestDigest })).toMatchObject([
+          { kind: 'sigstore', digest: bundle.digest, bundle: bundleOf(manifestDigest) },
+        ]);
+      } finally {
+        await privateFront.close();
+      }
+    });
   });
 });
