@@ -17,6 +17,8 @@ import type { Manifest, OciClient } from './client.ts';
 import { REFERRER_MANIFEST_TYPES } from './client.ts';
 import { readCosignLayers } from './signatures.ts';
 import { unreadable } from '../signature-evidence.ts';
+// trust's own cap: a source never reads a bundle trust would refuse to parse
+import { MAX_BUNDLE_BYTES } from '../../trust/sigstore-bundle.ts';
 
 export const SIGSTORE_BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';
 export const COSIGN_SIGNATURE_ARTIFACT = 'application/vnd.dev.cosign.artifact.sig.v1+json';
@@ -24,8 +26,6 @@ export const NOTATION_SIGNATURE = 'application/vnd.cncf.notary.signature';
 export const NOTATION_THUMBPRINTS = 'io.cncf.notary.x509chain.thumbprint#S256';
 
 export const MAX_REFERRER_MANIFEST_BYTES = 256 * 1024;
-/** a bundle with a certificate chain, a tlog entry and its inclusion proof is a few KiB */
-export const MAX_BUNDLE_BYTES = 256 * 1024;
 /** a Notation chain longer than this is not a chain a signer sends */
 const MAX_THUMBPRINTS = 16;
 
