@@ -1,14 +1,16 @@
 /**
  * The sync's signature phase on the real distribution registry, with cosign `.sig` images in
  * cosign's layout signed with a key made in the test: a required cosign policy over versions
- * inside and outside `keep`, a quiet sync that looks nothing up, and a signature pushed later
- * found because the tags list changed.
+ * inside and outside `keep`, a quiet sync that looks nothing up, a signature pushed later
+ * found because the tags list changed, and identities or another trusted root that re-check.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packChartDir } from '../src/chart/pack.ts';
-import type { CatalogChart } from '../src/catalog/types.ts';
+import type { CatalogChart, CatalogRegistry } from '../src/catalog/types.ts';
+import { loadRegistries } from '../src/config/load.ts';
+import { fingerprints } from '../src/sync/due.ts';
 import { createSync } from '../src/sync/run.ts';
 import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
 import { recordingHttp } from './helpers/recording-http.ts';
@@ -16,6 +18,7 @@ import { writeOwnChart } from './helpers/own-charts.ts';
 import { pushChart } from '../testkit/oci-push.ts';
 import { startRegistry, type TestRegistry } from '../testkit/oci-registry.ts';
 import { cosignKeyPair, cosignLayer, pushCosignSignature } from '../testkit/signing.ts';
+import { createSigstore } from '../testkit/sigstore.ts';
 import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 
 let registry: TestRegistry;
@@ -30,6 +33,12 @@ const chartJson = async () =>
     await readFile(path.join(repo.root, 'catalog', 'charts', 'oci', 'alpha', 'chart.json'), 'utf8'),
   ) as CatalogChart;
 const versionOf = async (version: string) => (await chartJson()).versions.find((v) => v.version === version)!;
+const registryDoc = async () =>
+  JSON.parse(
+    await readFile(path.join(repo.root, 'catalog', 'registries', 'oci.json'), 'utf8'),
+  ) as CatalogRegistry;
+const fingerprintOf = async () =>
+  (await fingerprints(repo.root, (await loadRegistries(repo.root)).registries)).get('oci');
 // each sync two hours after the last: an unsigned version's look-ups of its first hour (rule (e)
 // of sync/signatures.ts) are over by the next one
 let clockAt = Date.now();
@@ -119,5 +128,42 @@ describe('signatures in a sync of an OCI registry', () => {
     expect((await chartJson()).latest).toBe('1.1.0');
     expect(report.registries[0]!.signatures!.refused).toEqual([{ chart: 'alpha', version: '1.2.0' }]);
     expect(report.message?.split('\n')[0]).toBe('signatures: 1 refused');
+  });
+  it('identities beside the key, then another trusted root: each re-checks every version once, and is recorded', async () => {
+    const registryFile = (identities: string) =>
+      `url: oci://${registry.host}/charts\ninsecure: true\ncharts: [alpha]\nkeep: 3\nverify:\n  provider: cosign\n  key: keys/cosign.pub\n${identities}  required: true\n`;
+    const shipped = (await registryDoc()).verify!;
+    // a cosign policy is checked under the run's trusted root (the shipped one): recorded with its digest
+    expect(shipped.sigstoreRoot).toMatch(/public-good/);
+    expect(shipped.sigstoreRootDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    await repo.writeRegistry(
+      'oci',
+      registryFile(
+        '  matchOIDCIdentity:\n    - {issuer: ^https://issuer\\.example$, subject: ^ci@example\\.com$}\n',
+      ),
+    );
+    const before = await fingerprintOf();
+    const added = await sync();
+    expect(added.registries[0]!.signatures!.checked).toBe(4);
+    expect((await registryDoc()).verify).toEqual({
+      ...shipped,
+      matchOIDCIdentity: [{ issuer: '^https://issuer\\.example$', subject: '^ci@example\\.com$' }],
+    });
+    // the key still verifies: either passes
+    expect(await versionOf('1.0.0')).toMatchObject({ policy: 'passed' });
+    expect((await sync()).registries[0]!.signatures!.checked).toBe(0);
+
+    // another root (a private deployment's): due at once, every version checked again, recorded
+    const other = createSigstore();
+    await mkdir(path.join(repo.root, 'trust'), { recursive: true });
+    await writeFile(path.join(repo.root, 'trust', 'root.json'), JSON.stringify(other.trustedRoot()));
+    await writeFile(path.join(repo.root, 'chartroom.yaml'), 'trust:\n  sigstoreRoot: trust/root.json\n');
+    expect(await fingerprintOf()).not.toBe(before);
+    const moved = await sync();
+    expect(moved.registries[0]!.signatures!.checked).toBe(4);
+    const doc = (await registryDoc()).verify!;
+    expect(doc.sigstoreRoot).toContain('trust/root.json');
+    expect(doc.sigstoreRootDigest).not.toBe(shipped.sigstoreRootDigest);
+    expect((await sync()).registries[0]!.signatures!.checked).toBe(0);
   });
 });

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fieldPosition } from '../src/config/field-positions.ts';
 import { checkRegistryFile, loadRegistries } from '../src/config/load.ts';
+import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
+import { chartroom } from './helpers/cli.ts';
 
 let root: string;
 beforeEach(async () => {
@@ -166,8 +168,8 @@ describe('verify.matchOIDCIdentity (keyless cosign, as in Flux)', () => {
       'url: oci://ghcr.io/org/charts\nverify:\n  provider: cosign\n  matchOIDCIdentity:\n    - issuer: "(?=https)"\n      subject: ok\n    - issuer: ok\n      subject: "a(b"\n',
     ).errors;
     expect(errors.map((e) => e.message)).toEqual([
-      'registries/corp.yaml:5:15: verify.matchOIDCIdentity item 1: issuer "(?=https)" is not an RE2 regular expression (invalid or unsupported Perl syntax: `(?=`)',
-      'registries/corp.yaml:8:16: verify.matchOIDCIdentity item 2: subject "a(b" is not an RE2 regular expression (missing closing ): `a(b`)',
+      'registries/corp.yaml:5:15: verify.matchOIDCIdentity item 1: issuer "(?=https)" is not an RE2 regular expression (Go syntax, as Flux and cosign read it): error parsing regexp: invalid or unsupported Perl syntax: `(?=`',
+      'registries/corp.yaml:8:16: verify.matchOIDCIdentity item 2: subject "a(b" is not an RE2 regular expression (Go syntax, as Flux and cosign read it): error parsing regexp: missing closing ): `a(b`',
     ]);
     expect(errors[0]!.hint).toContain("Go's RE2 syntax");
   });
@@ -193,5 +195,43 @@ describe('verify.matchOIDCIdentity (keyless cosign, as in Flux)', () => {
     expect(messages(`${head}  matchOIDCIdentity: [{issuer: '${'a'.repeat(1100)}', subject: y}]\n`)).toEqual([
       'registries/corp.yaml:4:32: verify.matchOIDCIdentity item 1: issuer is longer than 1024 characters',
     ]);
+  });
+});
+
+describe('validate with a keyless policy', () => {
+  let repo: TempRepo;
+  beforeEach(async () => {
+    repo = await createTempRepo();
+    await repo.writeRegistry(
+      'ci',
+      'url: oci://ghcr.io/org/charts\nverify:\n  provider: cosign\n  matchOIDCIdentity:\n    - issuer: ^https://token\\.actions\\.githubusercontent\\.com$\n      subject: ^https://github\\.com/org/\n',
+    );
+  });
+  afterEach(() => repo.cleanup());
+
+  it('shows the identities and the trusted root it loaded (the shipped one)', async () => {
+    const validate = await chartroom(['validate'], { cwd: repo.root });
+    expect(validate.stderr).toBe('');
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toContain(
+      'ok registries/ci.yaml: oci oci://ghcr.io/org/charts, interval 2m, verify cosign keyless (issuer ^https://token\\.actions\\.githubusercontent\\.com$ subject ^https://github\\.com/org/) (not required: recorded only)',
+    );
+    expect(validate.stdout).toMatch(/ok Sigstore trusted root: .*public-good.* \(sha256:[0-9a-f]{64}\)/);
+  });
+
+  it('refuses a trust.sigstoreRoot that is missing or not a trusted root, at its place in chartroom.yaml', async () => {
+    await writeFile(path.join(repo.root, 'chartroom.yaml'), 'trust:\n  sigstoreRoot: roots/missing.json\n');
+    const missing = await chartroom(['validate'], { cwd: repo.root });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      'error: chartroom.yaml:2:17: trust.sigstoreRoot "roots/missing.json" does not exist (SigstoreRootInvalid)',
+    );
+    await mkdir(path.join(repo.root, 'roots'));
+    await writeFile(path.join(repo.root, 'roots', 'missing.json'), '{"not": "a root"}\n');
+    const invalid = await chartroom(['validate'], { cwd: repo.root });
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('chartroom.yaml:2:17: trust.sigstoreRoot "roots/missing.json"');
+    expect(invalid.stderr).toContain('(SigstoreRootInvalid)');
+    expect(invalid.stderr).toContain('hint:');
   });
 });

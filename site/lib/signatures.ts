@@ -5,8 +5,10 @@
  *
  * - refused: the version failed its registry's policy and the policy is `required` (kept in the
  *   catalog, never offered for install);
- * - verified: at least one signature verified (by whom: the first verified one);
- * - signed: signatures, none verified (why: the first one's reason);
+ * - verified: at least one signature verified (by whom: the first verified one; a keyless
+ *   signature or a Sigstore bundle by its certificate's identity and issuer);
+ * - signed: signatures, none verified (why: the first one's reason; a Notation signature is
+ *   only detected, never verified, and says so);
  * - unsigned: `signatures: []`, checked and none found;
  * - nothing when `signatures` is absent: not checked (an older catalog).
  *
@@ -26,8 +28,10 @@ export const SIGNATURE_STATES: readonly SignatureState[] = ['verified', 'signed'
 export interface SignatureLine {
   kind: string;
   verified: boolean;
-  /** in words: "Helm provenance", "cosign" */
+  /** in words: "Helm provenance", "cosign", "cosign (keyless)", "Sigstore bundle", "Notation" */
   kindLabel: string;
+  /** a certificate's signature (keyless cosign, a Sigstore bundle): `identity` is its SAN, `issuer` its OIDC issuer */
+  keyless: boolean;
   signer?: string;
   /** shortened for the eye; `identity` keeps the whole of it (shown in a title) */
   identityShort?: string;
@@ -102,10 +106,13 @@ function line(record: unknown): SignatureLine | undefined {
   const identity = text(r.identity);
   const issuer = text(r.issuer);
   const reason = text(r.reason);
+  // the sync records an issuer only for a certificate (keyless .sig, bundle)
+  const keyless = issuer !== undefined && (kind === 'cosign' || kind === 'sigstore');
   return {
     kind,
     verified: r.verified === true,
-    kindLabel: kindLabel(r.kind),
+    kindLabel: keyless && kind === 'cosign' ? 'cosign (keyless)' : kindLabel(r.kind),
+    keyless,
     ...(signer ? { signer } : {}),
     ...(identity ? { identity, identityShort: shortIdentity(identity) } : {}),
     ...(issuer ? { issuer } : {}),
@@ -118,8 +125,15 @@ export function isRefused(version: CatalogVersion | undefined, registry: Catalog
   return version !== undefined && isRefusedUnder(version, registry.verify?.required === true);
 }
 
-/** "by <signer> (<identity>, <kind>)" for a verified signature. */
+/**
+ * "by <signer> (<identity>, <kind>)" for a verified signature; a keyless one "by <identity>
+ * (issuer <issuer>, <kind>)": who signed is the certificate's identity, not a key.
+ */
 export function verifiedBy(l: SignatureLine): string {
+  if (l.keyless) {
+    const who = l.identity ? `by ${l.identityShort}` : 'by an unnamed identity';
+    return `${who} (issuer ${l.issuer}, ${l.kindLabel})`;
+  }
   const about = [l.identityShort, l.kindLabel].filter(Boolean).join(', ');
   return `${l.signer ? `by ${l.signer}` : 'by an unnamed signer'} (${about})`;
 }
@@ -167,12 +181,17 @@ export function signatureBadge(
       ...note,
     };
   if (lines.length > 0) {
-    const first = lines[0]!;
+    // a signature chartroom could verify says more than a Notation one it only detects
+    const first = lines.find((l) => l.kind !== 'notation') ?? lines[0]!;
+    const said =
+      first.kind === 'notation'
+        ? `Notation signature detected, not verified: ${first.reason ?? 'chartroom does not verify Notation signatures'}`
+        : `${first.kindLabel} signature, not verified: ${first.reason ?? 'no reason was recorded'}`;
     return {
       state: 'signed',
       label: 'signed · not verified',
       level: 'warn',
-      detail: `${first.kindLabel} signature, not verified: ${first.reason ?? 'no reason was recorded'}`,
+      detail: said,
       lines,
       ...note,
     };
@@ -202,19 +221,46 @@ export function installableVersion(
   return versions.find((v) => !isRefused(v, registry));
 }
 
+export interface PolicyWords {
+  provider: string;
+  /** the key's path in the catalog repository; absent for a keyless-only cosign policy */
+  key?: string;
+  /** cosign: the identities keyless signatures and bundles must have, as the registry file gives them */
+  identities: { issuer: string; subject: string }[];
+  /** with identities: the Sigstore trusted root they were verified under, in words */
+  sigstoreRoot?: string;
+  required: boolean;
+}
+
 /** The registry's policy in words, for its page; undefined without one. */
-export function policyWords(
-  registry: CatalogRegistry,
-): { provider: string; key: string; required: boolean } | undefined {
+export function policyWords(registry: CatalogRegistry): PolicyWords | undefined {
   const verify = registry.verify as unknown;
   if (typeof verify !== 'object' || verify === null) return undefined;
   const v = verify as Record<string, unknown>;
   const key = text(v.key);
+  const identities = (Array.isArray(v.matchOIDCIdentity) ? v.matchOIDCIdentity : [])
+    .slice(0, 16)
+    .flatMap((entry: unknown) => {
+      const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+      const issuer = text(e.issuer);
+      const subject = text(e.subject);
+      return issuer && subject ? [{ issuer, subject }] : [];
+    });
+  const sigstoreRoot = text(v.sigstoreRoot);
+  const cosign = [key ? 'public key' : undefined, identities.length > 0 ? 'keyless' : undefined]
+    .filter(Boolean)
+    .join(' or ');
   const provider =
     v.provider === 'helm'
       ? 'Helm provenance (OpenPGP keyring)'
       : v.provider === 'cosign'
-        ? 'cosign (public key)'
+        ? `cosign (${cosign || 'no key recorded'})`
         : kindLabel(v.provider);
-  return { provider, key: key ?? '(no key recorded)', required: v.required === true };
+  return {
+    provider,
+    ...(key || identities.length === 0 ? { key: key ?? '(no key recorded)' } : {}),
+    identities,
+    ...(identities.length > 0 && sigstoreRoot ? { sigstoreRoot } : {}),
+    required: v.required === true,
+  };
 }

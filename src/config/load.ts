@@ -12,7 +12,7 @@ import { ChartroomError, ConfigError } from '../errors.ts';
 import { shownUrl } from '../http/safe-url.ts';
 import { parseInterval } from './duration.ts';
 import { FIELD_HELP, mostUseful, schemaError, VERIFY_HELP } from './schema-errors.ts';
-import { checkIdentityPattern } from './identity-pattern.ts';
+import { checkIdentityPattern } from '../trust/identity.ts';
 import { parseLocated, type LocatedYaml, type Position } from './yaml-errors.ts';
 import { detectKind } from './reference.ts';
 import { DEFAULTS, type RegistryDefinition } from './types.ts';
@@ -374,7 +374,7 @@ function verifyPolicy(
         new ConfigError(
           file,
           at(`verify.matchOIDCIdentity.${index}.${field}`),
-          `verify.matchOIDCIdentity item ${index + 1}: ${field} ${quoted(identity[field])} is not an RE2 regular expression (${problem})`,
+          `verify.matchOIDCIdentity item ${index + 1}: ${field} ${quoted(identity[field])} ${problem}`,
           IDENTITY_HINT,
         ),
       );

@@ -60,6 +60,8 @@ export interface SettingsResult {
   errors: ConfigError[];
   /** whether the repository has a chartroom.yaml */
   found?: boolean;
+  /** where `trust.sigstoreRoot` stands, for the problems found when the root is loaded */
+  sigstoreRootAt?: Position;
 }
 
 export const DEFAULT_SETTINGS: Settings = { site: { links: [], privateRegistries: 'metadata' } };
@@ -117,6 +119,7 @@ export function parseSettings(source: string): SettingsResult & { logoAt?: Posit
     },
     errors: [],
     ...(site.logo !== undefined ? { logoAt: place('/site/logo') } : {}),
+    ...(trust?.sigstoreRoot !== undefined ? { sigstoreRootAt: place('/trust/sigstoreRoot') } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import { ConfigError, isChartroomError } from '../errors.ts';
 import { loadPolicyKey } from '../trust/keys.ts';
 import { loadSigstoreRoot, type SigstoreTrust } from '../trust/sigstore-root.ts';
 import type { OidcIdentity } from '../trust/types.ts';
-import { SETTINGS_FILE, type Settings } from './settings.ts';
+import { SETTINGS_FILE, type SettingsResult } from './settings.ts';
 import { fieldPosition } from './field-positions.ts';
 import type { RegistryDefinition } from './types.ts';
 
@@ -45,17 +45,20 @@ export async function checkPolicyKeys(
   return { registries: ok, errors };
 }
 
-/** Whether a registry verifies keyless signatures and bundles, so needs the Sigstore trusted root. */
-export const needsSigstoreRoot = (registry: RegistryDefinition) =>
-  registry.verify?.provider === 'cosign' && (registry.verify.matchOIDCIdentity?.length ?? 0) > 0;
+/**
+ * Whether a registry's policy verifies with the Sigstore trusted root: every cosign policy does
+ * (keyless signatures and bundles under matchOIDCIdentity, and the log entry of a bundle signed
+ * with the key), a helm one never.
+ */
+export const needsSigstoreRoot = (registry: RegistryDefinition) => registry.verify?.provider === 'cosign';
 
 /**
- * The Sigstore trusted root, loaded when a registry verifies keyless signatures or chartroom.yaml
- * names one (`trust.sigstoreRoot`); a root that cannot be used is a problem of chartroom.yaml.
+ * The Sigstore trusted root, loaded when a registry has a cosign policy or chartroom.yaml names
+ * one (`trust.sigstoreRoot`); a root that cannot be used is a problem of chartroom.yaml.
  */
 export async function checkSigstoreRoot(
   root: string,
-  settings: Settings,
+  { settings, sigstoreRootAt }: SettingsResult,
   registries: readonly RegistryDefinition[],
 ): Promise<{ trust?: SigstoreTrust; error?: ConfigError }> {
   const file = settings.trust?.sigstoreRoot;
@@ -64,9 +67,10 @@ export async function checkSigstoreRoot(
     return { trust: await loadSigstoreRoot(root, file) };
   } catch (error) {
     if (!isChartroomError(error)) throw error;
-    // the loader names the file; here it is told as a problem of the settings that chose it
+    // the loader names the file; here it is placed at the setting that names it
+    const message = error.message.replace(`${SETTINGS_FILE}: `, '');
     return {
-      error: new ConfigError(SETTINGS_FILE, undefined, `${error.message} (${error.code})`, error.hint, error),
+      error: new ConfigError(SETTINGS_FILE, sigstoreRootAt, `${message} (${error.code})`, error.hint, error),
     };
   }
 }

@@ -2,8 +2,8 @@
  * When a registry is due: its interval after its last check, or at once when what the check was
  * made with changed since. That is the registry's fingerprint: a hash of its settings as loaded
  * (comments and formatting do not count), the bytes of its credential file, its CA file and its
- * `verify.key`, and for a registry that verifies keyless signatures (`verify.matchOIDCIdentity`)
- * the Sigstore trusted root chartroom.yaml names (`trust.sigstoreRoot`, its bytes) or the shipped one.
+ * `verify.key`, and for a cosign policy the Sigstore trusted root chartroom.yaml names
+ * (`trust.sigstoreRoot`, its bytes) or the shipped one.
  * Only files are read, never a secret: an `{env: NAME}` reference is hashed as written, not the
  * value behind it, and a SOPS file as its ciphertext. Reading them costs no request, so a quiet
  * sync stays free. `sync` and `watch` both decide with this.
@@ -51,7 +51,7 @@ export async function fingerprints(
       const key = registry.verify?.key !== undefined ? await hashOf(registry.verify.key) : null;
       const files: Record<string, string | null> =
         key === null ? { credential, ca } : { credential, ca, key };
-      // so does another trusted root for a keyless policy (only there: the others' fingerprints stay)
+      // so does another trusted root for a cosign policy (only there: the others' fingerprints stay)
       if (needsSigstoreRoot(registry)) files.sigstoreRoot = (await sigstoreRoot) ?? null;
       return [registry.name, sha(JSON.stringify({ settings, ...files })).slice(0, 16)];
     }),
@@ -60,7 +60,7 @@ export async function fingerprints(
 }
 
 /**
- * What stands for the trusted root keyless policies verify with: `shipped` (the root that comes
+ * What stands for the trusted root cosign policies verify with: `shipped` (the root that comes
  * with chartroom: its digest is in the definition hash, so a new one re-checks at the next sync),
  * the named file's hash, or `invalid` for a chartroom.yaml that does not load (the sync says why).
  */

@@ -1,17 +1,17 @@
 /**
  * A registry's `verify:` policy made ready for its sync (trust/policy.ts CheckPolicy): its key
- * loaded, its identities, and for keyless cosign the Sigstore trusted root, which the run loads
- * once (sigstoreRootOf) and every registry with `matchOIDCIdentity` shares. A key or a root that cannot be
+ * loaded, its identities, and for cosign the Sigstore trusted root (keyless signatures, bundles,
+ * the log of a bundle signed with the key), which the run loads once (sigstoreRootOf) and every
+ * cosign registry shares. A key or a root that cannot be
  * used fails the registry, which keeps its catalog.
  */
 import type { RegistryDefinition } from '../config/types.ts';
 import { needsSigstoreRoot } from '../config/verify-keys.ts';
 import { loadSettings } from '../config/settings.ts';
-import { loadPolicyKey } from '../trust/keys.ts';
-import type { CheckPolicy } from '../trust/policy.ts';
+import { loadCheckPolicy, type CheckPolicy } from '../trust/policy.ts';
 import { loadSigstoreRoot, type SigstoreTrust } from '../trust/sigstore-root.ts';
 
-/** The policy of `registry`, or undefined without one. */
+/** The policy of `registry`, or undefined without one (trust/policy.ts loadCheckPolicy). */
 export async function loadRegistryPolicy(
   root: string,
   registry: RegistryDefinition,
@@ -19,18 +19,12 @@ export async function loadRegistryPolicy(
 ): Promise<CheckPolicy | undefined> {
   const verify = registry.verify;
   if (!verify) return undefined;
-  const key =
-    verify.key !== undefined
-      ? await loadPolicyKey(root, registry.file, { ...verify, key: verify.key })
-      : undefined;
-  const keyless = needsSigstoreRoot(registry);
-  return {
-    provider: verify.provider,
-    key,
-    identities: keyless ? verify.matchOIDCIdentity : undefined,
-    sigstore: keyless ? await sigstore() : undefined,
-    required: verify.required,
-  };
+  return loadCheckPolicy(
+    root,
+    registry.file,
+    verify,
+    needsSigstoreRoot(registry) ? await sigstore() : undefined,
+  );
 }
 
 const roots = new WeakMap<object, Promise<SigstoreTrust>>();

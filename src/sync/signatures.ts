@@ -253,8 +253,6 @@ function dueVersions(
 
 type CheckResult = { record: CatalogVersion } | { retry: true; record?: CatalogVersion };
 
-// Interim, until trust/check.ts takes the CheckPolicy itself (then input.policy goes as it is):
-// check.ts of issue 16 knows a key only.
 /** One version's look-up and check, as the record it leaves. */
 async function checkOne(task: Task, input: SignatureInput, policyChanged: boolean): Promise<CheckResult> {
   const before = task.chart.versions[task.index]!;

@@ -12,7 +12,7 @@
  * - the signer: a certificate whose SAN and OIDC issuer match an identity of the policy (re2js),
  *   or, for a bundle that names a public key by hint, the policy's key.
  */
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
 import { quoted } from './helm-provenance.ts';
@@ -103,19 +103,15 @@ export interface BundleSubject {
   manifest?: Buffer | undefined;
 }
 
-/**
- * Verifies a bundle referrer of a version under the policy's means: identities (keyless) and
- * the key (a bundle that names a public key).
- */
-export function verifyBundleReferrer(
-  bytes: Buffer,
-  trust: SigstoreTrust,
-  policy: { identities?: readonly OidcIdentity[] | undefined; key?: KeyObject | undefined },
-  subject: BundleSubject,
-): BundleVerification {
-  const parsed = parseBundle(bytes);
-  if ('reason' in parsed) return { verified: false, reason: parsed.reason };
-  const bundle = parsed;
+export interface BundleMeans {
+  /** keyless: the identities a certificate must match (none: a keyless bundle is not verified) */
+  identities?: readonly OidcIdentity[] | undefined;
+  /** a bundle that names a public key by hint is verified with this key */
+  key?: KeyObject | undefined;
+}
+
+/** The signer read off a bundle's certificate, unverified. */
+function seen(bundle: Bundle): BundleVerification {
   const result: BundleVerification = { verified: false };
   const cert = bundleCertificate(bundle);
   if (cert) {
@@ -123,54 +119,83 @@ export function verifyBundleReferrer(
     if (identity !== undefined) result.identity = identity;
     if (issuer !== undefined) result.issuer = issuer;
   }
+  return result;
+}
+
+/**
+ * Verifies a parsed bundle under `trust` with the policy's means, `artifact` being the bytes a
+ * messageSignature signs (a DSSE envelope carries its payload): the signature, log entry,
+ * timestamps and certificate chain, then the certificate's identity (or the key).
+ */
+export function verifyBundle(
+  bundle: Bundle,
+  trust: SigstoreTrust,
+  means: BundleMeans,
+  artifact?: Buffer,
+): BundleVerification {
+  const result = seen(bundle);
   const fail = (reason: string): BundleVerification => ({ ...result, reason });
-  const { manifestDigest } = subject;
-  if (manifestDigest === undefined || !/^sha256:[0-9a-f]{64}$/.test(manifestDigest)) {
-    return fail("the version's sha256 manifest digest is not known to compare with the bundle");
-  }
-  const identities = policy.identities ?? [];
-  if (cert && identities.length === 0) {
+  const keyless = bundleCertificate(bundle) !== undefined;
+  const identities = means.identities ?? [];
+  if (keyless && identities.length === 0) {
     return fail(
       'a keyless Sigstore bundle (a Fulcio certificate): the verify: policy names no matchOIDCIdentity to verify it with',
     );
   }
-  if (!cert && !policy.key) {
-    return fail(
-      'a Sigstore bundle signed with a public key: the verify: policy names no key to verify it with',
-    );
-  }
-  let artifact: Buffer | undefined;
-  if (bundle.content.$case === 'messageSignature') {
-    const digest = bundle.content.messageSignature.messageDigest;
-    const hex = digest ? Buffer.from(digest.digest).toString('hex') : '';
-    if (`sha256:${hex}` !== manifestDigest) {
-      return fail(
-        `the bundle signs another artifact (message digest ${quoted(hex ? `sha256:${hex}` : 'none')}), not this version's manifest ${manifestDigest}`,
-      );
-    }
-    if (!subject.manifest) {
-      return fail(
-        'a messageSignature bundle signs the manifest bytes, which were not read for this version: not verified (cosign 3 writes DSSE bundles, which need no bytes)',
-      );
-    }
-    artifact = subject.manifest;
-  }
   let signed: SignedBy;
   try {
-    signed = verifyBundleWith(bundle, artifact, trust, policy.key ? { key: policy.key } : {});
+    signed = verifyBundleWith(bundle, artifact, trust, means.key ? { key: means.key } : {});
   } catch (error) {
     return fail(`the Sigstore bundle does not verify with ${trust.source}: ${sigstoreWhy(error)}`);
   }
-  if (bundle.content.$case === 'dsseEnvelope') {
-    const envelope = bundle.content.dsseEnvelope;
-    const wrong = statementMismatch(Buffer.from(envelope.payload), envelope.payloadType, manifestDigest);
-    if (wrong !== undefined) return fail(wrong);
-  }
-  if (!cert) return { verified: true, byKey: true };
+  if (!keyless) return { verified: true, byKey: true };
   if (!matchIdentity(identities, { subject: signed.certificate?.subjectAltName, issuer: signed.issuer })) {
     return fail(
       `the Sigstore bundle verifies, but its certificate (subject ${quoted(result.identity ?? 'none')}, issuer ${quoted(result.issuer ?? 'none')}) matches no entry of matchOIDCIdentity: ${describeIdentities(identities)}`,
     );
   }
   return { ...result, verified: true };
+}
+
+/**
+ * Verifies a bundle referrer of a version: the bundle (verifyBundle), and that it signs this
+ * version's manifest: a DSSE statement naming its digest, or a message digest equal to it.
+ */
+export function verifyBundleReferrer(
+  bytes: Buffer,
+  trust: SigstoreTrust,
+  means: BundleMeans,
+  subject: BundleSubject,
+): BundleVerification {
+  const parsed = parseBundle(bytes);
+  if ('reason' in parsed) return { verified: false, reason: parsed.reason };
+  const bundle = parsed;
+  const fail = (reason: string): BundleVerification => ({ ...seen(bundle), reason });
+  const { manifestDigest } = subject;
+  if (manifestDigest === undefined || !/^sha256:[0-9a-f]{64}$/.test(manifestDigest)) {
+    return fail("the version's sha256 manifest digest is not known to compare with the bundle");
+  }
+  if (bundle.content.$case === 'dsseEnvelope') {
+    const envelope = bundle.content.dsseEnvelope;
+    const result = verifyBundle(bundle, trust, means);
+    if (!result.verified) return result;
+    const wrong = statementMismatch(Buffer.from(envelope.payload), envelope.payloadType, manifestDigest);
+    return wrong === undefined ? result : { ...result, verified: false, reason: wrong };
+  }
+  const digest = bundle.content.messageSignature.messageDigest;
+  const hex = digest ? Buffer.from(digest.digest).toString('hex') : '';
+  if (`sha256:${hex}` !== manifestDigest) {
+    return fail(
+      `the bundle signs another artifact (message digest ${quoted(hex ? `sha256:${hex}` : 'none')}), not this version's manifest ${manifestDigest}`,
+    );
+  }
+  if (!subject.manifest) {
+    return fail(
+      'a messageSignature bundle signs the manifest bytes, which were not read for this version: not verified (cosign 3 writes DSSE bundles, which need no bytes)',
+    );
+  }
+  if (`sha256:${createHash('sha256').update(subject.manifest).digest('hex')}` !== manifestDigest) {
+    return fail("the manifest bytes given are not the version's manifest: not verified");
+  }
+  return verifyBundle(bundle, trust, means, subject.manifest);
 }

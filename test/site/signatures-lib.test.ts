@@ -132,6 +132,7 @@ describe('signature badges', () => {
     expect(policyWords(registry({ verify: helmPolicy(true) }))).toEqual({
       provider: 'Helm provenance (OpenPGP keyring)',
       key: 'keys/helm-signing.asc',
+      identities: [],
       required: true,
     });
   });
@@ -222,5 +223,168 @@ describe('install snippets that verify', () => {
     const helm = code(installSnippets(reg, 'web', '1.0.0'), 'helm-repo');
     expect(helm).toContain(`gpg --dearmor < 'keys/it'\\''s $(id).asc' > 'it'\\''s $(id).gpg'`);
     expect(helm).toContain(`--verify --keyring 'it'\\''s $(id).gpg'`);
+  });
+});
+
+describe('keyless signatures, Sigstore bundles and Notation', () => {
+  const SAN = 'https://github.com/org/app/.github/workflows/release.yaml@refs/tags/v3.0.0';
+  const ISSUER = 'https://token.actions.githubusercontent.com';
+  const identities = [
+    {
+      issuer: '^https://token\\.actions\\.githubusercontent\\.com$',
+      subject: '^https://github\\.com/org/app/\\.github/workflows/release\\.yaml@refs/tags/v.*$',
+    },
+  ];
+  const keyless = {
+    provider: 'cosign',
+    required: false,
+    matchOIDCIdentity: identities,
+    sigstoreRoot: 'the public-good Sigstore root shipped with chartroom (2026-11-20)',
+    sigstoreRootDigest: `sha256:${'2'.repeat(64)}`,
+  } as const;
+  const oci = (verify: CatalogRegistry['verify']) =>
+    registry({ name: 'ci', kind: 'oci', url: 'oci://ghcr.io/org/charts', verify });
+  const code = (snippets: ReturnType<typeof installSnippets>, id: string) =>
+    snippets.find((s) => s.id === id)?.code ?? '';
+
+  it('a verified keyless signature or bundle is "by" its identity, with its issuer', () => {
+    for (const [kind, label] of [
+      ['sigstore', 'Sigstore bundle'],
+      ['cosign', 'cosign (keyless)'],
+    ] as const) {
+      const badge = signatureBadge(
+        version({
+          signatures: [
+            {
+              kind,
+              verified: true,
+              identity: SAN,
+              issuer: ISSUER,
+              signer: 'keyless, Sigstore root shipped',
+              digest: SPKI,
+            },
+          ],
+        }),
+        oci(keyless),
+      );
+      expect(badge).toMatchObject({ state: 'verified', label: 'signed · verified' });
+      expect(badge!.detail).toBe(
+        `Signed and verified by ${shortIdentity(SAN)} (issuer ${ISSUER}, ${label}).`,
+      );
+      expect(badge!.lines[0]).toMatchObject({
+        keyless: true,
+        identity: SAN,
+        issuer: ISSUER,
+        kindLabel: label,
+      });
+    }
+  });
+
+  it('a Notation signature alone is detected, not verified; beside a cosign one, the cosign one speaks', () => {
+    const notation = {
+      kind: 'notation',
+      verified: false,
+      digest: SPKI,
+      reason: 'a Notation signature: detected, not verified; verify it with notation verify',
+    } as const;
+    const alone = signatureBadge(version({ signatures: [notation] }), oci(keyless));
+    expect(alone).toMatchObject({ state: 'signed', label: 'signed · not verified' });
+    expect(alone!.detail).toBe(`Notation signature detected, not verified: ${notation.reason}`);
+    const beside = signatureBadge(
+      version({ signatures: [notation, { kind: 'cosign', verified: false, reason: 'no identity matches' }] }),
+      oci(keyless),
+    );
+    expect(beside!.detail).toBe('cosign signature, not verified: no identity matches');
+  });
+
+  it('the registry page words: identities and root, keyless only or beside a key', () => {
+    expect(policyWords(oci(keyless))).toEqual({
+      provider: 'cosign (keyless)',
+      identities,
+      sigstoreRoot: keyless.sigstoreRoot,
+      required: false,
+    });
+    expect(policyWords(oci({ ...keyless, key: 'keys/cosign.pub', keyDigest: SPKI }))).toMatchObject({
+      provider: 'cosign (public key or keyless)',
+      key: 'keys/cosign.pub',
+    });
+    expect(policyWords(oci(cosignPolicy))).toEqual({
+      provider: 'cosign (public key)',
+      key: 'keys/cosign.pub',
+      identities: [],
+      required: true,
+    });
+  });
+
+  it('Flux verifies keyless with matchOIDCIdentity and no secretRef; helm users get cosign verify with the regexps', () => {
+    const snippets = installSnippets(oci(keyless), 'app', '3.0.0');
+    const flux = code(snippets, 'flux');
+    expect(flux).toContain(
+      [
+        '  verify:',
+        '    provider: cosign',
+        '    matchOIDCIdentity:',
+        '      - issuer: "^https://token\\\\.actions\\\\.githubusercontent\\\\.com$"',
+        '        subject: "^https://github\\\\.com/org/app/\\\\.github/workflows/release\\\\.yaml@refs/tags/v.*$"',
+        '---',
+      ].join('\n'),
+    );
+    expect(flux).not.toContain('secretRef');
+    expect(flux).not.toContain('kubectl create secret');
+    expect(flux).toContain("# Flux verifies the chart's keyless cosign signature");
+    expect(code(snippets, 'helm-oci')).toContain(
+      "# cosign verify --certificate-identity-regexp '^https://github\\.com/org/app/\\.github/workflows/release\\.yaml@refs/tags/v.*$' --certificate-oidc-issuer-regexp '^https://token\\.actions\\.githubusercontent\\.com$' ghcr.io/org/charts/app:3.0.0",
+    );
+    expect(code(snippets, 'argocd')).toContain(
+      '# keyless signatures of the identities in its matchOIDCIdentity (cosign) when it synced',
+    );
+  });
+
+  it('a private trusted root: the Flux snippet says Flux checks keyless signatures against the public one', () => {
+    const flux = (sigstoreRoot: string) =>
+      code(installSnippets(oci({ ...keyless, sigstoreRoot }), 'app', '3.0.0'), 'flux');
+    expect(flux('trust/trusted_root.json')).toContain(
+      "# chartroom verified them under trust/trusted_root.json; Flux uses the public Sigstore instance's root,",
+    );
+    expect(flux(keyless.sigstoreRoot)).not.toContain('chartroom verified them under');
+  });
+
+  it('with a key too: the secretRef and matchOIDCIdentity both, and what Flux does with them', () => {
+    const both = oci({ ...keyless, key: 'keys/cosign.pub', keyDigest: SPKI });
+    const snippets = installSnippets(both, 'app', '3.0.0');
+    const flux = code(snippets, 'flux');
+    expect(flux).toContain(
+      [
+        '    secretRef:',
+        '      name: ci-cosign-pub # the public key, as cosign.pub',
+        '    matchOIDCIdentity:',
+      ].join('\n'),
+    );
+    expect(flux).toContain(
+      '# with a secretRef Flux verifies with the key; remove secretRef to verify keyless',
+    );
+    const helm = code(snippets, 'helm-oci');
+    expect(helm).toContain('# cosign verify --key keys/cosign.pub ghcr.io/org/charts/app:3.0.0');
+    expect(helm).toContain('# or, keyless: the certificate must match this identity:');
+  });
+
+  it('an odd matchOIDCIdentity in a hand-edited catalog: entries without both patterns go, text stays one line', () => {
+    const odd = oci({
+      provider: 'cosign',
+      required: false,
+      matchOIDCIdentity: [
+        { issuer: 'x' } as never,
+        'nope' as never,
+        { issuer: 'iss\n--- injected: true', subject: "it's" },
+      ],
+    });
+    const flux = code(installSnippets(odd, 'app', '1.0.0'), 'flux');
+    expect(flux).toContain('      - issuer: "iss --- injected: true"\n        subject: "it\'s"');
+    expect(flux.match(/- issuer/g)).toHaveLength(1);
+    expect(policyWords(odd)!.identities).toEqual([{ issuer: 'iss --- injected: true', subject: "it's" }]);
+    // nothing to verify with: no policy block at all
+    expect(
+      code(installSnippets(oci({ provider: 'cosign', required: false }), 'app', '1.0.0'), 'flux'),
+    ).not.toContain('verify:');
   });
 });

@@ -80,7 +80,7 @@ export async function validateCommand(
   const { registries } = keys;
   // the trusted root keyless policies verify with (settings' own problems first: a bad path is not read)
   const sigstore =
-    settings.errors.length === 0 ? await checkSigstoreRoot(root, settings.settings, loaded.registries) : {};
+    settings.errors.length === 0 ? await checkSigstoreRoot(root, settings, loaded.registries) : {};
   const errors = [...loaded.errors, ...keys.errors, ...(sigstore.error ? [sigstore.error] : [])];
   const credentials = await checkCredentials(root, registries, env);
   const all = [...settings.errors, ...errors, ...credentials.errors];
