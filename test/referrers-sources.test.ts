@@ -522,6 +522,65 @@ describe('OCI referrers: fallback tag, referrers API, bounds', () => {
       );
     });
 
+    it('a known referrer the index does not type: its manifest is read (to know its kind), no blob', async () => {
+      const bundle = refs['api/alpha bundle']!;
+      await withIndex(
+        '1.1.0',
+        { manifests: [entry(bundle.digest, { artifactType: undefined })] },
+        async (look) => {
+          http.reset();
+          expect(await look([bundle.digest])).toMatchObject([
+            { kind: 'sigstore', digest: bundle.digest, unchanged: true },
+          ]);
+          expect(paths()).toEqual([
+            `/v2/api/alpha/referrers/${digestOf('api/alpha', '1.1.0')}`,
+            `/v2/api/alpha/manifests/${bundle.digest}`,
+          ]);
+        },
+      );
+    });
+
+    it('pages of the API are followed on the registry origin; another host, a loop or too many pages are refused', async () => {
+      const bundle = refs['api/alpha bundle']!;
+      const digest = digestOf('api/alpha', '1.1.0');
+      const first = `/v2/api/alpha/referrers/${digest}`;
+      const page = (manifests: unknown[], link?: string) => ({
+        status: 200,
+        headers: { 'content-type': OCI_INDEX, ...(link ? { link: `<${link}>; rel="next"` } : {}) },
+        body: JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }),
+      });
+      const serve = (pages: Record<string, ReturnType<typeof page>>) => {
+        front.answer = ({ url }) => pages[url];
+      };
+      const { look } = await listedSource(front.host, 'api');
+      try {
+        serve({ [first]: page([], `${first}?last=2`), [`${first}?last=2`]: page([entry(bundle.digest)]) });
+        http.reset();
+        expect(await look('1.1.0')).toMatchObject([{ kind: 'sigstore', digest: bundle.digest }]);
+        expect(paths().filter((u) => u.includes('/referrers/'))).toEqual([first, `${first}?last=2`]);
+        serve({ [first]: page([], `http://127.0.0.2:1${first}?n=2`) });
+        expect(unreadables(await look('1.1.0'))).toEqual([
+          expect.stringMatching(/^sigstore OCIInvalid: .*points to another host \(http:\/\/127\.0\.0\.2:1\)/),
+        ]);
+        serve({ [first]: page([], `${first}?a`), [`${first}?a`]: page([], `${first}?a`) });
+        expect(unreadables(await look('1.1.0'))).toEqual([expect.stringMatching(/^sigstore TooManyPages: /)]);
+        const endless = Object.fromEntries(
+          Array.from({ length: 20 }, (_, i) => [
+            i ? `${first}?p=${i}` : first,
+            page([], `${first}?p=${i + 1}`),
+          ]),
+        );
+        serve(endless);
+        http.reset();
+        expect(unreadables(await look('1.1.0'))).toEqual([
+          expect.stringMatching(/^sigstore TooManyPages: .*past 8 pages/),
+        ]);
+        expect(paths().filter((u) => u.includes('/referrers/'))).toHaveLength(8);
+      } finally {
+        front.answer = undefined;
+      }
+    });
+
     it('a bundle referrer with two layers is no bundle; a bundle layer over 256 KiB is not read', async () => {
       const subject = digestOf('api/alpha', '1.6.0');
       const two = await pushReferrer({
@@ -555,6 +614,81 @@ describe('OCI referrers: fallback tag, referrers API, bounds', () => {
         `/v2/api/alpha/manifests/${two.digest}`,
         `/v2/api/alpha/manifests/${large.digest}`,
       ]);
+    });
+  });
+
+  describe('a private registry (token auth)', () => {
+    let secured: TestRegistry;
+    beforeAll(async () => {
+      secured = await startRegistry('token', {
+        admin: { password: 'admin-pass-1', push: true },
+        reader: { password: 'reader-pass-1', push: false },
+      });
+    });
+    afterAll(async () => secured.close());
+
+    it('the probe and the fallback index authenticate as every request does', async () => {
+      const alpha = await writeOwnChart('alpha');
+      const archive = await packChartDir(alpha.dir, { name: 'alpha', version: '2.0.0' });
+      const { manifestDigest } = await pushChart(secured, 'private/alpha', archive, '2.0.0');
+      const bundle = await pushBundleReferrer({
+        registry: secured,
+        repository: 'private/alpha',
+        subject: manifestDigest,
+        bundle: bundleOf(manifestDigest),
+      });
+      const source = createOciSource(
+        {
+          ...definition(secured.host, 'private'),
+          credential: { username: 'reader', password: 'reader-pass-1' },
+        },
+        http,
+      );
+      const result = await source.list({});
+      if (result.notModified) throw new Error('not modified');
+      const evidence = await source.findSignatures!(result.versions[0]!, { manifestDigest });
+      expect(evidence).toEqual([
+        {
+          kind: 'sigstore',
+          digest: bundle.digest,
+          mediaType: SIGSTORE_BUNDLE_V03,
+          bundle: bundleOf(manifestDigest),
+        },
+      ]);
+    });
+
+    it('through the API of a private registry: an anonymous referrers request gets the challenge, then the token', async () => {
+      const privateFront = await startReferrersFront(secured.origin);
+      try {
+        const alpha = await writeOwnChart('alpha');
+        const archive = await packChartDir(alpha.dir, { name: 'alpha', version: '3.0.0' });
+        const through = { ...secured, origin: privateFront.origin };
+        const { manifestDigest } = await pushChart(through, 'viaapi/alpha', archive, '3.0.0');
+        const bundle = await pushBundleReferrer({
+          registry: { origin: privateFront.origin, auth: await secured.pushAuth('viaapi/alpha') },
+          repository: 'viaapi/alpha',
+          subject: manifestDigest,
+          bundle: bundleOf(manifestDigest),
+        });
+        expect(bundle.viaApi).toBe(true);
+        const anonymous = await fetch(`${privateFront.origin}/v2/viaapi/alpha/referrers/${manifestDigest}`);
+        expect(anonymous.status).toBe(401);
+        expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
+        const source = createOciSource(
+          {
+            ...definition(privateFront.host, 'viaapi'),
+            credential: { username: 'reader', password: 'reader-pass-1' },
+          },
+          http,
+        );
+        const result = await source.list({});
+        if (result.notModified) throw new Error('not modified');
+        expect(await source.findSignatures!(result.versions[0]!, { manifestDigest })).toMatchObject([
+          { kind: 'sigstore', digest: bundle.digest, bundle: bundleOf(manifestDigest) },
+        ]);
+      } finally {
+        await privateFront.close();
+      }
     });
   });
 });

@@ -16,7 +16,7 @@ import { pushChart } from '../testkit/oci-push.ts';
 import { startRegistry, type TestRegistry } from '../testkit/oci-registry.ts';
 import { startReferrersFront, type ReferrersFront } from '../testkit/referrers-front.ts';
 import { pushBundleReferrer, pushNotationSignature } from '../testkit/referrers.ts';
-import { pushCosignSignature } from '../testkit/signing.ts';
+import { cosignKeyPair, cosignLayer, pushCosignSignature } from '../testkit/signing.ts';
 import { createSigstore, type FulcioIdentity, type PrivateSigstore } from '../testkit/sigstore.ts';
 import { createTempRepo, type TempRepo } from '../testkit/temp-repo.ts';
 import { catalogProblems, reportProblems } from './helpers/catalog-check.ts';
@@ -60,6 +60,7 @@ describe('keyless signatures and Sigstore bundles end to end on docker-registry'
   let repo: TempRepo;
   let sigstore: PrivateSigstore;
   const http = recordingHttp();
+  const key = cosignKeyPair();
   const digests: Record<string, string> = {};
   const apiDigests: Record<string, string> = {};
   const later = () => new Date(Date.now() + 2 * 3_600_000);
@@ -171,6 +172,29 @@ describe('keyless signatures and Sigstore bundles end to end on docker-registry'
     expect(pushed.viaApi).toBe(true);
     await pushNotationSignature({ registry: viaFront, repository: 'api/app', subject: apiDigests['1.1.0']! });
 
+    // mixed/app, under key and matchOIDCIdentity: 1.0.0 signed with the key, 1.1.0 keyless, 1.2.0
+    // signed with another key
+    const mixedRef = `${registry.host}/mixed/app`;
+    for (const [version, layer] of [
+      ['1.0.0', (d: string) => cosignLayer(key.privateKey, mixedRef, d)],
+      ['1.1.0', (d: string) => sigstore.keylessSigLayer(d, RELEASE, { dockerReference: mixedRef })],
+      ['1.2.0', (d: string) => cosignLayer(cosignKeyPair().privateKey, mixedRef, d)],
+    ] as const) {
+      const archive = await packChartDir(chart.dir, { name: 'app', version });
+      const { manifestDigest } = await pushChart(registry, 'mixed/app', archive, version);
+      await pushCosignSignature({
+        registry,
+        repository: 'mixed/app',
+        subjectDigest: manifestDigest,
+        layers: [layer(manifestDigest)],
+      });
+    }
+    await mkdir(path.join(repo.root, 'keys'), { recursive: true });
+    await writeFile(path.join(repo.root, 'keys', 'cosign.pub'), key.publicKeyPem);
+    await repo.writeRegistry(
+      'mixed',
+      `url: oci://${registry.host}/mixed\ninsecure: true\ncharts: [app]\n${POLICY.replace('  required', '  key: keys/cosign.pub\n  required')}`,
+    );
     await mkdir(path.join(repo.root, 'trust'), { recursive: true });
     await writeFile(
       path.join(repo.root, 'trust', 'sigstore-root.json'),
@@ -256,6 +280,22 @@ describe('keyless signatures and Sigstore bundles end to end on docker-registry'
     expect(front.requests.filter((r) => /\/manifests\/sha256-[0-9a-f]{64}$/.test(r.url))).toEqual([]);
   });
 
+  it('under key and matchOIDCIdentity, either passes: a key-signed and a keyless version verified', async () => {
+    const doc = await app('mixed');
+    const rows = doc.versions.map((v) => [v.version, kinds(v), v.policy, v.policyError?.code]);
+    expect(rows).toEqual([
+      ['1.2.0', ['cosign unverified'], 'failed', 'SignatureInvalid'],
+      ['1.1.0', ['cosign verified'], 'passed', undefined],
+      ['1.0.0', ['cosign verified'], 'passed', undefined],
+    ]);
+    expect(versionOf(doc, '1.0.0').signatures![0]!.signer).toBe('keys/cosign.pub');
+    expect(versionOf(doc, '1.1.0').signatures![0]).toMatchObject({
+      identity: RELEASE.subject,
+      issuer: ISSUER,
+    });
+    expect(doc.latest).toBe('1.1.0');
+  });
+
   it('a bundle attached later through the API (no new tag) is found at the next sync within the hour', async () => {
     await pushBundleReferrer({
       registry: { origin: front.origin, auth: undefined },
@@ -280,7 +320,7 @@ describe('keyless signatures and Sigstore bundles end to end on docker-registry'
     expect(report.commit).toBeUndefined();
     const urls = http.urls.filter((u) => u.startsWith(registry.origin) || u.startsWith(front.origin));
     expect(urls.filter((u) => /\/manifests\/|\/blobs\/|\/referrers\//.test(u))).toEqual([]);
-    expect(urls.filter((u) => u.includes('/tags/list'))).toHaveLength(2);
+    expect(urls.filter((u) => u.includes('/tags/list'))).toHaveLength(3);
     expect(front.requests.slice(before).filter((r) => !r.url.includes('/tags/list'))).toEqual([]);
   });
 });

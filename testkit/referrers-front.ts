@@ -132,7 +132,12 @@ export async function startReferrersFront(
     headers: IncomingHttpHeaders,
   ): Promise<Upstream> {
     // the credential the registry would want for the subject (a 401 carries its challenge)
-    const check = await forward('HEAD', `/v2/${repository}/manifests/${digest}`, headers, Buffer.alloc(0));
+    const check = await forward(
+      'HEAD',
+      `/v2/${repository}/manifests/${digest}`,
+      { ...headers, accept: `application/vnd.oci.image.manifest.v1+json, ${OCI_INDEX}` },
+      Buffer.alloc(0),
+    );
     if (check.status === 401 || check.status === 403) return check;
     const manifests = [...(front.indexed.get(`${repository}@${digest}`) ?? [])];
     if (options.fromFallback !== false) {

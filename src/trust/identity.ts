@@ -18,19 +18,21 @@ const MAX_VALUE_CHARS = 4096;
 const compiled = new Map<string, RE2JS>();
 const MAX_COMPILED = 512;
 
-/** Why `re` is not a usable RE2 pattern, in words for a `file:line:col` message; undefined if it is. */
+/**
+ * undefined when `re` is a usable RE2 pattern; else what is wrong with it, in a few words
+ * (re2js's, for a syntax error), for a `file:line:col` message that says the rest
+ * ("… is not an RE2 regular expression (<this>)"). config/load.ts checks registry files with it.
+ */
 export function checkIdentityPattern(re: string): string | undefined {
-  if (typeof re !== 'string') return 'is not a string';
-  if (re === '') return 'is empty: write `.*` to accept any value, or a regular expression';
-  if (re.length > MAX_IDENTITY_PATTERN_CHARS) {
-    return `is ${re.length} characters long, more than ${MAX_IDENTITY_PATTERN_CHARS}`;
-  }
+  if (typeof re !== 'string') return 'not a string';
+  if (re === '') return 'empty: write `.*` to accept any value';
+  if (re.length > MAX_IDENTITY_PATTERN_CHARS) return `longer than ${MAX_IDENTITY_PATTERN_CHARS} characters`;
   try {
     compile(re);
     return undefined;
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    return `is not an RE2 regular expression (Go syntax, as Flux and cosign read it): ${why.slice(0, 200)}`;
+    return why.replace(/^error parsing regexp: /, '').slice(0, 200);
   }
 }
 

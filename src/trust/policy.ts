@@ -53,7 +53,7 @@ export async function loadCheckPolicy(
       if (wrong !== undefined) {
         throw new ChartroomError(
           'ConfigInvalid',
-          `${registryFile}: verify.matchOIDCIdentity[${index}].${field} ${wrong}`,
+          `${registryFile}: verify.matchOIDCIdentity item ${index + 1}: ${field} ${JSON.stringify(identity[field].slice(0, 100))} is not an RE2 regular expression (${wrong})`,
         );
       }
     }

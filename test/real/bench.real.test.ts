@@ -35,6 +35,7 @@ describe('the benchmark, small mode', () => {
       'site',
       'package',
       'signatures',
+      'sigstore',
     ]);
     const { cases } = results;
     expect(cases['index-parse']).toMatchObject({ versions: 500, newFound: 10 });
@@ -53,6 +54,16 @@ describe('the benchmark, small mode', () => {
       ociAdded: { requests: 8, quietRequests: 0 },
       httpAdded: { requests: 0, quietRequests: 0 },
     });
+    // keyless .sig: its manifest and layer; a bundle: the fallback index, the referrer manifest and
+    // the bundle (through the API: the referrer manifest and the bundle over the referrers list an
+    // unsigned version costs there); quiet: nothing
+    expect(cases.sigstore).toMatchObject({
+      versions: 4,
+      keylessAdded: { requests: 8, quietRequests: 0 },
+      fallbackAdded: { requests: 12, quietRequests: 0 },
+      apiAdded: { requests: 8, quietRequests: 0 },
+      apiUnsigned: 3,
+    });
     for (const figure of [
       (cases['first-sync']!.floor as { ms: number }).ms,
       (cases['first-sync']!.script as { ms: number }).ms,
@@ -61,7 +72,7 @@ describe('the benchmark, small mode', () => {
     ])
       expect(figure).toBeGreaterThan(0);
     const md = await readFile(path.join(out, 'results.md'), 'utf8');
-    for (let i = 1; i <= 9; i++) expect(md).toMatch(new RegExp(`^## ${i}\\. `, 'm'));
+    for (let i = 1; i <= 10; i++) expect(md).toMatch(new RegExp(`^## ${i}\\. `, 'm'));
     expect(md).toContain('small mode');
   });
 });

@@ -13,7 +13,7 @@ import { sha256Digest } from '../../chart/digest.ts';
 import type { Credential } from '../../http/basic-auth.ts';
 import { createOciAuth } from './auth.ts';
 import { parseChallenge } from './challenge.ts';
-import { collectPages, MAX_PAGE_BYTES } from './pages.ts';
+import { collectPages, MAX_PAGE_BYTES, nextLink } from './pages.ts';
 import { unauthorized } from '../unauthorized.ts';
 
 export const MANIFEST_TYPES = [
@@ -232,21 +232,37 @@ export function createOciClient(options: OciClientOptions) {
     },
 
     /**
-     * `GET /v2/<repo>/referrers/<digest>`: the referrers index as JSON, or undefined when the
-     * registry has no referrers API (NO_REFERRERS_API). The index is the registry's word: the
-     * caller checks each referrer's manifest against its digest and subject.
+     * One page of `GET /v2/<repo>/referrers/<digest>` (`url`: a later page, on this origin): the
+     * referrers index as JSON and the `Link` to the next page, or undefined when the registry has
+     * no referrers API (NO_REFERRERS_API). The index is the registry's word: the caller checks
+     * each referrer's manifest against its digest and subject.
      */
-    async referrers(repo: string, digest: string, maxBytes: number): Promise<unknown> {
-      const response = await get(`${origin}/v2/${repo}/referrers/${digest}`, {
+    async referrers(
+      repo: string,
+      digest: string,
+      page: { maxBytes: number; url?: string },
+    ): Promise<{ index: unknown; next: string | undefined; bytes: number } | undefined> {
+      const url = page.url ?? `${origin}/v2/${repo}/referrers/${digest}`;
+      if (new URL(url).origin !== origin) {
+        throw new ChartroomError(
+          'OCIInvalid',
+          `${options.host}/${repo}: the Link to the next page of the referrers of ${digest} points to another host (${new URL(url).origin}); chartroom follows pages on the registry's own origin only`,
+        );
+      }
+      const response = await get(url, {
         scope: `repository:${repo}:pull`,
         accept: OCI_INDEX,
-        maxBytes,
+        maxBytes: page.maxBytes,
         what: 'referrers index',
         repo,
         pass: NO_REFERRERS_API,
       });
       if (NO_REFERRERS_API.includes(response.status)) return undefined;
-      return parseJson(response.body, `${registry}/${repo}: the referrers index of ${digest}`);
+      return {
+        index: parseJson(response.body, `${registry}/${repo}: the referrers index of ${digest}`),
+        next: nextLink(response.headers.link, response.url),
+        bytes: response.body.length,
+      };
     },
 
     async blob(repo: string, digest: string, maxBytes: number): Promise<Buffer> {
