@@ -168,8 +168,8 @@ describe('verify.matchOIDCIdentity (keyless cosign, as in Flux)', () => {
       'url: oci://ghcr.io/org/charts\nverify:\n  provider: cosign\n  matchOIDCIdentity:\n    - issuer: "(?=https)"\n      subject: ok\n    - issuer: ok\n      subject: "a(b"\n',
     ).errors;
     expect(errors.map((e) => e.message)).toEqual([
-      'registries/corp.yaml:5:15: verify.matchOIDCIdentity item 1: issuer "(?=https)" is not an RE2 regular expression (Go syntax, as Flux and cosign read it): error parsing regexp: invalid or unsupported Perl syntax: `(?=`',
-      'registries/corp.yaml:8:16: verify.matchOIDCIdentity item 2: subject "a(b" is not an RE2 regular expression (Go syntax, as Flux and cosign read it): error parsing regexp: missing closing ): `a(b`',
+      'registries/corp.yaml:5:15: verify.matchOIDCIdentity item 1: issuer "(?=https)" is not an RE2 regular expression (invalid or unsupported Perl syntax: `(?=`)',
+      'registries/corp.yaml:8:16: verify.matchOIDCIdentity item 2: subject "a(b" is not an RE2 regular expression (missing closing ): `a(b`)',
     ]);
     expect(errors[0]!.hint).toContain("Go's RE2 syntax");
   });

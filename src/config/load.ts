@@ -374,7 +374,7 @@ function verifyPolicy(
         new ConfigError(
           file,
           at(`verify.matchOIDCIdentity.${index}.${field}`),
-          `verify.matchOIDCIdentity item ${index + 1}: ${field} ${quoted(identity[field])} ${problem}`,
+          `verify.matchOIDCIdentity item ${index + 1}: ${field} ${quoted(identity[field])} is not an RE2 regular expression (${problem})`,
           IDENTITY_HINT,
         ),
       );

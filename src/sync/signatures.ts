@@ -170,10 +170,8 @@ export async function checkChartSignatures(
   for (const [chart, versions] of Object.entries(active))
     if (!checkedCharts.has(chart) || !input.source.findSignatures) outcome.recheck[chart] = versions;
   const pending = (task: Task, record: CatalogVersion | undefined) => {
-    const { chart, version } = {
-      chart: task.chart.plan.chart,
-      version: task.chart.versions[task.index]!.version,
-    };
+    const chart = task.chart.plan.chart;
+    const version = task.chart.versions[task.index]!.version;
     const since = task.first ? input.now.toISOString() : active[chart]?.[version];
     // still unsigned (or not looked up: the record stays) inside the hour: looked up again next time
     const missing = record === undefined || record.policyError?.code === 'SignatureMissing';
