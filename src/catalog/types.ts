@@ -75,7 +75,7 @@ export interface CatalogVerifyPolicy {
   keyDigest?: string;
   /** cosign: the identities keyless signatures and bundles must have, as the registry file gives them */
   matchOIDCIdentity?: { issuer: string; subject: string }[];
-  /** cosign with matchOIDCIdentity: the Sigstore trusted root, in words, and the sha256:<hex> of its file */
+  /** cosign (any policy: bundles signed with the key are checked against the log too): the Sigstore trusted root, in words, and the sha256:<hex> of its file */
   sigstoreRoot?: string;
   sigstoreRootDigest?: string;
 }
