@@ -128,6 +128,7 @@ describe('the packed tarball', () => {
     expect(files).toContain('package/lib/cli/main.js');
     expect(files).toContain('package/lib/index.d.ts');
     expect(files).toContain('package/site/pages/index.astro');
+    expect(files).toContain('package/assets/sigstore/trusted_root.json');
     expect(files.filter((f) => /^package\/(test|bench|testkit|catalog|registries|docs)\//.test(f))).toEqual(
       [],
     );
@@ -183,6 +184,16 @@ describe.each([
       await page.close();
       await server.close();
     }
+
+    // a cosign policy loads the Sigstore root shipped in the package, from node_modules
+    await writeFile(
+      path.join(repo.root, 'registries', 'signed.yaml'),
+      'url: oci://127.0.0.1:9/charts\ninsecure: true\ncharts: [signed]\nverify:\n  provider: cosign\n  matchOIDCIdentity:\n    - {issuer: ^https://token\\.actions\\.githubusercontent\\.com$, subject: ^https://github\\.com/corp/}\n',
+    );
+    const keyless = await chartroom(node(), repo.root, ['validate']);
+    expect(keyless, keyless.stderr).toMatchObject({ code: 0 });
+    expect(keyless.stdout).toMatch(/ok Sigstore trusted root: .*public-good.* \(sha256:[0-9a-f]{64}/);
+    await rm(path.join(repo.root, 'registries', 'signed.yaml'));
 
     const status = await chartroom(node(), repo.root, ['status']);
     expect(status, status.stderr).toMatchObject({ code: 0 });

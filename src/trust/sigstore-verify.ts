@@ -93,10 +93,8 @@ export function verifyBundleWith(
       },
     };
   }
-  const signer = new Verifier(material, thresholds).verify(entity);
-  if (leaf) return certificateSigner(leaf);
-  void signer;
-  return {};
+  new Verifier(material, thresholds).verify(entity);
+  return leaf ? certificateSigner(leaf) : {};
 }
 
 function keyNotFound(hint: string): Error {
