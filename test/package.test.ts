@@ -44,14 +44,18 @@ async function installPackage(dir: string): Promise<void> {
   await npm(dir, ['install', tarball]);
 }
 
-/** Node 22 is an npm package (`node@22`), installed beside the app, never into it. */
+/**
+ * Node 22 is an npm package, installed beside the app, never into it: the oldest release that
+ * package.json's engines allow, so a dependency that needs a newer one fails here (undici 8 does
+ * not load on 22.12).
+ */
 async function installNode22(dir: string): Promise<string> {
   await mkdir(dir);
   await writeFile(
     path.join(dir, 'package.json'),
     '{ "name": "node22", "private": true, "allowScripts": { "node": true } }\n',
   );
-  await npm(dir, ['install', 'node@^22.12']);
+  await npm(dir, ['install', 'node@22.12.0']);
   return path.join(dir, 'node_modules', 'node', 'bin', 'node');
 }
 

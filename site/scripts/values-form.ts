@@ -101,6 +101,8 @@ export function setUpValuesForm(form: HTMLFormElement): void {
   let debounce: ReturnType<typeof setTimeout> | undefined;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    // the typing that led here has its run now: the pending one would only validate it again
+    clearTimeout(debounce);
     void run();
   });
   textarea.addEventListener('input', () => {

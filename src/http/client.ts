@@ -8,6 +8,10 @@
  * (`deadlineMs` for headers and the whole body, per attempt), so a server that trickles a byte at
  * a time cannot hold a request open. A caller's `signal` (a registry's own deadline) aborts the
  * request, its body stream and its retries at once.
+ *
+ * undici 7, not 8: undici 8 needs Node 22.19 and does not load on 22.12, the oldest Node chartroom
+ * runs on (package.json engines; test/package.test.ts runs the installed package on 22.12.0).
+ * The 7.x line gets the same fixes (7.30.2 and 8.12.4 were released the same day).
  */
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';

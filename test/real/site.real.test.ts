@@ -54,18 +54,18 @@ async function open(route: string): Promise<Page> {
 async function validate(page: Page, values: string): Promise<{ state: string; text: string }> {
   await page.fill('#values-input', values);
   await page.click('form.values-form button[type=submit]');
-  await page.waitForFunction(
-    () =>
-      !['running', undefined].includes(
-        (globalThis as unknown as Dom).document.querySelector('[data-validation]')?.dataset.state,
-      ),
+  // the state and its text read in the same evaluation that sees the run end (no second read
+  // that a later run could change in between)
+  const done = await page.waitForFunction(
+    () => {
+      const el = (globalThis as unknown as Dom).document.querySelector('[data-validation]');
+      const state = el?.dataset.state;
+      return state !== undefined && state !== 'running' ? { state, text: el?.textContent ?? '' } : false;
+    },
     undefined,
     { timeout: 10_000 },
   );
-  return page.$eval('[data-validation]', (el: DomElement) => ({
-    state: el.dataset.state ?? '',
-    text: el.textContent ?? '',
-  }));
+  return (await done.jsonValue()) as { state: string; text: string };
 }
 
 describe('the chart browser on the real fixture charts', () => {
