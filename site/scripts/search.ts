@@ -92,15 +92,20 @@ export async function setUpSearch(form: HTMLFormElement): Promise<void> {
   };
 
   let debounce: ReturnType<typeof setTimeout> | undefined;
+  // a submit or a changed filter runs now: the typing's pending run would only search again
+  const runNow = () => {
+    clearTimeout(debounce);
+    void run();
+  };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void run();
+    runNow();
   });
   form.addEventListener('input', () => {
     clearTimeout(debounce);
     debounce = setTimeout(() => void run(), 250);
   });
-  form.addEventListener('change', () => void run());
+  form.addEventListener('change', runNow);
   if (FIELDS.some((name) => params.get(name))) await run();
 }
 
