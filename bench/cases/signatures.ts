@@ -11,8 +11,6 @@
  * Requests are counted by the sync's HTTP client; the quiet syncs must send exactly as many
  * requests signed as unsigned (no look-up at all).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import pLimit from 'p-limit';
 import { packChartDir } from '../../src/chart/pack.ts';
 import { pushChart } from '../../testkit/oci-push.ts';
@@ -25,21 +23,9 @@ import {
   pushCosignSignature,
   signProvenance,
 } from '../../testkit/signing.ts';
-import { createTempRepo } from '../../testkit/temp-repo.ts';
 import { fixtureCharts } from '../data/fixtures.ts';
-import { n, round, summarise, worker, type BenchContext, type CaseResult, type Sample } from '../lib.ts';
-
-type SyncSample = Sample & { requests: number; added: number; failed: number; verified: number };
-
-interface Variant {
-  name: string;
-  /** registry file body, and key files to write beside it */
-  registry: string;
-  keys: Record<string, string>;
-  /** versions the first sync must add, and verify */
-  versions: number;
-  verified: number;
-}
+import { n, round, type BenchContext, type CaseResult } from '../lib.ts';
+import { added, measureVariants, variantsJson, variantsTable, type SyncVariant } from './sync-variants.ts';
 
 export async function signatures(ctx: BenchContext): Promise<CaseResult> {
   const perChart = ctx.small ? 2 : 20;
@@ -95,56 +81,26 @@ export async function signatures(ctx: BenchContext): Promise<CaseResult> {
     const http = (s: ServedRepository) => `url: ${s.url}\ninsecure: true\nkeep: all\n`;
     const policy = (provider: string, key: string) =>
       `verify:\n  provider: ${provider}\n  key: keys/${key}\n  required: true\n`;
-    const variants: Variant[] = [
-      { name: 'OCI, unsigned', registry: oci('plain'), keys: {}, versions: total, verified: 0 },
+    const variants: SyncVariant[] = [
+      { name: 'OCI, unsigned', registry: oci('plain'), files: {}, versions: total, verified: 0 },
       {
         name: 'OCI, cosign-signed, verified',
         registry: oci('signed') + policy('cosign', 'cosign.pub'),
-        keys: { 'cosign.pub': cosign.publicKeyPem },
+        files: { 'keys/cosign.pub': cosign.publicKeyPem },
         versions: total,
         verified: total,
       },
-      { name: 'HTTP, unsigned', registry: http(unsignedHttp), keys: {}, versions: total, verified: 0 },
+      { name: 'HTTP, unsigned', registry: http(unsignedHttp), files: {}, versions: total, verified: 0 },
       {
         name: 'HTTP, .prov-signed, verified',
         registry: http(signedHttp) + policy('helm', 'helm.asc'),
-        keys: { 'helm.asc': pgp.publicKeyArmored },
+        files: { 'keys/helm.asc': pgp.publicKeyArmored },
         versions: total,
         verified: total,
       },
     ];
 
-    const rows: Array<{
-      variant: Variant;
-      first: ReturnType<typeof summarise<SyncSample>>;
-      quiet: ReturnType<typeof summarise<SyncSample>>;
-    }> = [];
-    for (const variant of variants) {
-      const first: SyncSample[] = [];
-      const quiet: SyncSample[] = [];
-      for (let i = 0; i < ctx.runs; i++) {
-        const repo = await createTempRepo();
-        await mkdir(path.join(repo.root, 'keys'), { recursive: true });
-        for (const [file, body] of Object.entries(variant.keys))
-          await writeFile(path.join(repo.root, 'keys', file), body);
-        await repo.writeRegistry('bench', variant.registry);
-        await repo.git.add('.').commit('registry');
-        const sample = await worker<SyncSample>('sync.ts', [repo.root]);
-        if (
-          sample.added !== variant.versions ||
-          sample.failed !== 0 ||
-          sample.verified !== variant.verified
-        ) {
-          throw new Error(
-            `${variant.name}: the first sync added ${sample.added} of ${variant.versions} (${sample.failed} failed), verified ${sample.verified} of ${variant.verified}`,
-          );
-        }
-        first.push(sample);
-        quiet.push(await worker<SyncSample>('sync.ts', [repo.root]));
-        await repo.cleanup();
-      }
-      rows.push({ variant, first: summarise(first), quiet: summarise(quiet) });
-    }
+    const rows = await measureVariants(ctx.runs, variants);
 
     const [ociPlain, ociSigned, httpPlain, httpSigned] = rows as [
       (typeof rows)[0],
@@ -152,41 +108,19 @@ export async function signatures(ctx: BenchContext): Promise<CaseResult> {
       (typeof rows)[0],
       (typeof rows)[0],
     ];
-    const added = (signed: (typeof rows)[0], plain: (typeof rows)[0]) => ({
-      requests: signed.first.last.requests - plain.first.last.requests,
-      ms: round(signed.first.ms - plain.first.ms),
-      quietRequests: signed.quiet.last.requests - plain.quiet.last.requests,
-    });
-    const ociAdded = added(ociSigned, ociPlain);
-    const httpAdded = added(httpSigned, httpPlain);
+    const ociAdded = added(ociSigned, ociPlain, total);
+    const httpAdded = added(httpSigned, httpPlain, total);
     const data = `${n(total)} versions (${charts.length} real charts x ${perChart}) per variant, keep: all, all on loopback`;
     const json = {
       data,
       versions: total,
-      variants: Object.fromEntries(
-        rows.map((r) => [
-          r.variant.name,
-          {
-            first: {
-              ms: r.first.ms,
-              maxRssMiB: r.first.maxRssMiB,
-              requests: r.first.last.requests,
-              verified: r.first.last.verified,
-            },
-            quiet: { ms: r.quiet.ms, requests: r.quiet.last.requests },
-          },
-        ]),
-      ),
+      variants: variantsJson(rows),
       ociAdded,
       httpAdded,
     };
-    const row = (r: (typeof rows)[0]) =>
-      `| ${r.variant.name} | ${r.first.ms} ms | ${n(r.first.last.requests)} | ${n(r.first.last.verified)} | ${r.first.maxRssMiB} MiB | ${r.quiet.ms} ms | ${n(r.quiet.last.requests)} |`;
     const markdown = `## 9. Signatures: ${data}
 
-| variant | first sync | requests | verified | peak RSS | quiet sync | quiet requests |
-|---|---|---|---|---|---|---|
-${rows.map(row).join('\n')}
+${variantsTable(rows)}
 
 Added by signing, first sync: OCI **${n(ociAdded.requests)} requests** (${round(ociAdded.requests / total, 2)} per version: the \`.sig\` manifest and its one layer blob; an unsigned version costs none, its tag is not in the tags list already read) and ${ociAdded.ms} ms; HTTP **${n(httpAdded.requests)} requests** and ${httpAdded.ms} ms (the \`.prov\` look-up is one request per new version whether or not it is signed: the unsigned repository answers each with a 404, so what signing adds over HTTP is the verification, not requests).
 Quiet sync: signed minus unsigned = ${ociAdded.quietRequests} requests (OCI) and ${httpAdded.quietRequests} (HTTP): nothing is looked up when the listing did not change.

@@ -11,8 +11,6 @@
  * Requests are counted by the sync's HTTP client; the quiet syncs must send exactly as many
  * requests signed as unsigned (no look-up at all).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import pLimit from 'p-limit';
 import { packChartDir } from '../../src/chart/pack.ts';
 import { pushChart } from '../../testkit/oci-push.ts';
@@ -21,18 +19,9 @@ import { startReferrersFront } from '../../testkit/referrers-front.ts';
 import { pushBundleReferrer } from '../../testkit/referrers.ts';
 import { pushCosignSignature } from '../../testkit/signing.ts';
 import { createSigstore } from '../../testkit/sigstore.ts';
-import { createTempRepo } from '../../testkit/temp-repo.ts';
 import { fixtureCharts } from '../data/fixtures.ts';
-import { n, round, summarise, worker, type BenchContext, type CaseResult, type Sample } from '../lib.ts';
-
-type SyncSample = Sample & { requests: number; added: number; failed: number; verified: number };
-type Summary = ReturnType<typeof summarise<SyncSample>>;
-
-interface Variant {
-  name: string;
-  registry: string;
-  verified: number;
-}
+import { n, type BenchContext, type CaseResult } from '../lib.ts';
+import { added, measureVariants, variantsJson, variantsTable, type SyncVariant } from './sync-variants.ts';
 
 const IDENTITY = {
   subject: 'https://github.com/acme/charts/.github/workflows/release.yml@refs/heads/main',
@@ -99,53 +88,25 @@ export async function sigstore(ctx: BenchContext): Promise<CaseResult> {
     const names = charts.map((c) => c.name).join(', ');
     const oci = (host: string, ns: string) =>
       `url: oci://${host}/${ns}\ninsecure: true\nkeep: all\ncharts: [${names}]\n`;
-    const variants: Variant[] = [
-      { name: 'no referrers API, unsigned', registry: oci(registry.host, 'plain'), verified: 0 },
-      {
-        name: 'no referrers API, keyless .sig',
-        registry: oci(registry.host, 'keyless') + POLICY,
-        verified: total,
-      },
-      {
-        name: 'no referrers API, bundle (fallback tag)',
-        registry: oci(registry.host, 'bundle') + POLICY,
-        verified: total,
-      },
-      { name: 'referrers API, unsigned', registry: oci(front.host, 'api-plain'), verified: 0 },
-      { name: 'referrers API, bundle', registry: oci(front.host, 'api-bundle') + POLICY, verified: total },
+    const files = {
+      'trust/sigstore-root.json': JSON.stringify(deployment.trustedRoot()),
+      'chartroom.yaml': 'trust:\n  sigstoreRoot: trust/sigstore-root.json\n',
+    };
+    const variant = (name: string, registry: string, verified: number): SyncVariant => ({
+      name,
+      registry,
+      files,
+      versions: total,
+      verified,
+    });
+    const variants = [
+      variant('no referrers API, unsigned', oci(registry.host, 'plain'), 0),
+      variant('no referrers API, keyless .sig', oci(registry.host, 'keyless') + POLICY, total),
+      variant('no referrers API, bundle (fallback tag)', oci(registry.host, 'bundle') + POLICY, total),
+      variant('referrers API, unsigned', oci(front.host, 'api-plain'), 0),
+      variant('referrers API, bundle', oci(front.host, 'api-bundle') + POLICY, total),
     ];
-    const root = JSON.stringify(deployment.trustedRoot());
-
-    // runs interleaved (run i of every variant, then run i + 1): on a machine shared with other
-    // work, a slower minute then weighs on every variant alike
-    const samples = variants.map(() => ({ first: [] as SyncSample[], quiet: [] as SyncSample[] }));
-    for (let i = 0; i < ctx.runs; i++) {
-      for (const [index, variant] of variants.entries()) {
-        const repo = await createTempRepo();
-        await mkdir(path.join(repo.root, 'trust'), { recursive: true });
-        await writeFile(path.join(repo.root, 'trust', 'sigstore-root.json'), root);
-        await writeFile(
-          path.join(repo.root, 'chartroom.yaml'),
-          'trust:\n  sigstoreRoot: trust/sigstore-root.json\n',
-        );
-        await repo.writeRegistry('bench', variant.registry);
-        await repo.git.add('.').commit('registry');
-        const sample = await worker<SyncSample>('sync.ts', [repo.root]);
-        if (sample.added !== total || sample.failed !== 0 || sample.verified !== variant.verified) {
-          throw new Error(
-            `${variant.name}: the first sync added ${sample.added} of ${total} (${sample.failed} failed), verified ${sample.verified} of ${variant.verified}`,
-          );
-        }
-        samples[index]!.first.push(sample);
-        samples[index]!.quiet.push(await worker<SyncSample>('sync.ts', [repo.root]));
-        await repo.cleanup();
-      }
-    }
-    const rows: Array<{ variant: Variant; first: Summary; quiet: Summary }> = variants.map((variant, i) => ({
-      variant,
-      first: summarise(samples[i]!.first),
-      quiet: summarise(samples[i]!.quiet),
-    }));
+    const rows = await measureVariants(ctx.runs, variants);
 
     const [plain, keyless, fallback, apiPlain, apiBundle] = rows as [
       (typeof rows)[0],
@@ -154,47 +115,24 @@ export async function sigstore(ctx: BenchContext): Promise<CaseResult> {
       (typeof rows)[0],
       (typeof rows)[0],
     ];
-    const added = (signed: (typeof rows)[0], unsigned: (typeof rows)[0]) => ({
-      requests: signed.first.last.requests - unsigned.first.last.requests,
-      perVersion: round((signed.first.last.requests - unsigned.first.last.requests) / total, 2),
-      ms: round(signed.first.ms - unsigned.first.ms),
-      quietRequests: signed.quiet.last.requests - unsigned.quiet.last.requests,
-    });
-    const keylessAdded = added(keyless, plain);
-    const fallbackAdded = added(fallback, plain);
-    const apiAdded = added(apiBundle, apiPlain);
+    const keylessAdded = added(keyless, plain, total);
+    const fallbackAdded = added(fallback, plain, total);
+    const apiAdded = added(apiBundle, apiPlain, total);
     const apiUnsigned = apiPlain.first.last.requests - plain.first.last.requests;
     const data = `${n(total)} versions (${charts.length} real charts x ${perChart}) per variant, keep: all, all on loopback`;
     const json = {
       data,
       versions: total,
-      variants: Object.fromEntries(
-        rows.map((r) => [
-          r.variant.name,
-          {
-            first: {
-              ms: r.first.ms,
-              maxRssMiB: r.first.maxRssMiB,
-              requests: r.first.last.requests,
-              verified: r.first.last.verified,
-            },
-            quiet: { ms: r.quiet.ms, requests: r.quiet.last.requests },
-          },
-        ]),
-      ),
+      variants: variantsJson(rows),
       keylessAdded,
       fallbackAdded,
       apiAdded,
       apiUnsigned,
     };
     const ms = (value: number) => `${value >= 0 ? '+' : ''}${value} ms`;
-    const row = (r: (typeof rows)[0]) =>
-      `| ${r.variant.name} | ${r.first.ms} ms | ${n(r.first.last.requests)} | ${n(r.first.last.verified)} | ${r.first.maxRssMiB} MiB | ${r.quiet.ms} ms | ${n(r.quiet.last.requests)} |`;
     const markdown = `## 10. Keyless signatures, Sigstore bundles, referrers: ${data}
 
-| variant | first sync | requests | verified | peak RSS | quiet sync | quiet requests |
-|---|---|---|---|---|---|---|
-${rows.map(row).join('\n')}
+${variantsTable(rows)}
 
 Added per signed version, first sync: keyless \`.sig\` **${keylessAdded.perVersion}** requests (its \`.sig\` manifest and layer blob, as for a key-signed one; ${ms(keylessAdded.ms)} for ${n(total)} versions); a bundle through the fallback tag **${fallbackAdded.perVersion}** (the fallback index, the referrer manifest, the bundle blob; ${ms(fallbackAdded.ms)}); a bundle through the referrers API **${apiAdded.perVersion}** over an unsigned version there (the referrer manifest and the bundle blob; ${ms(apiAdded.ms)}).
 Unsigned, a registry with the API costs ${n(apiUnsigned)} requests more than one without it for ${n(total)} versions: a referrers list per version, against one 404 probe per registry and run (an absent fallback tag costs no request).
