@@ -24,3 +24,6 @@ export function shortDigest(digest: string | undefined): string {
 
 /** Upstream text on one line: control and format characters (newlines, bidi overrides) as spaces. */
 export const oneLine = (value: string): string => value.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim();
+
+/** A string for YAML snippets: JSON's quoting, which YAML reads as it is. */
+export const q = (value: string) => JSON.stringify(value);
