@@ -30,6 +30,13 @@ export const routes = {
   version: (registry: string, chart: string, version: string) =>
     url(`charts/${segment(registry)}/${segment(chart)}/${segment(version)}/`),
   compare: (registry: string, chart: string) => url(`charts/${segment(registry)}/${segment(chart)}/compare/`),
+  /** every chart, browsable (sort, filters, pages) */
+  charts: () => url('charts/'),
+  /** one registry's charts, browsable */
+  registryCharts: (registry: string) => url(`charts/${segment(registry)}/`),
+  /** every version of a chart, paginated ("versions" is no version string: versions are semver) */
+  versionsList: (registry: string, chart: string) =>
+    url(`charts/${segment(registry)}/${segment(chart)}/versions/`),
   content: (name: string) => url(`content/${name}`),
   feed: () => url('feed.xml'),
 };
