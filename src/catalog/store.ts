@@ -47,6 +47,11 @@ export interface CatalogStore {
    */
   checkVersionFiles(doc: CatalogChart): Promise<string[]>;
   writeVersionFiles(registry: string, chart: string, version: string, files: Map<string, Buffer>): Promise<void>;
+  /**
+   * Adds files to a version chart.json already lists with files (the refetch of sync/kept-files.ts):
+   * each written atomically, since the folder is live.
+   */
+  addVersionFiles(registry: string, chart: string, version: string, files: Map<string, Buffer>): Promise<void>;
   /** one stored file of a version; undefined when it is not there or larger than maxBytes */
   readVersionFile(
     registry: string,
@@ -225,6 +230,12 @@ export function createCatalogStore(root: string): CatalogStore {
       const target = path.join(chartDir(registry, chart), version);
       await mkdir(target, { recursive: true });
       await Promise.all([...files].map(([name, body]) => writeFileFast(path.join(target, name), body)));
+      failpoint('after-version-files');
+    },
+
+    async addVersionFiles(registry, chart, version, files) {
+      const target = path.join(chartDir(registry, chart), version);
+      for (const [name, body] of files) await writeIfChanged(path.join(target, name), body);
       failpoint('after-version-files');
     },
 

@@ -105,6 +105,11 @@ export interface CatalogChart {
   updated?: string;
   /** newest first, semver order */
   versions: CatalogVersion[];
+  /**
+   * the kept files every version listed with files was read for (sorted); absent: the first
+   * four (a catalog written before CHANGELOG.md was kept), fetched again once (sync/kept-files.ts)
+   */
+  keptFiles?: string[];
 }
 
 export interface FailedVersion {
@@ -146,4 +151,6 @@ export interface CatalogRegistry {
   verify?: CatalogVerifyPolicy;
   /** signatures that disappeared or changed upstream */
   signatureChanges?: SignatureChange[];
+  /** every chart of the registry has this `keptFiles` (see CatalogChart); absent: not yet */
+  keptFiles?: string[];
 }

@@ -30,6 +30,7 @@ export function registryDoc(registry: RegistryDefinition, fields: Partial<Catalo
   if (fields.verify) doc.verify = fields.verify;
   if (fields.signatureChanges && fields.signatureChanges.length > 0)
     doc.signatureChanges = fields.signatureChanges;
+  if (fields.keptFiles) doc.keptFiles = fields.keptFiles;
   return doc;
 }
 

@@ -43,7 +43,7 @@ export async function fetchVersions(charts: readonly ChartPlan[], deps: FetchDep
 
   async function fetchOne(
     chart: ChartPlan,
-    { meta, refill, describe }: FetchTask,
+    { meta, refill, describe, refetch }: FetchTask,
     done: (outcome: Fetched) => void,
   ) {
     // a version the deadline cut short was not attempted: no failure, no backoff, fetched next run
@@ -62,8 +62,16 @@ export async function fetchVersions(charts: readonly ChartPlan[], deps: FetchDep
       }
       while (writing.size >= WRITES_WAITING) await Promise.race(writing);
       const { files, ...rest } = result;
-      const write: Promise<void> = deps.store
-        .writeVersionFiles(deps.registry, meta.chart, meta.version, files)
+      const write: Promise<void> = (
+        refetch
+          ? deps.store.addVersionFiles(
+              deps.registry,
+              meta.chart,
+              meta.version,
+              newFiles(files, before?.files),
+            )
+          : deps.store.writeVersionFiles(deps.registry, meta.chart, meta.version, files)
+      )
         .then(
           () => done({ ...rest, fileNames: [...files.keys()].sort() }),
           (error: unknown) => done({ error: deps.describe(error) }),
@@ -85,4 +93,12 @@ export async function fetchVersions(charts: readonly ChartPlan[], deps: FetchDep
   await Promise.all(jobs);
   await Promise.all(writing);
   return outcomes;
+}
+
+/**
+ * A refetched version's files that chart.json does not list yet: the listed ones came from the
+ * same archive (its digest was checked), so they are left as they are, never half rewritten.
+ */
+function newFiles(files: ReadonlyMap<string, Buffer>, listed: readonly string[] = []): Map<string, Buffer> {
+  return new Map([...files].filter(([name]) => !listed.includes(name)));
 }

@@ -43,6 +43,8 @@ export function changeParts(reports: RegistryReport[], pruned: string[]): string
   if (recoveredVersions > 0)
     parts.push(`${plural(recoveredVersions, 'failed version', 'failed versions')} recovered`);
   if (relisted > 0) parts.push(`${plural(relisted, 'chart', 'charts')} listed again`);
+  const refetched = reports.reduce((n, r) => n + (r.refetched ?? 0), 0);
+  if (refetched > 0) parts.push(`${plural(refetched, 'version', 'versions')} fetched again for CHANGELOG.md`);
   if (pruned.length > 0)
     parts.push(`removed ${plural(pruned.length, 'registry', 'registries')} (${pruned.join(', ')})`);
   return parts;

@@ -15,6 +15,7 @@ import type {
 import type { RegistryDefinition } from '../config/types.ts';
 import type { Fetched } from './fetch-versions.ts';
 import { planRegistry, type Listing, type PlanInput, type RegistryPlan } from './plan.ts';
+import { CURRENT_KEPT_FILES } from './kept-files.ts';
 import { settleChart } from './write-charts.ts';
 
 const NOW = new Date('2025-06-01T12:00:00.000Z');
@@ -70,7 +71,14 @@ const held = (version: string, fields: Partial<CatalogVersion> = {}): CatalogVer
 const listed = (version: string, fields: Partial<CatalogVersion> = {}) =>
   held(version, { files: [], ...fields });
 
+/** A chart as written since CHANGELOG.md is kept: marked `keptFiles` (kept-files.ts). */
 const chart = (name: string, versions: CatalogVersion[]): CatalogChart => ({
+  ...unmarked(name, versions),
+  keptFiles: [...CURRENT_KEPT_FILES],
+});
+
+/** A chart written before CHANGELOG.md was kept: no `keptFiles`. */
+const unmarked = (name: string, versions: CatalogVersion[]): CatalogChart => ({
   name,
   registry: 'r',
   sources: [],
@@ -108,13 +116,16 @@ interface Row {
   republished?: Republished[];
   listing: Listing;
   retryFailed?: boolean;
+  refetchBudget?: number;
   want: Partial<Summary>;
 }
 
 /** The plan, as "chart version" strings. */
 interface Summary {
-  /** `refill`: a listed version whose files come now */
+  /** `refill`: a listed version whose files come now; `refetch`: one fetched again for CHANGELOG.md */
   fetch: string[];
+  /** charts whose refetch waits for a later run */
+  pending: string[];
   /** per planned chart, what chart.json keeps: version, then +files, removed, deprecated, @digest */
   records: Record<string, string[]>;
   deleteFiles: string[];
@@ -130,6 +141,7 @@ interface Summary {
 
 const NOTHING: Summary = {
   fetch: [],
+  pending: [],
   records: {},
   deleteFiles: [],
   kept: [],
@@ -156,7 +168,10 @@ function summarize(plan: RegistryPlan, keep: RegistryDefinition['keep']): Summar
     fileNames: ['Chart.yaml'],
   });
   return {
-    fetch: plan.charts.flatMap((c) => c.fetch.map((t) => `${ref(t.meta)}${t.refill ? ' refill' : ''}`)),
+    fetch: plan.charts.flatMap((c) =>
+      c.fetch.map((t) => `${ref(t.meta)}${t.refetch ? ' refetch' : t.refill ? ' refill' : ''}`),
+    ),
+    pending: plan.charts.filter((c) => c.refetchPending).map((c) => c.chart),
     records: Object.fromEntries(
       plan.charts.map((c) => [c.chart, [...c.records.values()].map(describeRecord)]),
     ),
@@ -400,6 +415,70 @@ const rows: Row[] = [
     want: { records: { a: ['1.0.0 +files deprecated'] } },
   },
   {
+    name: 'a chart read before CHANGELOG.md was kept: its versions with files inside keep are fetched again',
+    registry: { keep: 2 },
+    catalog: [unmarked('a', [held('3.0.0'), held('2.0.0'), listed('1.0.0')])],
+    listing: { versions: ['3.0.0', '2.0.0', '1.0.0'].map((v) => up('a', v)) },
+    want: {
+      fetch: ['a 3.0.0 refetch', 'a 2.0.0 refetch'],
+      records: { a: ['3.0.0 +files', '2.0.0 +files', '1.0.0'] },
+    },
+  },
+  {
+    name: 'refetch: a version removed upstream, republished or given up keeps its files and holds nothing back',
+    registry: { keep: 'all' },
+    catalog: [
+      unmarked('a', [
+        held('4.0.0', { digest: 'sha256:old' }),
+        held('3.0.0'),
+        held('2.0.0', { removed: true }),
+        held('1.0.0'),
+      ]),
+    ],
+    failed: [failure('a', '3.0.0', { gaveUp: true })],
+    listing: { versions: [up('a', '4.0.0', { digest: 'sha256:new' }), up('a', '3.0.0'), up('a', '1.0.0')] },
+    want: {
+      fetch: ['a 1.0.0 refetch'],
+      records: { a: ['4.0.0 +files @sha256:old', '3.0.0 +files', '2.0.0 +files removed', '1.0.0 +files'] },
+      republished: ['a 4.0.0 sha256:new was sha256:old'],
+      failures: ['a 3.0.0'],
+    },
+  },
+  {
+    name: 'refetch: a failure not yet due for its retry leaves the chart pending',
+    catalog: [unmarked('a', [held('2.0.0'), held('1.0.0')])],
+    failed: [failure('a', '2.0.0')],
+    listing: { versions: [up('a', '2.0.0'), up('a', '1.0.0')] },
+    want: {
+      fetch: ['a 1.0.0 refetch'],
+      pending: ['a'],
+      records: { a: ['2.0.0 +files', '1.0.0 +files'] },
+      failures: ['a 2.0.0'],
+    },
+  },
+  {
+    name: "refetch: the run's budget takes whole charts (the first even when larger), the rest wait",
+    registry: { keep: 'all' },
+    refetchBudget: 2,
+    catalog: [
+      unmarked('a', [held('1.0.0'), held('0.9.0'), held('0.8.0')]),
+      unmarked('b', [held('1.0.0')]),
+      chart('c', [held('1.0.0')]),
+    ],
+    listing: {
+      versions: [up('a', '1.0.0'), up('a', '0.9.0'), up('a', '0.8.0'), up('b', '1.0.0'), up('c', '1.0.0')],
+    },
+    want: {
+      fetch: ['a 1.0.0 refetch', 'a 0.9.0 refetch', 'a 0.8.0 refetch'],
+      pending: ['b'],
+      records: {
+        a: ['1.0.0 +files', '0.9.0 +files', '0.8.0 +files'],
+        b: ['1.0.0 +files'],
+        c: ['1.0.0 +files'],
+      },
+    },
+  },
+  {
     name: 'charts planned in name order',
     listing: { versions: [up('c', '1.0.0'), up('a', '1.0.0'), up('b', '1.0.0')] },
     want: { fetch: ['a 1.0.0', 'b 1.0.0', 'c 1.0.0'], records: { a: [], b: [], c: [] } },
@@ -429,6 +508,7 @@ describe('planRegistry', () => {
       listing: row.listing,
       now: NOW,
       retryFailed: row.retryFailed ?? false,
+      ...(row.refetchBudget ? { refetchBudget: row.refetchBudget } : {}),
     };
     const before = structuredClone(input);
     expect(summarize(planRegistry(input), definition.keep)).toEqual({ ...NOTHING, ...row.want });

@@ -20,6 +20,7 @@ import type {
 import type { RegistryDefinition } from '../config/types.ts';
 import { versionRecord } from './catalog-records.ts';
 import { createFilters, type RegistryFilters } from './filters.ts';
+import { coversKeptFiles, REFETCH_BUDGET } from './kept-files.ts';
 import type { VersionRef } from './registry-sync.ts';
 import type { ListResult } from '../sources/types.ts';
 
@@ -39,6 +40,8 @@ export interface PlanInput {
   now: Date;
   /** `--retry-failed`: every failed version is due, given up or not */
   retryFailed: boolean;
+  /** versions fetched again for files kept since they were read, at most, in this run (kept-files.ts) */
+  refetchBudget?: number;
 }
 
 export interface FetchTask {
@@ -50,6 +53,11 @@ export interface FetchTask {
    * (RegistrySource.describeVersion), for them; a refill then completes a record that has none
    */
   describe?: boolean;
+  /**
+   * a version listed with files, read before a file was added to the kept files: fetched again
+   * once, and only the files it lacks are written (kept-files.ts)
+   */
+  refetch?: true;
 }
 
 export interface ChartPlan {
@@ -64,6 +72,11 @@ export interface ChartPlan {
   fetch: FetchTask[];
   /** filtered-out versions whose files go once chart.json no longer lists them */
   deleteFiles: string[];
+  /**
+   * versions that still need the refetch of kept-files.ts and were not asked for in this run (a
+   * retry not due yet, or the run's budget spent): the chart is not marked `keptFiles` yet
+   */
+  refetchPending: boolean;
 }
 
 export interface RegistryPlan {
@@ -101,6 +114,8 @@ interface Context {
   failures: Map<string, FailedVersion>;
   republished: Map<string, Republished>;
   plan: RegistryPlan;
+  /** versions asked for by refetch tasks so far in this run */
+  refetched: number;
 }
 
 export function planRegistry(input: PlanInput): RegistryPlan {
@@ -126,7 +141,8 @@ export function planRegistry(input: PlanInput): RegistryPlan {
     failures: [],
     waiting: 0,
   };
-  const cx: Context = { input, nowIso: input.now.toISOString(), filters, failures, republished, plan };
+  const nowIso = input.now.toISOString();
+  const cx: Context = { input, nowIso, filters, failures, republished, plan, refetched: 0 };
   for (const chart of [...new Set([...upstream.keys(), ...existing.keys()])].sort()) {
     const old = existing.get(chart);
     if (old && unchanged.has(chart)) plan.kept.push(old);
@@ -165,7 +181,15 @@ function planChart(
   upstream: ReadonlyMap<string, ChartVersionMeta>,
 ): ChartPlan {
   const records = new Map<string, CatalogVersion>();
-  const planned: ChartPlan = { chart, old, upstream, records, fetch: [], deleteFiles: [] };
+  const planned: ChartPlan = {
+    chart,
+    old,
+    upstream,
+    records,
+    fetch: [],
+    deleteFiles: [],
+    refetchPending: false,
+  };
   for (const v of old?.versions ?? []) {
     const next = relisted(cx, planned, v);
     if (next) records.set(v.version, next);
@@ -193,7 +217,40 @@ function planChart(
     // recorded before its manifest was read (an older chartroom): its manifest is read once
     else if (meta.partial && !v.digest) planned.fetch.push({ meta, refill: true, describe: true });
   }
+  planRefetch(cx, planned, window);
   return planned;
+}
+
+/**
+ * The versions of a chart not yet marked `keptFiles` that are listed with files inside `keep`:
+ * fetched again, all of the chart's at once or none (the run's budget), so the chart is marked
+ * when they are in. One that cannot be fetched again (removed upstream, republished, given up)
+ * keeps its files as they are and does not hold the mark back.
+ */
+function planRefetch(cx: Context, planned: ChartPlan, window: ReadonlySet<string>): void {
+  if (coversKeptFiles(planned.old?.keptFiles)) return;
+  const asked = new Set(planned.fetch.map((task) => task.meta.version));
+  const tasks: FetchTask[] = [];
+  for (const [version, v] of planned.records) {
+    const meta = planned.upstream.get(version);
+    if (!meta || v.removed || v.files.length === 0 || !window.has(version) || asked.has(version)) continue;
+    // a changed digest is flagged (relisted): the recorded archive's files stay as they are
+    if (meta.digest && v.digest && meta.digest !== v.digest) continue;
+    const failure = cx.failures.get(versionKey(planned.chart, version));
+    if (failure && !isRetryDue(failure, cx.input.now, cx.input.retryFailed)) {
+      if (!failure.gaveUp) planned.refetchPending = true;
+      continue;
+    }
+    tasks.push({ meta, refill: true, refetch: true });
+  }
+  if (tasks.length === 0) return;
+  const budget = cx.input.refetchBudget ?? REFETCH_BUDGET;
+  if (cx.refetched > 0 && cx.refetched + tasks.length > budget) {
+    planned.refetchPending = true;
+    return;
+  }
+  cx.refetched += tasks.length;
+  planned.fetch.push(...tasks);
 }
 
 /** A record the catalog holds, as this listing leaves it; undefined when the filters now drop it. */

@@ -17,6 +17,7 @@ import { givenUpAtOnce } from '../error-catalogue.ts';
 import { retryDelayMs } from './backoff.ts';
 import { registryDoc } from './catalog-records.ts';
 import type { Fetched } from './fetch-versions.ts';
+import { CURRENT_KEPT_FILES, everyChartCovered } from './kept-files.ts';
 import { versionKey, type RegistryPlan } from './plan.ts';
 import type { RegistryReport, SignatureReport, VersionRef } from './registry-sync.ts';
 import type { SignatureOutcome } from './signatures.ts';
@@ -77,8 +78,22 @@ export function recordSync(input: RecordInput): { report: RegistryReport; doc: C
     chartErrors: report.chartErrors,
     ...(input.verify ? { verify: input.verify } : {}),
     signatureChanges: input.signatures?.flags ?? input.previous?.signatureChanges ?? [],
+    ...(everyChartCovered(charts) ? { keptFiles: [...CURRENT_KEPT_FILES] } : {}),
   });
+  const refetched = refetchedCount(input);
+  if (refetched > 0) report.refetched = refetched;
   return { report, doc };
+}
+
+/** Versions fetched again in this run for the files kept since they were read (kept-files.ts). */
+function refetchedCount({ plan, fetched }: RecordInput): number {
+  let n = 0;
+  for (const [i, { fetch }] of plan.charts.entries())
+    for (const [j, task] of fetch.entries()) {
+      const outcome = fetched[i]?.[j];
+      if (task.refetch && outcome && 'fileNames' in outcome) n++;
+    }
+  return n;
 }
 
 /** The report's signatures: what was looked up, and the versions refused and flagged; none when all are naught. */

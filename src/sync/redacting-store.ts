@@ -15,13 +15,14 @@ export function redactingStore(store: CatalogStore, redactor: Redactor): Catalog
     writeRegistry: (doc) => store.writeRegistry(redactDeep(doc, redactor) as CatalogRegistry),
     writeChart: (doc) => store.writeChart(redactDeep(doc, redactor) as CatalogChart),
     writeVersionFiles: (registry, chart, version, files) =>
-      store.writeVersionFiles(
-        registry,
-        chart,
-        version,
-        new Map([...files].map(([name, body]) => [name, redactBuffer(body, redactor)])),
-      ),
+      store.writeVersionFiles(registry, chart, version, redactFiles(files, redactor)),
+    addVersionFiles: (registry, chart, version, files) =>
+      store.addVersionFiles(registry, chart, version, redactFiles(files, redactor)),
   };
+}
+
+function redactFiles(files: Map<string, Buffer>, redactor: Redactor): Map<string, Buffer> {
+  return new Map([...files].map(([name, body]) => [name, redactBuffer(body, redactor)]));
 }
 
 /** Every string of a JSON value, redacted; the value itself when nothing in it is a secret. */

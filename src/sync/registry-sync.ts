@@ -15,6 +15,7 @@ import { advised } from './credential-advice.ts';
 import type { RegistryDeadline } from './deadlines.ts';
 import { fetchVersions } from './fetch-versions.ts';
 import { isRetryDue, planRegistry, type RegistryPlan } from './plan.ts';
+import { registryNeedsRefetch } from './kept-files.ts';
 import { recordSync } from './record.ts';
 import {
   activeRechecks,
@@ -64,6 +65,8 @@ export interface RegistryReport {
   recovered?: Recovered;
   /** signatures looked up in this run, and the versions refused or whose signatures changed */
   signatures?: SignatureReport;
+  /** versions listed with files fetched again once for the files kept since (sync/kept-files.ts) */
+  refetched?: number;
 }
 
 export interface SignatureReport {
@@ -264,8 +267,10 @@ async function listingRequest(
   // then; so does a version whose signature is looked up again (rule (e) of signatures.ts).
   const due = failed.some((f) => isRetryDue(f, input.now, input.retryFailed));
   const rechecked = input.policy ? Object.keys(activeRechecks(input.recheck, input.now)) : [];
-  const validators = due || rechecked.length > 0 ? {} : input.validators;
-  if (!input.chartDigests || input.retryFailed) return { validators, hints: undefined };
+  // charts not yet marked `keptFiles` need their versions' entries too (kept-files.ts)
+  const refetch = registryNeedsRefetch(previous);
+  const validators = due || rechecked.length > 0 || refetch ? {} : input.validators;
+  if (!input.chartDigests || input.retryFailed || refetch) return { validators, hints: undefined };
   // A chart the catalog holds in full (no failure pending) is not read again when its part of
   // the listing is unchanged: a 20,000-version index with 10 new versions parses ~10 charts.
   const held = new Set(await input.store.chartNames(input.registry.name));

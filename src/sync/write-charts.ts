@@ -15,6 +15,7 @@ import type { Fetched } from './fetch-versions.ts';
 import type { ChartPlan, RegistryPlan } from './plan.ts';
 import { correctedChart } from './chart-metadata.ts';
 import { storedChartYaml } from './stored-chart-yaml.ts';
+import { coversKeptFiles, CURRENT_KEPT_FILES } from './kept-files.ts';
 import type { ChartToCheck } from './signatures.ts';
 
 export interface SettledChart {
@@ -176,10 +177,27 @@ export async function writeCharts(
     }
     const meta = await latestMeta(store, registry.name, chart, settled, required);
     const record = chartRecord(registry.name, chart.chart, versions, () => meta, chart.old, required);
-    const doc = handEdited ? await correctedChart(store, record) : record;
+    const corrected = handEdited ? await correctedChart(store, record) : record;
+    const doc = withKeptFiles(corrected, chart, fetched[i] ?? []);
     await store.writeChart(doc);
     for (const version of deleteFiles) await store.removeVersionFiles(registry.name, chart.chart, version);
     written.push(doc);
   }
   return written;
 }
+
+/**
+ * The chart's `keptFiles` mark (kept-files.ts): set once no version listed with files still waits
+ * for its refetch (each refetch came in, none left for a later run), else as it was.
+ */
+function withKeptFiles(doc: CatalogChart, plan: ChartPlan, outcomes: readonly Fetched[]): CatalogChart {
+  const { keptFiles: _old, ...rest } = doc;
+  const done =
+    coversKeptFiles(plan.old?.keptFiles) ||
+    (!plan.refetchPending && plan.fetch.every((task, i) => !task.refetch || isDone(outcomes[i])));
+  if (done) return { ...rest, keptFiles: [...CURRENT_KEPT_FILES] };
+  return plan.old?.keptFiles ? { ...rest, keptFiles: plan.old.keptFiles } : rest;
+}
+
+/** A refetch that came in (or found the archive republished, whose recorded files then stay). */
+const isDone = (outcome: Fetched | undefined) => outcome !== undefined && !('error' in outcome);
