@@ -119,6 +119,21 @@ export function createCatalogStore(root: string): CatalogStore {
         if (!withFiles.has(version))
           await rm(path.join(chartDir(registry, chart), version), { recursive: true, force: true });
       }
+      if (!doc.keptFiles) await removeUnlistedFiles(doc);
+    }
+  }
+
+  /**
+   * A chart not yet marked `keptFiles` may be mid-refetch (sync/kept-files.ts): a killed run can
+   * have added a file to a version before chart.json listed it. Only such charts are looked at,
+   * so a catalog done with the refetch costs nothing here.
+   */
+  async function removeUnlistedFiles(doc: CatalogChart): Promise<void> {
+    for (const v of doc.versions) {
+      if (v.files.length === 0) continue;
+      const target = path.join(chartDir(doc.registry, doc.name), v.version);
+      for (const name of await readdir(target).catch(() => []))
+        if (!v.files.includes(name)) await rm(path.join(target, name), { recursive: true, force: true });
     }
   }
 
