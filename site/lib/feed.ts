@@ -2,7 +2,7 @@
  * Atom feeds of new versions. Their links are absolute under chartroom.yaml's site.url; without
  * it they are relative to the site, and the feed's subtitle says so.
  */
-import { newestVersions, type SiteChart } from './data.ts';
+import { newestVersions, type FeedEntry, type SiteChart } from './data.ts';
 import { routes } from './paths.ts';
 import { signatureBadge } from './signatures.ts';
 import { absoluteUrl, siteSettings } from './settings.ts';
@@ -33,6 +33,31 @@ export const escapeXml = (text: string) =>
     );
 const escape = escapeXml;
 
+/** A description in a summary, at most this long: it is the chart's, untrusted, and repeated per entry. */
+const SUMMARY_DESCRIPTION_CHARS = 500;
+
+/**
+ * An entry's summary, never empty: "<chart> <version>" first, then what is known. Built only
+ * from optional fields, it was empty for an OCI version outside `keep` of a chart without a
+ * description (a tag listing gives no appVersion), and for any such HTTP chart without one.
+ */
+export function entrySummary(chart: SiteChart, version: FeedEntry['version']): string {
+  const description = chart.description?.trim() ?? '';
+  return [
+    `${chart.name} ${version.version}`,
+    description.length > SUMMARY_DESCRIPTION_CHARS
+      ? `${description.slice(0, SUMMARY_DESCRIPTION_CHARS)}…`
+      : description,
+    version.appVersion ? `appVersion ${version.appVersion}` : '',
+    version.deprecated ? 'deprecated' : '',
+    version.removed ? 'removed upstream' : '',
+    // a feed reader sees a refused version as what it is (nothing when not checked)
+    signatureBadge(version, chart.registryDoc)?.label ?? '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 export function atomFeed(options: { title: string; id: string; self: string; charts: SiteChart[] }): string {
   const entries = newestVersions(options.charts, 50);
   const updated = entries[0]?.version.created ?? '1970-01-01T00:00:00Z';
@@ -52,15 +77,7 @@ export function atomFeed(options: { title: string; id: string; self: string; cha
       version.files.length > 0
         ? routes.version(chart.registry, chart.name, version.version)
         : routes.chart(chart.registry, chart.name);
-    const summary = [
-      chart.description ?? '',
-      version.appVersion ? `appVersion ${version.appVersion}` : '',
-      version.deprecated ? 'deprecated' : '',
-      // a feed reader sees a refused version as what it is (nothing when not checked)
-      signatureBadge(version, chart.registryDoc)?.label ?? '',
-    ]
-      .filter(Boolean)
-      .join(' · ');
+    const summary = entrySummary(chart, version);
     lines.push(
       '  <entry>',
       `    <title>${escape(`${chart.registry}/${chart.name} ${version.version}`)}</title>`,

@@ -464,10 +464,10 @@ describe('the feed', () => {
     const feed = await (await fetch(`${url}registries/trusted/feed.xml`)).text();
     const summary = (title: string) =>
       new RegExp(`<title>${title}</title>[\\s\\S]*?<summary>([^<]*)</summary>`).exec(feed)?.[1];
-    expect(summary('trusted/web 1.4.0')).toBe('The web chart · refused by policy');
-    expect(summary('trusted/web 1.3.0')).toBe('The web chart · signed · verified');
+    expect(summary('trusted/web 1.4.0')).toBe('web 1.4.0 · The web chart · refused by policy');
+    expect(summary('trusted/web 1.3.0')).toBe('web 1.3.0 · The web chart · signed · verified');
     const plain = await (await fetch(`${url}registries/plain/feed.xml`)).text();
-    expect(plain).toContain('<summary>The legacy chart</summary>');
+    expect(plain).toMatch(/<summary>legacy [^<]* · The legacy chart<\/summary>/);
   });
 });
 
