@@ -52,7 +52,7 @@ describe('HTTP sync of the real fixture charts', () => {
       expect(doc.deprecated).toBe(chart.deprecated);
       for (const v of doc.versions) {
         const dir = path.join(repo.root, 'catalog', 'charts', 'upstream', chart.name, v.version);
-        for (const file of ['README.md', 'values.yaml', 'values.schema.json']) {
+        for (const file of ['README.md', 'values.yaml', 'values.schema.json', 'CHANGELOG.md']) {
           const source = path.join(chart.dir, file);
           if (existsSync(source)) {
             expect(v.files).toContain(file);
@@ -67,8 +67,18 @@ describe('HTTP sync of the real fixture charts', () => {
         );
       }
     }
+    // grafana's enterprise-logs and enterprise-metrics ship a CHANGELOG.md at their root: kept
+    const withChangelog = charts.filter((c) => existsSync(path.join(c.dir, 'CHANGELOG.md')));
+    expect(withChangelog.length).toBeGreaterThanOrEqual(2);
     const registry = await readJson<CatalogRegistry>('registries', 'upstream.json');
     expect(registry).toMatchObject({ charts: 26, versions: 78, failedVersions: [] });
+    expect(registry.keptFiles).toEqual([
+      'CHANGELOG.md',
+      'Chart.yaml',
+      'README.md',
+      'values.schema.json',
+      'values.yaml',
+    ]);
   });
 
   it('second sync: one request, no change, no commit', async () => {
