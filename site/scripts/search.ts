@@ -97,6 +97,7 @@ export async function setUpSearch(form: HTMLFormElement): Promise<void> {
       return;
     }
     list.dataset.phase = 'pending';
+    status.textContent = 'Searching…';
     const index = await loadNames();
     if (id !== sequence) return;
     const byName = index ? rankNames(index, query, chosen as NameFilters) : [];
@@ -104,7 +105,8 @@ export async function setUpSearch(form: HTMLFormElement): Promise<void> {
     if (recent) recent.hidden = true;
     list.replaceChildren(...nameViews.map(renderResult));
     list.dataset.phase = 'names';
-    status.textContent = byName.length ? `${countText(byName.length, false)} Searching the READMEs…` : 'Searching…';
+    // "found" only once every source has answered: the count is the merged one
+    status.textContent = byName.length ? 'Searching the READMEs too…' : 'Searching…';
     const fullText = () => void mergeFullText(id, query, chosen, byName, nameViews);
     if (fullTextNow) fullText();
     else debounce = setTimeout(fullText, FULL_TEXT_DEBOUNCE_MS);
