@@ -52,7 +52,7 @@ export async function measureQuery(page: Page, base: string, query: string): Pro
     input.value = q;
     input.dispatchEvent(new g.Event('input', { bubbles: true }));
     await settled;
-    const names = [...(list.querySelectorAll('.result h3 a') as ArrayLike<{ textContent: string | null }>)];
+    const names = Array.from(list.querySelectorAll('.result h3 a'));
     return {
       namesMs: at.names! - started,
       doneMs: at.done! - started,

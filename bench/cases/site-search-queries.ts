@@ -13,9 +13,26 @@ export interface BenchQuery {
 
 /** words of the fixture READMEs, none of them a chart name */
 const FULL_TEXT = [
-  'SealedSecrets', 'serviceMonitor', 'tolerations', 'affinity', 'ingress', 'persistence', 'webhook',
-  'retention', 'scrape', 'dashboards', 'sidecar', 'certificate', 'replicas', 'resources', 'upgrade',
-  'notifications', 'storage', 'securityContext', 'labels', 'annotations',
+  'SealedSecrets',
+  'serviceMonitor',
+  'tolerations',
+  'affinity',
+  'ingress',
+  'persistence',
+  'webhook',
+  'retention',
+  'scrape',
+  'dashboards',
+  'sidecar',
+  'certificate',
+  'replicas',
+  'resources',
+  'upgrade',
+  'notifications',
+  'storage',
+  'securityContext',
+  'labels',
+  'annotations',
 ];
 
 /** One typo: two neighbouring letters swapped, in the middle of the word. */

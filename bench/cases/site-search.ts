@@ -66,7 +66,11 @@ export async function siteSearch(ctx: BenchContext): Promise<CaseResult> {
       await page.focus('input[name=q]');
       const cold = await measureQuery(page, base, 'grafana');
       const samples = new Map<QueryClass, QuerySample[]>(CLASSES.map((c) => [c, []]));
-      const queries = benchQueries(fixtureCharts().map((c) => c.name), charts, perClass);
+      const queries = benchQueries(
+        fixtureCharts().map((c) => c.name),
+        charts,
+        perClass,
+      );
       const rights = new Map<QueryClass, [number, number]>();
       for (const q of queries) {
         const sample = await measureQuery(page, base, q.query);
@@ -86,10 +90,22 @@ export async function siteSearch(ctx: BenchContext): Promise<CaseResult> {
             kind,
             {
               queries: s.length,
-              namesMedianMs: percentile(s.map((x) => x.namesMs), 50),
-              namesP95Ms: percentile(s.map((x) => x.namesMs), 95),
-              doneMedianMs: percentile(s.map((x) => x.doneMs), 50),
-              doneP95Ms: percentile(s.map((x) => x.doneMs), 95),
+              namesMedianMs: percentile(
+                s.map((x) => x.namesMs),
+                50,
+              ),
+              namesP95Ms: percentile(
+                s.map((x) => x.namesMs),
+                95,
+              ),
+              doneMedianMs: percentile(
+                s.map((x) => x.doneMs),
+                50,
+              ),
+              doneP95Ms: percentile(
+                s.map((x) => x.doneMs),
+                95,
+              ),
               withResults: s.filter((x) => x.count > 0).length,
               ...(right ? { firstRight: right[0], pagefindFirstRight: right[1] } : {}),
             },
@@ -139,7 +155,7 @@ function report(f: Figures): CaseResult {
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    'All shown includes the full text\'s 150 ms debounce (typing pauses before the README search runs).',
+    "All shown includes the full text's 150 ms debounce (typing pauses before the README search runs).",
     '',
   ].join('\n');
   return {

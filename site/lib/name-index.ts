@@ -8,8 +8,20 @@
  * Everything in it is chart text: the browser renders it with textContent only. Sizes are bounded
  * here (description, keywords per chart) so the file grows with the number of charts only.
  */
-import type { Site, SiteChart } from './data.ts';
+import type { CatalogRegistry, CatalogVersion } from '../../src/catalog/types.ts';
 import { signatureBadge, type SignatureState } from './signatures.ts';
+
+/** what the index reads of a SiteChart (data.ts), named here so plain Node tests can build one */
+export interface IndexedChart {
+  name: string;
+  registry: string;
+  latest?: string | undefined;
+  description?: string | undefined;
+  keywords: string[];
+  deprecated: boolean;
+  latestEntry: CatalogVersion | undefined;
+  registryDoc: CatalogRegistry;
+}
 
 /** the description's length in the index: enough for a result's excerpt */
 export const DESCRIPTION_CHARS = 160;
@@ -30,7 +42,7 @@ export interface NameIndex {
 }
 
 /** The name index of a site's charts (hidden registries are already left out of `site`). */
-export function nameIndex(site: Pick<Site, 'charts'>): NameIndex {
+export function nameIndex(site: { charts: IndexedChart[] }): NameIndex {
   const registries = new Table<string>();
   const keywords = new Table<string>();
   const badges = new Table<[SignatureState, string]>((b) => b.join('\n'));
@@ -54,7 +66,7 @@ export function filterKeyword(keyword: string): string {
   return keyword.replace(/,/g, ' ');
 }
 
-function chartKeywords(chart: Pick<SiteChart, 'keywords'>): string[] {
+function chartKeywords(chart: Pick<IndexedChart, 'keywords'>): string[] {
   const seen = new Set<string>();
   for (const k of chart.keywords) {
     const keyword = filterKeyword(k).trim().slice(0, KEYWORD_CHARS);
@@ -66,7 +78,10 @@ function chartKeywords(chart: Pick<SiteChart, 'keywords'>): string[] {
 
 /** The description on one line, cut at a word before DESCRIPTION_CHARS with an ellipsis. */
 export function shortDescription(text: string | undefined): string {
-  const line = (text ?? '').slice(0, DESCRIPTION_CHARS * 4).replace(/\s+/g, ' ').trim();
+  const line = (text ?? '')
+    .slice(0, DESCRIPTION_CHARS * 4)
+    .replace(/\s+/g, ' ')
+    .trim();
   if (line.length <= DESCRIPTION_CHARS) return line;
   const cut = line.slice(0, DESCRIPTION_CHARS - 1);
   const space = cut.lastIndexOf(' ');
@@ -77,7 +92,10 @@ export function shortDescription(text: string | undefined): string {
 class Table<T> {
   readonly values: T[] = [];
   private readonly ids = new Map<string, number>();
-  constructor(private readonly key: (value: T) => string = String) {}
+  private readonly key: (value: T) => string;
+  constructor(key: (value: T) => string = String) {
+    this.key = key;
+  }
   id(value: T): number {
     const key = this.key(value);
     let id = this.ids.get(key);

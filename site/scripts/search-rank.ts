@@ -61,7 +61,16 @@ export function rankNames(index: NameIndex, query: string, filters: NameFilters 
   for (const [name, registryId, latest, description, keywordIds, deprecated, badgeId] of index.charts) {
     const registry = index.registries[registryId] ?? '';
     const badge = badgeId >= 0 ? index.badges[badgeId] : undefined;
-    if (!passes(filters, registry, keywordIds.map((k) => index.keywords[k] ?? ''), deprecated, badge)) continue;
+    if (
+      !passes(
+        filters,
+        registry,
+        keywordIds.map((k) => index.keywords[k] ?? ''),
+        deprecated,
+        badge,
+      )
+    )
+      continue;
     const lower = name.toLowerCase().slice(0, MAX_TERM);
     const keywords = keywordIds.map((k) => keywordWords[k] ?? '');
     const tier = Math.min(
@@ -71,7 +80,9 @@ export function rankNames(index: NameIndex, query: string, filters: NameFilters 
     if (tier === Infinity) continue;
     hits.push({ name, registry, latest, description, deprecated: deprecated === 1, badge, tier });
   }
-  return hits.sort((a, b) => a.tier - b.tier || a.name.length - b.name.length || a.name.localeCompare(b.name));
+  return hits.sort(
+    (a, b) => a.tier - b.tier || a.name.length - b.name.length || a.name.localeCompare(b.name),
+  );
 }
 
 function passes(

@@ -7,7 +7,7 @@
  */
 import type { NameIndex } from '../lib/name-index.ts';
 import { cleanExcerpt } from './search-excerpt.ts';
-import { rankNames, type NameFilters, type NameHit } from './search-rank.ts';
+import { rankNames, type NameHit } from './search-rank.ts';
 import { renderResult, type ResultView } from './search-result.ts';
 
 interface PagefindResultData {
@@ -100,7 +100,7 @@ export async function setUpSearch(form: HTMLFormElement): Promise<void> {
     status.textContent = 'Searching…';
     const index = await loadNames();
     if (id !== sequence) return;
-    const byName = index ? rankNames(index, query, chosen as NameFilters) : [];
+    const byName = index ? rankNames(index, query, chosen) : [];
     const nameViews = byName.slice(0, PAGE).map((hit) => nameView(base, hit));
     if (recent) recent.hidden = true;
     list.replaceChildren(...nameViews.map(renderResult));
@@ -123,7 +123,9 @@ export async function setUpSearch(form: HTMLFormElement): Promise<void> {
     try {
       found = await (await loadPagefind()).search(query, { filters: chosen });
     } catch {
-      if (id === sequence) status.textContent = 'Full-text search is not available: its index is written by `chartroom site build`.';
+      if (id === sequence)
+        status.textContent =
+          'Full-text search is not available: its index is written by `chartroom site build`.';
       return;
     }
     if (id !== sequence) return;

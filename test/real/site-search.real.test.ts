@@ -6,8 +6,15 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, buildCatalogSite, launchChromium, screenshotDir, type BuiltSite } from '../site/browser.ts';
+import {
+  axeViolations,
+  buildCatalogSite,
+  launchChromium,
+  screenshotDir,
+  type BuiltSite,
+} from '../site/browser.ts';
 import { fixtureCharts } from '../../testkit/fixtures.ts';
+import type { DomElement } from '../site/dom.ts';
 import { searchFully } from '../site/search-page.ts';
 
 let site: BuiltSite;
@@ -73,7 +80,7 @@ describe('search over the real fixture charts', () => {
   it('a result shows the name, registry, latest version and a clean excerpt', async () => {
     // "SealedSecrets" is only in argo-cd's README: a full-text hit, with Pagefind's excerpt
     expect(await searchFully(page, 'SealedSecrets')).toContain('argo-cd');
-    const result = await page.$eval('#search-results .result', (li) => ({
+    const result = await page.$eval('#search-results .result', (li: DomElement) => ({
       text: li.textContent ?? '',
       registry: li.querySelector('.result-registry')?.textContent,
       version: li.querySelector('.result-version')?.textContent,

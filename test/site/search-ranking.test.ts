@@ -10,14 +10,25 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChartSource } from '../../src/demo/repository.ts';
-import { axeViolations, buildCatalogSite, launchChromium, resultNames, watchPage, type BuiltSite } from './browser.ts';
+import {
+  axeViolations,
+  buildCatalogSite,
+  launchChromium,
+  resultNames,
+  watchPage,
+  type BuiltSite,
+} from './browser.ts';
 import type { Dom, DomElement } from './dom.ts';
 import { searchFully } from './search-page.ts';
 
 const SHOTS = path.resolve('test-results/screenshots');
 const HOSTILE_DESCRIPTION = "<img src=x onerror=window.__pwned='description'> a hostile chart";
 
-async function chart(name: string, meta: Record<string, unknown>, readme = `# ${name}\n`): Promise<ChartSource> {
+async function chart(
+  name: string,
+  meta: Record<string, unknown>,
+  readme = `# ${name}\n`,
+): Promise<ChartSource> {
   const dir = await mkdtemp(path.join(tmpdir(), `search-chart-${name}-`));
   const yaml = Object.entries({ apiVersion: 'v2', name, version: '1.0.0', ...meta })
     .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
@@ -29,7 +40,9 @@ async function chart(name: string, meta: Record<string, unknown>, readme = `# ${
   return { dir, name, versions: ['1.0.0'] };
 }
 
-const postgresDependency = [{ name: 'postgresql', version: '16.x.x', repository: 'https://charts.example/data' }];
+const postgresDependency = [
+  { name: 'postgresql', version: '16.x.x', repository: 'https://charts.example/data' },
+];
 
 let site: BuiltSite;
 let browser: Browser;
@@ -49,7 +62,10 @@ beforeAll(async () => {
           '# webgate\n\nRuns nginx in front of your services: nginx, nginx and more nginx.\n',
         ),
         await chart('grafana', { description: 'Dashboards', keywords: ['dashboard'] }),
-        await chart('hostile', { description: HOSTILE_DESCRIPTION, keywords: ["<script>window.__pwned='k'</script>"] }),
+        await chart('hostile', {
+          description: HOSTILE_DESCRIPTION,
+          keywords: ["<script>window.__pwned='k'</script>"],
+        }),
       ],
     },
     {
@@ -58,7 +74,11 @@ beforeAll(async () => {
         await chart('postgresql', { description: 'The PostgreSQL database', keywords: ['database', 'sql'] }),
         await chart(
           'keycloak',
-          { description: 'Identity and access management', keywords: ['sso'], dependencies: postgresDependency },
+          {
+            description: 'Identity and access management',
+            keywords: ['sso'],
+            dependencies: postgresDependency,
+          },
           '# keycloak\n\nKeycloak stores its data in postgresql, installed as a dependency.\n',
         ),
         await chart(
@@ -70,7 +90,11 @@ beforeAll(async () => {
           description: 'A Prometheus exporter for PostgreSQL server metrics',
           keywords: ['postgres', 'exporter'],
         }),
-        await chart('old-db', { description: 'A retired database chart', keywords: ['database'], deprecated: true }),
+        await chart('old-db', {
+          description: 'A retired database chart',
+          keywords: ['database'],
+          deprecated: true,
+        }),
       ],
     },
   ]);
@@ -81,7 +105,9 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function home(width = 1280): Promise<{ page: Page; requests: string[]; seen: ReturnType<typeof watchPage> }> {
+async function home(
+  width = 1280,
+): Promise<{ page: Page; requests: string[]; seen: ReturnType<typeof watchPage> }> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   const requests: string[] = [];
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
@@ -163,7 +189,9 @@ describe('search ranking on charts named like the issue', () => {
     expect(await searchFully(page, 'hostile')).toEqual(['hostile']);
     expect(await page.textContent('#search-results .result-description')).toBe(HOSTILE_DESCRIPTION);
     expect(await page.locator('#search-results img').count()).toBe(0);
-    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { __pwned?: string }).__pwned),
+    ).toBeUndefined();
     expect(seen.dialogs).toEqual([]);
     await page.close();
   });
@@ -173,9 +201,15 @@ describe('search ranking on charts named like the issue', () => {
     expect(await searchFully(page, 'database')).toContain('old-db');
     expect(await page.textContent('#search-results')).toContain('deprecated');
     await page.selectOption('select[name=deprecated]', 'no');
-    await page.waitForFunction(() => (globalThis as unknown as Dom).document.getElementById('search-results')?.dataset.phase === 'done');
     await page.waitForFunction(
-      () => !(globalThis as unknown as Dom).document.getElementById('search-results')?.textContent?.includes('old-db'),
+      () =>
+        (globalThis as unknown as Dom).document.getElementById('search-results')?.dataset.phase === 'done',
+    );
+    await page.waitForFunction(
+      () =>
+        !(globalThis as unknown as Dom).document
+          .getElementById('search-results')
+          ?.textContent?.includes('old-db'),
     );
     // postgresql by its keyword, harbor by its README ("a postgresql database"): not old-db
     expect(await resultNames(page)).toEqual(['postgresql', 'harbor']);
@@ -210,7 +244,10 @@ describe('search ranking on charts named like the issue', () => {
 
   it('results have no serious accessibility violation and fit a phone', async () => {
     await mkdir(SHOTS, { recursive: true });
-    for (const [kind, width] of [['desktop', 1280], ['phone', 390]] as const) {
+    for (const [kind, width] of [
+      ['desktop', 1280],
+      ['phone', 390],
+    ] as const) {
       const { page } = await home(width);
       await searchFully(page, 'postgresql');
       expect(await axeViolations(page)).toEqual([]);

@@ -476,7 +476,8 @@ describe('search', () => {
     const { page, seen } = await open('');
     const results = async () => {
       await page.waitForFunction(
-        () => (globalThis as unknown as Dom).document.getElementById('search-results')?.dataset.phase === 'done',
+        () =>
+          (globalThis as unknown as Dom).document.getElementById('search-results')?.dataset.phase === 'done',
       );
       return (await resultNames(page)).sort();
     };
