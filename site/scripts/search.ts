@@ -123,15 +123,23 @@ export async function setUpSearch(form: HTMLFormElement): Promise<void> {
     try {
       found = await (await loadPagefind()).search(query, { filters: chosen });
     } catch {
-      if (id === sequence)
-        status.textContent =
-          'Full-text search is not available: its index is written by `chartroom site build`.';
+      if (id !== sequence) return;
+      list.dataset.phase = 'done';
+      status.textContent =
+        'Full-text search is not available: its index is written by `chartroom site build`.';
       return;
     }
     if (id !== sequence) return;
     const results = found?.results ?? [];
-    const wanted = Math.max(0, PAGE - nameViews.length) + nameViews.length;
-    const loaded = await Promise.all(results.slice(0, wanted).map((r) => r.data()));
+    if (nameViews.length >= PAGE) {
+      list.dataset.phase = 'done';
+      // the names fill the page: loading full-text fragments (each a whole README) only to
+      // count them would cost more than the search itself
+      status.textContent = `${countText(byName.length, true)} ${results.length} pages match in the READMEs too.`;
+      return;
+    }
+    // enough fragments to fill the page past the charts the names already show
+    const loaded = await Promise.all(results.slice(0, PAGE).map((r) => r.data()));
     if (id !== sequence) return;
     const shown = new Set(nameViews.map((v) => pathOf(v.url)));
     const extra = loaded.filter((d) => !shown.has(pathOf(d.url)));

@@ -15,7 +15,7 @@ import {
 } from '../site/browser.ts';
 import { fixtureCharts } from '../../testkit/fixtures.ts';
 import type { DomElement } from '../site/dom.ts';
-import { searchFully } from '../site/search-page.ts';
+import { pagefindAlone, searchFully } from '../site/search-page.ts';
 
 let site: BuiltSite;
 let browser: Browser;
@@ -88,9 +88,32 @@ describe('search over the real fixture charts', () => {
     }));
     expect(result.registry).toBe('argo');
     expect(result.version).toMatch(/^\d+\.\d+\.\d+/);
+    console.log(`excerpt: ${result.excerpt}`);
     expect(result.excerpt).toMatch(/SealedSecrets/i);
     expect(result.text).not.toMatch(/Latest version\d/);
     expect(result.excerpt).not.toMatch(/\|\s*\||`|-{3}/);
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('ranks the chart meant at least as high as Pagefind alone did, and higher where it failed', async () => {
+    const base = new URL(site.url).pathname;
+    const cases: Array<[string, string]> = [
+      ['prometheus', 'prometheus'],
+      ['promethues', 'prometheus'],
+      ['lokki', 'loki-stack'],
+      ['alertmanager', 'alertmanager'],
+      ['grafana', 'grafana-sampling'],
+    ];
+    const place = (list: string[], name: string) => (list.includes(name) ? list.indexOf(name) + 1 : Infinity);
+    let better = 0;
+    for (const [query, meant] of cases) {
+      const ours = place(await searchFully(page, query), meant);
+      const before = place(await pagefindAlone(page, base, query), meant);
+      console.log(`search "${query}": ${meant} at ${ours} (Pagefind alone: ${before})`);
+      expect(ours, query).toBeLessThanOrEqual(before);
+      if (ours < before) better++;
+    }
+    // the typos find nothing in Pagefind alone
+    expect(better).toBeGreaterThanOrEqual(2);
   });
 });

@@ -13,3 +13,20 @@ export async function searchFully(page: Page, query: string): Promise<string[]> 
   }, query);
   return resultNames(page);
 }
+
+/** Pagefind alone on the same built site (the ranking before the name index), for comparison. */
+export async function pagefindAlone(page: Page, base: string, query: string): Promise<string[]> {
+  return page.evaluate(
+    async ({ q, base }: { q: string; base: string }) => {
+      const pagefind = (await import(/* @vite-ignore */ `${base}pagefind/pagefind.js`)) as {
+        options(o: { baseUrl: string }): Promise<void>;
+        search(q: string): Promise<{ results: Array<{ data(): Promise<{ meta: { title?: string } }> }> }>;
+      };
+      await pagefind.options({ baseUrl: base });
+      const found = await pagefind.search(q);
+      const data = await Promise.all(found.results.slice(0, 30).map((r) => r.data()));
+      return data.map((d) => d.meta.title ?? '');
+    },
+    { q: query, base },
+  );
+}
