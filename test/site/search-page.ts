@@ -16,17 +16,13 @@ export async function searchFully(page: Page, query: string): Promise<string[]> 
 
 /** Pagefind alone on the same built site (the ranking before the name index), for comparison. */
 export async function pagefindAlone(page: Page, base: string, query: string): Promise<string[]> {
-  return page.evaluate(
-    async ({ q, base }: { q: string; base: string }) => {
-      const pagefind = (await import(/* @vite-ignore */ `${base}pagefind/pagefind.js`)) as {
-        options(o: { baseUrl: string }): Promise<void>;
-        search(q: string): Promise<{ results: Array<{ data(): Promise<{ meta: { title?: string } }> }> }>;
-      };
-      await pagefind.options({ baseUrl: base });
-      const found = await pagefind.search(q);
-      const data = await Promise.all(found.results.slice(0, 30).map((r) => r.data()));
-      return data.map((d) => d.meta.title ?? '');
-    },
-    { q: query, base },
-  );
+  // a string, not a function: vitest would rewrite a function's import() into its own loader
+  const script = `(async () => {
+    const pagefind = await import(${JSON.stringify(`${base}pagefind/pagefind.js`)});
+    await pagefind.options({ baseUrl: ${JSON.stringify(base)} });
+    const found = await pagefind.search(${JSON.stringify(query)});
+    const data = await Promise.all(found.results.slice(0, 30).map((r) => r.data()));
+    return data.map((d) => d.meta.title ?? '');
+  })()`;
+  return page.evaluate<string[]>(script);
 }
