@@ -51,14 +51,38 @@ export function queryWords(query: string): string[] {
     .slice(0, MAX_WORDS);
 }
 
+/** The index's names, keywords and descriptions lower-cased and split once, not on every keystroke. */
+interface Prepared {
+  names: string[];
+  parts: string[][];
+  descriptions: string[];
+  keywords: string[];
+}
+const prepared = new WeakMap<NameIndex, Prepared>();
+
+function prepare(index: NameIndex): Prepared {
+  let ready = prepared.get(index);
+  if (!ready) {
+    const names = index.charts.map(([name]) => name.toLowerCase().slice(0, MAX_TERM));
+    ready = {
+      names,
+      parts: names.map((n) => n.split(/[-_.]+/)),
+      descriptions: index.charts.map((c) => c[3].toLowerCase()),
+      keywords: index.keywords.map((k) => k.toLowerCase().slice(0, MAX_TERM)),
+    };
+    prepared.set(index, ready);
+  }
+  return ready;
+}
+
 /** The charts of the index that match the query, best first (tier, then name length, then name). */
 export function rankNames(index: NameIndex, query: string, filters: NameFilters = {}): NameHit[] {
   const words = queryWords(query);
   if (words.length === 0) return [];
   const joined = words.join('-');
-  const keywordWords = index.keywords.map((k) => k.toLowerCase().slice(0, MAX_TERM));
+  const ready = prepare(index);
   const hits: NameHit[] = [];
-  for (const [name, registryId, latest, description, keywordIds, deprecated, badgeId] of index.charts) {
+  index.charts.forEach(([name, registryId, latest, description, keywordIds, deprecated, badgeId], i) => {
     const registry = index.registries[registryId] ?? '';
     const badge = badgeId >= 0 ? index.badges[badgeId] : undefined;
     if (
@@ -70,16 +94,17 @@ export function rankNames(index: NameIndex, query: string, filters: NameFilters 
         badge,
       )
     )
-      continue;
-    const lower = name.toLowerCase().slice(0, MAX_TERM);
-    const keywords = keywordIds.map((k) => keywordWords[k] ?? '');
+      return;
+    const lower = ready.names[i]!;
+    const chart = { name: lower, parts: ready.parts[i]!, description: ready.descriptions[i]! };
+    const keywords = keywordIds.map((k) => ready.keywords[k] ?? '');
     const tier = Math.min(
       nameTier(lower, joined),
-      Math.max(...words.map((w) => wordTier(w, lower, keywords, description.toLowerCase()))),
+      Math.max(...words.map((w) => wordTier(w, chart, keywords))),
     );
-    if (tier === Infinity) continue;
+    if (tier === Infinity) return;
     hits.push({ name, registry, latest, description, deprecated: deprecated === 1, badge, tier });
-  }
+  });
   return hits.sort(
     (a, b) => a.tier - b.tier || a.name.length - b.name.length || a.name.localeCompare(b.name),
   );
@@ -107,10 +132,14 @@ function nameTier(name: string, joined: string): number {
 }
 
 /** One word of the query against one chart: the best place it matches, Infinity when none. */
-function wordTier(word: string, name: string, keywords: string[], description: string): number {
+function wordTier(
+  word: string,
+  chart: { name: string; parts: string[]; description: string },
+  keywords: string[],
+): number {
+  const { name, parts, description } = chart;
   if (name === word) return TIER.exactName;
   if (name.startsWith(word)) return TIER.namePrefix;
-  const parts = name.split(/[-_.]+/);
   if (parts.some((p) => p.startsWith(word))) return TIER.nameWord;
   if (keywords.some((k) => k === word || (word.length >= 3 && k.startsWith(word)))) return TIER.keyword;
   if (typoOfName(word, name, parts)) return TIER.typo;

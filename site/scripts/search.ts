@@ -29,6 +29,8 @@ const FILTERS = ['registry', 'keyword', 'deprecated', 'signature'] as const;
 const PAGE = 30;
 /** the full text waits for typing to pause; the names do not */
 const FULL_TEXT_DEBOUNCE_MS = 150;
+/** full-text results shown past the names' */
+const FULL_TEXT_PAGE = 10;
 
 export async function setUpSearch(form: HTMLFormElement): Promise<void> {
   const base = form.dataset.base ?? '/';
@@ -135,11 +137,14 @@ export async function setUpSearch(form: HTMLFormElement): Promise<void> {
       list.dataset.phase = 'done';
       // the names fill the page: loading full-text fragments (each a whole README) only to
       // count them would cost more than the search itself
-      status.textContent = `${countText(byName.length, true)} ${results.length} pages match in the READMEs too.`;
+      status.textContent = `${countText(byName.length, PAGE)} ${results.length} pages match in the READMEs too.`;
       return;
     }
-    // enough fragments to fill the page past the charts the names already show
-    const loaded = await Promise.all(results.slice(0, PAGE).map((r) => r.data()));
+    // each fragment is a whole chart page's text: load a few past what the names show (Pagefind's
+    // own UI loads 5 at a time); at 1,000 charts, 30 fragments put the p95 past 3 s on a busy machine
+    const loaded = await Promise.all(
+      results.slice(0, Math.min(PAGE, nameViews.length + FULL_TEXT_PAGE)).map((r) => r.data()),
+    );
     if (id !== sequence) return;
     const shown = new Set(nameViews.map((v) => pathOf(v.url)));
     const extra = loaded.filter((d) => !shown.has(pathOf(d.url)));
@@ -147,7 +152,7 @@ export async function setUpSearch(form: HTMLFormElement): Promise<void> {
     const views = [...nameViews, ...extra.slice(0, PAGE - nameViews.length).map(fullTextView)];
     list.replaceChildren(...views.map(renderResult));
     list.dataset.phase = 'done';
-    status.textContent = total === 0 ? 'No charts match.' : countText(total, total > views.length);
+    status.textContent = total === 0 ? 'No charts match.' : countText(total, views.length);
   };
 
   form.addEventListener('submit', (event) => {
@@ -167,8 +172,8 @@ export async function setUpSearch(form: HTMLFormElement): Promise<void> {
   else if (FILTERS.some((name) => params.get(name))) toBrowse(filters());
 }
 
-function countText(count: number, more: boolean): string {
-  return `${count} chart${count === 1 ? '' : 's'} found${more ? `, showing the first ${PAGE}` : ''}.`;
+function countText(count: number, shown: number): string {
+  return `${count} chart${count === 1 ? '' : 's'} found${count > shown ? `, showing the first ${shown}` : ''}.`;
 }
 
 function keepInUrl(query: string, chosen: Record<string, string>): void {
@@ -211,6 +216,6 @@ function fullTextView(result: PagefindResultData): ResultView {
     signature: result.meta.signature,
     deprecated: false,
     description: result.meta.description ?? '',
-    excerpt: cleanExcerpt(result.excerpt),
+    excerpt: cleanExcerpt(result.excerpt, [result.meta.title ?? '', result.meta.description ?? '']),
   };
 }

@@ -4,7 +4,7 @@
  * dependency), a small typo still finds the chart, filters narrow both sources, an empty search
  * is the browse page, and the name index is fetched on the search box's first use only.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -145,6 +145,15 @@ describe('search ranking on charts named like the issue', () => {
       expect(results).toContain(dependent);
       expect(results.indexOf('prometheus-postgres-exporter')).toBeLessThan(results.indexOf(dependent));
     }
+    // a full-text hit's excerpt: the README around the match, not the name and description again
+    const excerpt = await page.$$eval(
+      '#search-results .result',
+      (items: DomElement[]) =>
+        items
+          .find((li) => li.querySelector('h3 a')?.textContent === 'harbor')
+          ?.querySelector('.result-excerpt')?.textContent,
+    );
+    expect(excerpt).toBe('Harbor needs a postgresql database.');
     await page.close();
   });
 
@@ -262,5 +271,16 @@ describe('search ranking on charts named like the issue', () => {
       await page.screenshot({ path: path.join(SHOTS, `search-${kind}.png`), fullPage: true });
       await page.close();
     }
+  });
+
+  // last: it takes the name index out of the built site
+  it('without the name index (a failed fetch), the full text still answers', async () => {
+    await rm(path.join(site.outDir, 'search', 'names.json'));
+    const { page, seen } = await home();
+    const results = await searchFully(page, 'nginx');
+    expect(results).toEqual(expect.arrayContaining(['nginx', 'webgate']));
+    expect(await page.textContent('#search-status')).toMatch(/found/);
+    expect(seen.errors).toEqual([]);
+    await page.close();
   });
 });
