@@ -26,6 +26,7 @@ import { quietSync } from './cases/quiet-sync.ts';
 import { signatures } from './cases/signatures.ts';
 import { sigstore } from './cases/sigstore.ts';
 import { siteBuild } from './cases/site.ts';
+import { siteSearch } from './cases/site-search.ts';
 import { missingFixtures } from './data/fixtures.ts';
 import { round, type BenchContext, type CaseResult, type Target } from './lib.ts';
 
@@ -37,6 +38,7 @@ const CASES: Record<string, (ctx: BenchContext) => Promise<CaseResult>> = {
   'oci-sync': ociSync,
   git: gitCommit,
   site: siteBuild,
+  'site-search': siteSearch,
   package: packageCase,
   signatures,
   sigstore,

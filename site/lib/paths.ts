@@ -39,4 +39,6 @@ export const routes = {
     url(`charts/${segment(registry)}/${segment(chart)}/versions/`),
   content: (name: string) => url(`content/${name}`),
   feed: () => url('feed.xml'),
+  /** the search's name index (site/lib/name-index.ts), fetched on the search box's first use */
+  nameIndex: () => url('search/names.json'),
 };

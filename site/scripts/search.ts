@@ -1,7 +1,15 @@
 /**
- * Search on the home page, over the Pagefind index written at build time. Results are built
- * with DOM APIs and textContent only: titles and descriptions come from charts.
+ * Search on the home page. Two sources, merged: the name index (search/names.json, fetched on the
+ * search box's first focus or keystroke), ranked in the browser by search-rank.ts and shown at
+ * once; then Pagefind's full text (README), debounced, for the charts the names did not find.
+ * An empty search (no text, with or without filters) is the browse page: it goes to charts/ with
+ * the filters as its query parameters. Results are built with DOM APIs and textContent only.
  */
+import type { NameIndex } from '../lib/name-index.ts';
+import { cleanExcerpt } from './search-excerpt.ts';
+import { rankNames, type NameHit } from './search-rank.ts';
+import { renderResult, type ResultView } from './search-result.ts';
+
 interface PagefindResultData {
   url: string;
   excerpt: string;
@@ -19,136 +27,195 @@ const FIELDS = ['q', 'registry', 'keyword', 'deprecated', 'signature'] as const;
 /** the filters; `signature` is in the form only when the catalog records signatures */
 const FILTERS = ['registry', 'keyword', 'deprecated', 'signature'] as const;
 const PAGE = 30;
+/** the full text waits for typing to pause; the names do not */
+const FULL_TEXT_DEBOUNCE_MS = 150;
+/** full-text results shown past the names' */
+const FULL_TEXT_PAGE = 10;
 
 export async function setUpSearch(form: HTMLFormElement): Promise<void> {
   const base = form.dataset.base ?? '/';
+  const browse = form.dataset.browse ?? `${base}charts/`;
   const status = document.getElementById('search-status')!;
   const list = document.getElementById('search-results')!;
   const recent = document.getElementById('recent');
   const field = (name: string) =>
     form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
+  const input = field('q') as HTMLInputElement | null;
 
-  // the URL carries the search, so it can be linked to (keyword links on chart pages do)
   const params = new URLSearchParams(location.search);
   for (const name of FIELDS) {
     const value = params.get(name);
-    if (!value) continue;
-    const input = field(name);
-    if (!input) continue;
-    if (input instanceof HTMLSelectElement && ![...input.options].some((o) => o.value === value)) {
-      input.append(new Option(value, value));
+    const control = value ? field(name) : null;
+    if (!value || !control) continue;
+    if (control instanceof HTMLSelectElement && ![...control.options].some((o) => o.value === value)) {
+      control.append(new Option(value, value));
     }
-    input.value = value;
+    control.value = value;
   }
 
+  let names: Promise<NameIndex | undefined> | undefined;
+  const loadNames = () =>
+    (names ??= fetch(form.dataset.names ?? `${base}search/names.json`)
+      .then((r) => (r.ok ? (r.json() as Promise<NameIndex>) : undefined))
+      .catch(() => undefined));
   let pagefind: Promise<Pagefind> | undefined;
-  const load = () =>
+  const loadPagefind = () =>
     (pagefind ??= (async () => {
       const module = (await import(/* @vite-ignore */ `${base}pagefind/pagefind.js`)) as Pagefind;
       await module.options({ baseUrl: base });
       return module;
     })());
+  // fetched when the search box is first used, never on the page's first load
+  input?.addEventListener('focus', () => void loadNames(), { once: true });
 
-  let sequence = 0;
-  const run = async () => {
-    const id = ++sequence;
-    const query = field('q')?.value.trim() ?? '';
-    const filters: Record<string, string> = {};
+  const filters = (): Record<string, string> => {
+    const chosen: Record<string, string> = {};
     for (const name of FILTERS) {
       const value = field(name)?.value;
-      if (value) filters[name] = value;
+      if (value) chosen[name] = value;
     }
-    const url = new URL(location.href);
-    for (const name of FIELDS) {
-      const value = name === 'q' ? query : filters[name];
-      if (value) url.searchParams.set(name, value);
-      else url.searchParams.delete(name);
-    }
-    history.replaceState(null, '', url);
-    if (!query && Object.keys(filters).length === 0) {
+    return chosen;
+  };
+  const toBrowse = (chosen: Record<string, string>) => {
+    const target = new URL(browse, location.href);
+    for (const [name, value] of Object.entries(chosen)) target.searchParams.set(name, value);
+    location.assign(target);
+  };
+
+  let sequence = 0;
+  let debounce: ReturnType<typeof setTimeout> | undefined;
+  const run = async (fullTextNow: boolean) => {
+    const id = ++sequence;
+    clearTimeout(debounce);
+    const query = input?.value.trim() ?? '';
+    const chosen = filters();
+    keepInUrl(query, chosen);
+    list.dataset.query = query;
+    if (!query) {
       list.replaceChildren();
+      list.dataset.phase = 'done';
       status.textContent = '';
       if (recent) recent.hidden = false;
       return;
     }
+    list.dataset.phase = 'pending';
     status.textContent = 'Searching…';
+    const index = await loadNames();
+    if (id !== sequence) return;
+    const byName = index ? rankNames(index, query, chosen) : [];
+    const nameViews = byName.slice(0, PAGE).map((hit) => nameView(base, hit));
+    if (recent) recent.hidden = true;
+    list.replaceChildren(...nameViews.map(renderResult));
+    list.dataset.phase = 'names';
+    // "found" only once every source has answered: the count is the merged one
+    status.textContent = byName.length ? 'Searching the READMEs too…' : 'Searching…';
+    const fullText = () => void mergeFullText(id, query, chosen, byName, nameViews);
+    if (fullTextNow) fullText();
+    else debounce = setTimeout(fullText, FULL_TEXT_DEBOUNCE_MS);
+  };
+
+  const mergeFullText = async (
+    id: number,
+    query: string,
+    chosen: Record<string, string>,
+    byName: NameHit[],
+    nameViews: ResultView[],
+  ) => {
     let found;
     try {
-      found = await (await load()).search(query || null, { filters });
+      found = await (await loadPagefind()).search(query, { filters: chosen });
     } catch {
-      status.textContent = 'Search is not available: the search index is written by `chartroom site build`.';
+      if (id !== sequence) return;
+      list.dataset.phase = 'done';
+      status.textContent =
+        'Full-text search is not available: its index is written by `chartroom site build`.';
       return;
     }
-    if (id !== sequence || !found) return;
-    const data = await Promise.all(found.results.slice(0, PAGE).map((r) => r.data()));
     if (id !== sequence) return;
-    if (recent) recent.hidden = true;
-    const count = found.results.length;
-    status.textContent =
-      count === 0
-        ? 'No charts match.'
-        : `${count} chart${count === 1 ? '' : 's'} found${count > PAGE ? `, showing the first ${PAGE}` : ''}.`;
-    list.replaceChildren(...data.map(render));
+    const results = found?.results ?? [];
+    if (nameViews.length >= PAGE) {
+      list.dataset.phase = 'done';
+      // the names fill the page: loading full-text fragments (each a whole README) only to
+      // count them would cost more than the search itself
+      status.textContent = `${countText(byName.length, PAGE)} ${results.length} pages match in the READMEs too.`;
+      return;
+    }
+    // each fragment is a whole chart page's text: load a few past what the names show (Pagefind's
+    // own UI loads 5 at a time); at 1,000 charts, 30 fragments put the p95 past 3 s on a busy machine
+    const loaded = await Promise.all(
+      results.slice(0, Math.min(PAGE, nameViews.length + FULL_TEXT_PAGE)).map((r) => r.data()),
+    );
+    if (id !== sequence) return;
+    const shown = new Set(nameViews.map((v) => pathOf(v.url)));
+    const extra = loaded.filter((d) => !shown.has(pathOf(d.url)));
+    const total = byName.length + extra.length + (results.length - loaded.length);
+    const views = [...nameViews, ...extra.slice(0, PAGE - nameViews.length).map(fullTextView)];
+    list.replaceChildren(...views.map(renderResult));
+    list.dataset.phase = 'done';
+    status.textContent = total === 0 ? 'No charts match.' : countText(total, views.length);
   };
 
-  let debounce: ReturnType<typeof setTimeout> | undefined;
-  // a submit or a changed filter runs now: the typing's pending run would only search again
-  const runNow = () => {
-    clearTimeout(debounce);
-    void run();
-  };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    runNow();
+    if (!input?.value.trim()) toBrowse(filters());
+    else void run(true);
   });
-  form.addEventListener('input', () => {
-    clearTimeout(debounce);
-    debounce = setTimeout(() => void run(), 250);
+  form.addEventListener('input', (event) => {
+    if (event.target === input) void run(false);
   });
-  form.addEventListener('change', runNow);
-  if (FIELDS.some((name) => params.get(name))) await run();
+  form.addEventListener('change', (event) => {
+    if (event.target === input) return;
+    if (!input?.value.trim()) toBrowse(filters());
+    else void run(true);
+  });
+  if (params.get('q')) await run(true);
+  else if (FILTERS.some((name) => params.get(name))) toBrowse(filters());
 }
 
-function render(result: PagefindResultData): HTMLLIElement {
-  const item = document.createElement('li');
-  item.className = 'result';
-  const heading = document.createElement('h3');
-  const link = document.createElement('a');
-  link.href = result.url;
-  link.textContent = result.meta.title ?? result.url;
-  heading.append(link);
-  const facts = document.createElement('p');
-  for (const [text, cls] of [
-    [result.meta.registry, 'badge result-registry'],
-    [result.meta.version, 'badge result-version'],
-    [result.meta.signature, 'badge result-signature'],
-  ] as const) {
-    if (!text) continue;
-    const badge = document.createElement('span');
-    badge.className = cls;
-    badge.textContent = text;
-    facts.append(badge);
-  }
-  const description = document.createElement('p');
-  description.className = 'result-description';
-  description.textContent = result.meta.description ?? '';
-  item.append(heading, facts, description, excerpt(result.excerpt));
-  return item;
+function countText(count: number, shown: number): string {
+  return `${count} chart${count === 1 ? '' : 's'} found${count > shown ? `, showing the first ${shown}` : ''}.`;
 }
 
-/** Pagefind's excerpt marks the matched words with <mark>: keep those marks and nothing else. */
-function excerpt(html: string): HTMLElement {
-  const p = document.createElement('p');
-  p.className = 'muted result-excerpt';
-  const parsed = new DOMParser().parseFromString(html, 'text/html');
-  for (const node of parsed.body.childNodes) {
-    if (node.nodeName === 'MARK') {
-      const mark = document.createElement('mark');
-      mark.textContent = node.textContent;
-      p.append(mark);
-    } else {
-      p.append(document.createTextNode(node.textContent ?? ''));
-    }
+function keepInUrl(query: string, chosen: Record<string, string>): void {
+  // the URL carries the search, so it can be linked to
+  const url = new URL(location.href);
+  for (const name of FIELDS) {
+    const value = name === 'q' ? query : chosen[name];
+    if (value) url.searchParams.set(name, value);
+    else url.searchParams.delete(name);
   }
-  return p;
+  history.replaceState(null, '', url);
+}
+
+function pathOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url, location.href).pathname);
+  } catch {
+    return url;
+  }
+}
+
+function nameView(base: string, hit: NameHit): ResultView {
+  return {
+    url: `${base}charts/${encodeURIComponent(hit.registry)}/${encodeURIComponent(hit.name)}/`,
+    name: hit.name,
+    registry: hit.registry,
+    version: hit.latest,
+    signature: hit.badge?.[1],
+    deprecated: hit.deprecated,
+    description: hit.description,
+  };
+}
+
+function fullTextView(result: PagefindResultData): ResultView {
+  return {
+    url: result.url,
+    name: result.meta.title ?? result.url,
+    registry: result.meta.registry,
+    version: result.meta.version,
+    signature: result.meta.signature,
+    deprecated: false,
+    description: result.meta.description ?? '',
+    excerpt: cleanExcerpt(result.excerpt, [result.meta.title ?? '', result.meta.description ?? '']),
+  };
 }

@@ -33,6 +33,7 @@ describe('the benchmark, small mode', () => {
       'oci-sync',
       'git',
       'site',
+      'site-search',
       'package',
       'signatures',
       'sigstore',
