@@ -3,8 +3,7 @@
  * lists the chart pages that pass the filters, in the sort order, and only the shown page's
  * fragments are fetched (no list of every chart is ever downloaded). The URL carries the state
  * (the search form's filter names, plus sort and page), so an empty search lands here with its
- * filters and every view can be linked to. With the default view (name order, no filter) the
- * static pages are left as they are.
+ * filters and every view can be linked to. A page without a query is left as its static HTML.
  */
 import { browseCard, type BrowseResultData } from './browse-card.ts';
 
@@ -102,7 +101,8 @@ export async function setUpBrowse(root: HTMLElement): Promise<void> {
     apply();
   });
   form.addEventListener('change', apply);
-  if (!isDefault(view)) await show(view);
+  // any query is a view to show (even the default one: the URL may name a page)
+  if (location.search) await show(view);
 }
 
 function readView(params: URLSearchParams, fixedRegistry: string | undefined): View {

@@ -23,10 +23,15 @@ const BY_UPDATE = ['mango', 'apple', 'kiwi', ...FILLERS, 'banana', 'cherry'].rev
 let site: BuiltSite;
 let browser: Browser;
 
-async function chart(name: string, extra: { fruit?: boolean; deprecated?: boolean } = {}) {
+const HOSTILE = '<img src=x onerror="window.__pwned=1">';
+
+async function chart(
+  name: string,
+  extra: { fruit?: boolean; deprecated?: boolean; description?: string } = {},
+) {
   const own = await writeOwnChart(name, { readme: false });
   const keywords = extra.fruit ? `[test, fruit]` : `[test, ${name}]`;
-  const yaml = `apiVersion: v2\nname: ${name}\ndescription: The ${name} chart\nversion: 0.0.1\nkeywords: ${keywords}\n${extra.deprecated ? 'deprecated: true\n' : ''}`;
+  const yaml = `apiVersion: v2\nname: ${name}\ndescription: ${JSON.stringify(extra.description ?? `The ${name} chart`)}\nversion: 0.0.1\nkeywords: ${keywords}\n${extra.deprecated ? 'deprecated: true\n' : ''}`;
   await writeFile(path.join(own.dir, 'Chart.yaml'), yaml);
   return { dir: own.dir, name, versions: ['0.0.1'] };
 }
@@ -49,7 +54,10 @@ beforeAll(async () => {
     await chart('kiwi', { fruit: true, deprecated: true }),
     ...(await Promise.all(FILLERS.map((name) => chart(name)))),
   ];
-  const south = [await chart('banana', { fruit: true }), await chart('cherry')];
+  const south = [
+    await chart('banana', { fruit: true }),
+    await chart('cherry', { description: `${HOSTILE} cherries` }),
+  ];
   site = await buildCatalogSite(
     [
       { name: 'north', charts: north },
@@ -103,7 +111,11 @@ async function open(pathAndQuery: string, options: { js?: boolean; width?: numbe
 async function shown(page: Page): Promise<string[]> {
   await page.waitForFunction(() => {
     const status = (globalThis as unknown as Dom).document.querySelector('.browse-status')?.textContent ?? '';
-    return status !== '' && !status.includes('Loading');
+    // a URL with a query is the browser's list ("… match"), else the static one
+    const dom = globalThis as unknown as Dom & { location: { search: string } };
+    return (
+      status !== '' && !status.includes('Loading') && (dom.location.search === '' || status.includes('match'))
+    );
   });
   return page.$$eval('.browse-list .card h3 a', (links: DomElement[]) =>
     links.map((a) => a.textContent ?? ''),
@@ -205,6 +217,21 @@ describe('sorting and filters', () => {
     const page = await open('charts/south/?sort=name-desc');
     expect(await shown(page)).toEqual(['cherry', 'banana']);
     expect(await page.$('select[name=registry]')).toBeNull();
+    await page.context().close();
+  });
+});
+
+describe('hostile text', () => {
+  it.each([
+    ['a description, rendered in the browser', 'charts/?registry=south', ['banana', 'cherry']],
+    ['a filter value in the URL', `charts/?keyword=${encodeURIComponent(HOSTILE)}`, []],
+  ])('%s stays text', async (_, route, names) => {
+    const page = await open(route);
+    expect(await shown(page)).toEqual(names);
+    expect(await page.$$('.browse-list img, .browse-form img')).toEqual([]);
+    if (names.includes('cherry')) expect(await page.textContent('.browse-list')).toContain(HOSTILE);
+    else expect(await page.inputValue('select[name=keyword]')).toBe(HOSTILE);
+    expect(await page.evaluate(() => (globalThis as unknown as Dom).window.__pwned)).toBeUndefined();
     await page.context().close();
   });
 });
