@@ -5,9 +5,26 @@
  * (`^[A-Za-z0-9]…`), so it never collides with a registry's or a chart's page. Sorting by last
  * update and the filters run in the browser over the Pagefind index (scripts/browse.ts).
  */
-import type { Site, SiteChart } from './data.ts';
-import { routes } from './paths.ts';
+import type { CatalogRegistry, CatalogVersion } from '../../src/catalog/types.ts';
 import { signatureBadge } from './signatures.ts';
+
+/**
+ * What a list needs of a chart and of the site: data.ts's SiteChart and Site have these (their
+ * own types are not imported, so this file is checked, and unit-tested, without Astro's types)
+ */
+export interface ListedChart {
+  name: string;
+  registry: string;
+  keywords: string[];
+  latestEntry: CatalogVersion | undefined;
+  registryDoc: CatalogRegistry;
+}
+export interface ListedSite<C extends ListedChart> {
+  charts: C[];
+  registries: Array<{ name: string }>;
+  chartsOf: (registry: string) => C[];
+  keywords: Array<[string, number]>;
+}
 
 /** charts per page, static or client-side: one page's fragments are all the browser loads */
 export const PAGE_SIZE = 24;
@@ -25,21 +42,21 @@ export const SORTS = [
   { value: 'updated-asc', label: 'Last updated (oldest first)' },
 ] as const;
 
-export interface BrowsePage {
+export interface BrowsePage<C extends ListedChart = ListedChart> {
   /** undefined: every registry's charts */
   registry: string | undefined;
   /** 1-based */
   page: number;
   pages: number;
   total: number;
-  charts: SiteChart[];
+  charts: C[];
 }
 
-const byName = new WeakMap<SiteChart[], SiteChart[]>();
+const byName = new WeakMap<ListedChart[], ListedChart[]>();
 
 /** Charts in name order (case-insensitive, then registry), sorted once per list and build. */
-export function chartsByName(charts: SiteChart[]): SiteChart[] {
-  let sorted = byName.get(charts);
+export function chartsByName<C extends ListedChart>(charts: C[]): C[] {
+  let sorted = byName.get(charts) as C[] | undefined;
   if (!sorted) {
     sorted = [...charts].sort((a, b) => compareNames(a, b) || a.registry.localeCompare(b.registry));
     byName.set(charts, sorted);
@@ -47,7 +64,7 @@ export function chartsByName(charts: SiteChart[]): SiteChart[] {
   return sorted;
 }
 
-const compareNames = (a: SiteChart, b: SiteChart) => {
+const compareNames = (a: ListedChart, b: ListedChart) => {
   const x = a.name.toLowerCase();
   const y = b.name.toLowerCase();
   return x < y ? -1 : x > y ? 1 : 0;
@@ -56,7 +73,11 @@ const compareNames = (a: SiteChart, b: SiteChart) => {
 export const pageCount = (total: number): number => Math.max(1, Math.ceil(total / PAGE_SIZE));
 
 /** One static page of a list: the charts it shows and where it stands. */
-export function browsePage(site: Site, registry: string | undefined, page: number): BrowsePage {
+export function browsePage<C extends ListedChart>(
+  site: ListedSite<C>,
+  registry: string | undefined,
+  page: number,
+): BrowsePage<C> {
   const all = chartsByName(registry === undefined ? site.charts : site.chartsOf(registry));
   const start = (page - 1) * PAGE_SIZE;
   return {
@@ -68,18 +89,12 @@ export function browsePage(site: Site, registry: string | undefined, page: numbe
   };
 }
 
-/** The URL of a list's page N (page 1 is the list itself). */
-export function browsePageUrl(registry: string | undefined, page: number): string {
-  const list = registry === undefined ? routes.charts() : routes.registryCharts(registry);
-  return page <= 1 ? list : `${list}${PAGE_SEGMENT}/${page}/`;
-}
-
 /**
  * The routes of every page after the first, for `charts/[...page].astro`: `_page/N` for all
  * charts, `<registry>/_page/N` for one registry's.
  */
 export function laterPagePaths(
-  site: Site,
+  site: ListedSite<ListedChart>,
 ): Array<{ params: { page: string }; props: { registry: string | undefined; page: number } }> {
   const lists: Array<[string | undefined, number]> = [
     [undefined, site.charts.length],
@@ -95,13 +110,13 @@ export function laterPagePaths(
 }
 
 /** The keyword filter's options for a list: its charts' keywords, most used first. */
-export function keywordOptions(site: Site, registry: string | undefined): string[] {
+export function keywordOptions(site: ListedSite<ListedChart>, registry: string | undefined): string[] {
   const counts = registry === undefined ? site.keywords : countKeywords(site.chartsOf(registry));
   // chart pages index a keyword with commas as spaces (a filter value cannot hold a comma)
   return counts.slice(0, KEYWORD_OPTIONS).map(([k]) => k.replace(/,/g, ' '));
 }
 
-function countKeywords(charts: SiteChart[]): Array<[string, number]> {
+function countKeywords(charts: ListedChart[]): Array<[string, number]> {
   const counts = new Map<string, number>();
   for (const chart of charts)
     for (const k of new Set(chart.keywords)) counts.set(k, (counts.get(k) ?? 0) + 1);
@@ -109,5 +124,5 @@ function countKeywords(charts: SiteChart[]): Array<[string, number]> {
 }
 
 /** Whether any chart's latest version has its signatures recorded: then the signature filter is offered. */
-export const anySignatures = (charts: SiteChart[]): boolean =>
+export const anySignatures = (charts: ListedChart[]): boolean =>
   charts.some((c) => signatureBadge(c.latestEntry, c.registryDoc) !== undefined);
