@@ -39,4 +39,9 @@ export const routes = {
     url(`charts/${segment(registry)}/${segment(chart)}/versions/`),
   content: (name: string) => url(`content/${name}`),
   feed: () => url('feed.xml'),
+  /** page `page` (1-based) of a chart's versions list: the first is versionsList, the rest `versions/_<n>/` */
+  versionsPage: (registry: string, chart: string, page: number) =>
+    page <= 1
+      ? url(`charts/${segment(registry)}/${segment(chart)}/versions/`)
+      : url(`charts/${segment(registry)}/${segment(chart)}/versions/_${page}/`),
 };
