@@ -26,8 +26,8 @@ export async function phoneLayoutProblems(page: Page): Promise<string[]> {
       documentElement: { scrollWidth: number; clientWidth: number };
       querySelectorAll(selector: string): Iterable<El>;
     };
-    const view = (globalThis as unknown as { getComputedStyle(e: El): { overflowX: string } })
-      .getComputedStyle;
+    const view = (e: El) =>
+      (globalThis as unknown as { getComputedStyle(e: El): { overflowX: string } }).getComputedStyle(e);
     const width = doc.documentElement.clientWidth;
     const problems: string[] = [];
     if (doc.documentElement.scrollWidth > width)
@@ -58,4 +58,26 @@ export async function phoneLayoutProblems(page: Page): Promise<string[]> {
     }
     return problems;
   });
+}
+
+/** How many lines the text of the first element matching `selector` takes (1: not wrapped). */
+export async function textLines(page: Page, selector: string): Promise<number> {
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const doc = (
+        globalThis as unknown as {
+          document: {
+            createRange(): {
+              selectNodeContents(n: unknown): void;
+              getClientRects(): Iterable<{ top: number }>;
+            };
+          };
+        }
+      ).document;
+      const range = doc.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
 }

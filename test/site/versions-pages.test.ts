@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOwnChart } from '../helpers/own-charts.ts';
 import { axeViolations, buildCatalogSite, launchChromium, type BuiltSite } from './browser.ts';
 import { addFailures, addOlderVersions } from './many-versions.ts';
-import { phoneLayoutProblems } from './layout-checks.ts';
+import { phoneLayoutProblems, textLines } from './layout-checks.ts';
 
 const OLDER = 3_000;
 const TOTAL = OLDER + 2;
@@ -130,13 +130,7 @@ describe('at 390 px', () => {
       const box = (await status.boundingBox())!;
       expect(box.x + box.width).toBeLessThanOrEqual(390);
       // a short digest is one line: not broken mid-word
-      const digest = page.locator('.versions-table td.digest').first();
-      const lines = await digest.evaluate((td) => {
-        const range = td.ownerDocument.createRange();
-        range.selectNodeContents(td);
-        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-      });
-      expect(lines).toBe(1);
+      expect(await textLines(page, '.versions-table td.digest')).toBe(1);
       await page.close();
     });
   }
