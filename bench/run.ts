@@ -9,9 +9,10 @@
  * --small runs every case at tiny sizes, once (the test suite's check that the bench still runs).
  * --only runs the cases named and keeps the other cases' figures from the results already in
  * --out (results.json holds each case's section and targets for that), each with its date.
+ * The results are written after each case (bench/results.ts), so a stopped run keeps what ended.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,8 @@ import { sigstore } from './cases/sigstore.ts';
 import { siteBuild } from './cases/site.ts';
 import { siteSearch } from './cases/site-search.ts';
 import { missingFixtures } from './data/fixtures.ts';
-import { round, type BenchContext, type CaseResult, type Target } from './lib.ts';
+import { round, type BenchContext, type CaseResult } from './lib.ts';
+import { earlierSections, writeResults, type RunInfo } from './results.ts';
 
 const CASES: Record<string, (ctx: BenchContext) => Promise<CaseResult>> = {
   'index-parse': indexParse,
@@ -82,7 +84,20 @@ const machine = {
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
 };
-const results: Record<string, CaseResult> = {};
+const info: RunInfo = {
+  out,
+  caseNames: Object.keys(CASES),
+  planned: only,
+  small,
+  runs: ctx.runs,
+  ram: !!ram,
+  machine,
+};
+// Without --only too, the earlier results are kept until this run replaces them: a run stopped
+// part-way leaves each case either freshly measured or as it was (with its own date)
+const earlier = await earlierSections(info);
+const finished: Record<string, CaseResult & { date: string }> = {};
+let md = '';
 try {
   for (const name of only) {
     console.error(`bench: ${name} …`);
@@ -90,80 +105,28 @@ try {
     const caseScratch = path.join(scratch, name);
     await mkdir(caseScratch);
     try {
-      results[name] = await CASES[name]!({ ...ctx, scratch: caseScratch });
+      finished[name] = {
+        date: new Date().toISOString(),
+        ...(await CASES[name]!({ ...ctx, scratch: caseScratch })),
+      };
       console.error(`bench: ${name} done in ${round((performance.now() - started) / 1000)} s`);
     } catch (error) {
       // one broken case still leaves the others' figures, and fails the run
       console.error(`bench: ${name} failed:`, error);
       const message = (error as Error).message.split('\n')[0]!;
-      results[name] = {
+      finished[name] = {
+        date: new Date().toISOString(),
         json: { error: message },
         markdown: `## ${name}: failed\n\n${message}\n`,
         targets: [{ case: name, target: 'runs', measured: `failed: ${message}`, met: false }],
       };
       process.exitCode = 1;
     }
+    // kept as soon as the case ends: a run stopped in a later case keeps this one's figures
+    md = await writeResults(info, finished, earlier);
   }
 } finally {
   await rm(scratch, { recursive: true, force: true });
   if (ram) await rm(ram, { recursive: true, force: true });
 }
-
-const date = new Date().toISOString();
-/** One case's figures as results.json keeps them, so a later --only run can carry them over. */
-interface Kept {
-  date: string;
-  json: Record<string, unknown>;
-  markdown: string;
-  targets: Target[];
-}
-const fresh: Record<string, Kept> = Object.fromEntries(
-  Object.entries(results).map(([name, r]) => [name, { date, ...r }]),
-);
-const keptFile = path.join(out, 'results.json');
-const earlier: Record<string, Kept> =
-  values.only && !small && existsSync(keptFile)
-    ? ((JSON.parse(await readFile(keptFile, 'utf8')) as { sections?: Record<string, Kept> }).sections ?? {})
-    : {};
-const sections: Record<string, Kept> = Object.fromEntries(
-  Object.keys(CASES).flatMap((name) => {
-    const section = fresh[name] ?? earlier[name];
-    return section ? [[name, section]] : [];
-  }),
-);
-const carried = Object.keys(sections).filter((name) => !fresh[name]);
-/** "a, b (date); c (date)": the carried-over cases by the run that measured them. */
-function carriedDates(): string {
-  const byDate = Map.groupBy(carried, (name) => sections[name]!.date);
-  return [...byDate].map(([when, names]) => `${names.join(', ')} (${when})`).join('; ');
-}
-const targets: Target[] = Object.values(sections).flatMap((r) => r.targets);
-const json = {
-  date,
-  small,
-  runs: ctx.runs,
-  machine,
-  targets,
-  cases: Object.fromEntries(Object.entries(sections).map(([k, r]) => [k, r.json])),
-  sections,
-};
-const md = `# chartroom benchmark results
-
-Measured by \`npm run bench\` (bench/run.ts) on ${date}${small ? ', small mode (tiny sizes, one run: not figures to quote)' : ''}.
-${carried.length ? `This run measured ${Object.keys(fresh).join(', ')} alone (\`--only\`); the other cases' figures are carried over from earlier runs: ${carriedDates()}.\n` : ''}Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}.
-Medians of ${ctx.runs} run(s); each sync and parse runs in a fresh process, so peak RSS is its own. Every baseline runs in the same run as what it is compared to.
-${ram ? 'Repositories and catalogs are on tmpfs (/dev/shm): on this VM the disk takes 1x to 3x as long for the same file creations from one run to the next. Case 2 also shows one run on disk.' : 'Repositories and catalogs are in the system temp folder.'}
-
-## Targets
-
-| case | target | measured | met |
-|---|---|---|---|
-${targets.map((t) => `| ${t.case} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`).join('\n')}
-
-${Object.values(sections)
-  .map((r) => r.markdown)
-  .join('\n')}`;
-await mkdir(out, { recursive: true });
-await writeFile(keptFile, `${JSON.stringify(json, null, 2)}\n`);
-await writeFile(path.join(out, 'results.md'), md);
 console.log(md);

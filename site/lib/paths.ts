@@ -41,4 +41,9 @@ export const routes = {
   feed: () => url('feed.xml'),
   /** the search's name index (site/lib/name-index.ts), fetched on the search box's first use */
   nameIndex: () => url('search/names.json'),
+  /** page `page` (1-based) of a chart's versions list: the first is versionsList, the rest `versions/_<n>/` */
+  versionsPage: (registry: string, chart: string, page: number) =>
+    page <= 1
+      ? url(`charts/${segment(registry)}/${segment(chart)}/versions/`)
+      : url(`charts/${segment(registry)}/${segment(chart)}/versions/_${page}/`),
 };

@@ -4,6 +4,7 @@
  */
 import type { ContentCache, ContentForm } from './content.ts';
 import type { CatalogRegistry, CatalogVersion, Site, SiteChart } from './data.ts';
+import { NEWEST_SHOWN, versionsPageCount } from './versions-pages.ts';
 
 export interface StaticPaths {
   /** registries/[registry]/ and its feed */
@@ -19,6 +20,13 @@ export interface StaticPaths {
   compare: Array<{ params: { registry: string; chart: string }; props: { chart: SiteChart } }>;
   /** content/[name]: every distinct file once (raw values and schemas, README and values fragments) */
   content: Array<{ params: { name: string }; props: { hash: string; form: ContentForm } }>;
+  /** charts/[registry]/[chart]/versions/: page 1 of the versions list, for charts with more versions than their page shows */
+  versionsLists: Array<{ params: { registry: string; chart: string }; props: { chart: SiteChart } }>;
+  /** charts/[registry]/[chart]/versions/_[page]/: its pages 2 and after */
+  versionsPages: Array<{
+    params: { registry: string; chart: string; page: string };
+    props: { chart: SiteChart; page: number };
+  }>;
 }
 
 export async function computeStaticPaths(site: Site, content: ContentCache): Promise<StaticPaths> {
@@ -42,6 +50,13 @@ export async function computeStaticPaths(site: Site, content: ContentCache): Pro
       )
       .map((chart) => ({ params: chartParams(chart), props: { chart } })),
     content: await contentPaths(site, content),
+    versionsLists: listedCharts(site).map((chart) => ({ params: chartParams(chart), props: { chart } })),
+    versionsPages: listedCharts(site).flatMap((chart) =>
+      Array.from({ length: versionsPageCount(chart) - 1 }, (_, i) => ({
+        params: { ...chartParams(chart), page: `_${i + 2}` },
+        props: { chart, page: i + 2 },
+      })),
+    ),
   };
 }
 
@@ -58,4 +73,9 @@ async function contentPaths(site: Site, content: ContentCache): Promise<StaticPa
     const forms: ContentForm[] = kind === 'readme' ? ['html'] : kind === 'values' ? ['raw', 'html'] : ['raw'];
     return forms.map((form) => ({ params: { name: content.name(hash, form) }, props: { hash, form } }));
   });
+}
+
+/** Charts with more versions than their page shows: only they have a versions list. */
+function listedCharts(site: Site): SiteChart[] {
+  return site.charts.filter((chart) => chart.versions.length > NEWEST_SHOWN);
 }
