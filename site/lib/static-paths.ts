@@ -19,6 +19,8 @@ export interface StaticPaths {
   compare: Array<{ params: { registry: string; chart: string }; props: { chart: SiteChart } }>;
   /** content/[name]: every distinct file once (raw values and schemas, README and values fragments) */
   content: Array<{ params: { name: string }; props: { hash: string; form: ContentForm } }>;
+  /** content/changelog/[name]: each distinct CHANGELOG.md once, rendered (the chart pages fetch it) */
+  changelogs: Array<{ params: { name: string }; props: { hash: string } }>;
 }
 
 export async function computeStaticPaths(site: Site, content: ContentCache): Promise<StaticPaths> {
@@ -42,6 +44,7 @@ export async function computeStaticPaths(site: Site, content: ContentCache): Pro
       )
       .map((chart) => ({ params: chartParams(chart), props: { chart } })),
     content: await contentPaths(site, content),
+    changelogs: await changelogPaths(site, content),
   };
 }
 
@@ -58,4 +61,14 @@ async function contentPaths(site: Site, content: ContentCache): Promise<StaticPa
     const forms: ContentForm[] = kind === 'readme' ? ['html'] : kind === 'values' ? ['raw', 'html'] : ['raw'];
     return forms.map((form) => ({ params: { name: content.name(hash, form) }, props: { hash, form } }));
   });
+}
+
+async function changelogPaths(site: Site, content: ContentCache): Promise<StaticPaths['changelogs']> {
+  const hashes = new Set<string>();
+  for (const chart of site.charts)
+    for (const version of chart.kept) {
+      const { changelog } = await content.versionContent(chart, version);
+      if (changelog) hashes.add(changelog);
+    }
+  return [...hashes].map((hash) => ({ params: { name: content.name(hash, 'html') }, props: { hash } }));
 }
