@@ -49,7 +49,7 @@ describe('parseCatalogFile', () => {
     const badFile = { ...chart, versions: [{ ...chart.versions[0], files: ['Chart.yaml', 'x'] }] };
     expect(() => parseCatalogFile(name, text(badFile), 'chart')).toThrow(
       invalid(
-        `${name} does not match its schema (schemas/catalog-chart.schema.json): versions[0].files[1] must be equal to one of the allowed values ("Chart.yaml", "README.md", "values.yaml", "values.schema.json")`,
+        `${name} does not match its schema (schemas/catalog-chart.schema.json): versions[0].files[1] must be equal to one of the allowed values ("Chart.yaml", "README.md", "values.yaml", "values.schema.json", "CHANGELOG.md")`,
       ),
     );
     expect(() => parseCatalogFile('catalog/registries/own.json', '[]', 'registry')).toThrow(

@@ -16,10 +16,32 @@ const read = (entries: RawEntry[], limits?: Parameters<typeof readChartArchive>[
   readChartArchive(packEntries(entries), { name: 'demo', version: '1.0.0' }, limits);
 
 describe('reading chart archives', () => {
-  it('keeps only the four files at the chart root', async () => {
+  it('keeps only the five files at the chart root', async () => {
     const { files } = await read(base);
     expect([...files.keys()].sort()).toEqual(['Chart.yaml', 'README.md', 'values.yaml']);
     expect(files.get('values.yaml')!.toString()).toBe('a: 1\n');
+  });
+
+  it("keeps a CHANGELOG.md at the chart's root, not one in a subchart or a folder", async () => {
+    const { files } = await read([
+      ...base,
+      { path: 'demo/CHANGELOG.md', body: Buffer.from('# Changelog\n\n## 1.0.0\n- first\n') },
+      { path: 'demo/charts/sub/CHANGELOG.md', body: Buffer.from('# sub\n') },
+      { path: 'demo/docs/CHANGELOG.md', body: Buffer.from('# docs\n') },
+    ]);
+    expect([...files.keys()].sort()).toEqual(['CHANGELOG.md', 'Chart.yaml', 'README.md', 'values.yaml']);
+    expect(files.get('CHANGELOG.md')!.toString()).toBe('# Changelog\n\n## 1.0.0\n- first\n');
+  });
+
+  it('refuses an archive whose CHANGELOG.md is over the per-file cap, as for README.md', async () => {
+    const big = { path: 'demo/CHANGELOG.md', body: Buffer.alloc(2 * 1024 * 1024, 'a') };
+    const limits = {
+      maxArchiveBytes: 1e9,
+      maxDecompressedBytes: 1e9,
+      maxFileBytes: 1024 * 1024,
+      maxEntries: 100,
+    };
+    await expect(read([...base, big], limits)).rejects.toMatchObject({ code: 'ArchiveUnsafe' });
   });
 
   it.each([

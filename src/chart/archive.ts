@@ -15,7 +15,19 @@ import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './limits.ts';
 import { chartYamlMeta, type ChartYamlMeta } from './metadata.ts';
 import { withoutTrailingSlashes } from '../slashes.ts';
 
-export const KEPT_FILES = ['Chart.yaml', 'README.md', 'values.yaml', 'values.schema.json'] as const;
+/**
+ * The files at the chart's root that the catalog keeps. Only ever appended to (CHANGELOG.md came
+ * last): a version extracted before a file was added here lacks it until a sync fetches that
+ * version again. An entry over `maxFileBytes` refuses the archive whichever file it is, so a
+ * CHANGELOG.md has README.md's rule: no cap of its own.
+ */
+export const KEPT_FILES = [
+  'Chart.yaml',
+  'README.md',
+  'values.yaml',
+  'values.schema.json',
+  'CHANGELOG.md',
+] as const;
 export type KeptFile = (typeof KEPT_FILES)[number];
 
 export interface ChartFiles {
