@@ -62,7 +62,8 @@ export function parseBoundedYaml(source: string, label: string, max: number, not
   }
   try {
     const doc = parseDocument(source, { uniqueKeys: false, prettyErrors: false, strict: false });
-    if (doc.errors.length > 0) throw doc.errors[0];
+    const invalid = doc.errors[0];
+    if (invalid) throw new Error(invalid.message);
     return doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (error) {
     const message = ((error as Error)?.message ?? String(error)).split('\n')[0]!.slice(0, SHORT);

@@ -22,7 +22,12 @@ export type ContentKind = 'readme' | 'values' | 'schema' | 'changelog';
 /** A file as the browser fetches it, or as the HTML fragment a version page shows. */
 export type ContentForm = 'raw' | 'html';
 
-const EXTENSION: Record<ContentKind, string> = { readme: 'md', values: 'yaml', schema: 'json', changelog: 'md' };
+const EXTENSION: Record<ContentKind, string> = {
+  readme: 'md',
+  values: 'yaml',
+  schema: 'json',
+  changelog: 'md',
+};
 const FILE: Record<ContentKind, string> = {
   readme: 'README.md',
   values: 'values.yaml',
@@ -184,7 +189,13 @@ export function createContentCache(
               factsByText.set(hash, facts);
             }
             for (const note of facts.notes)
-              onDegraded({ registry: chart.registry, chart: chart.name, version: version.version, file: 'Chart.yaml', reason: note });
+              onDegraded({
+                registry: chart.registry,
+                chart: chart.name,
+                version: version.version,
+                file: 'Chart.yaml',
+                reason: note,
+              });
             return facts;
           });
         factsByPath.set(key, hit);
@@ -197,7 +208,11 @@ export function createContentCache(
         try {
           item.images = imagesFromValues(item.text);
         } catch (error) {
-          item.images = { images: [], source: 'values', notes: [`images could not be read (${reason(error)})`] };
+          item.images = {
+            images: [],
+            source: 'values',
+            notes: [`images could not be read (${reason(error)})`],
+          };
         }
         if (item.images.notes.length > 0) degraded(hash, item.images.notes);
       }

@@ -46,7 +46,9 @@ export function linkDependencies(site: Site, dependencies: Dependency[]): Linked
   const { byName, registryByUrl } = indexOf(site);
   return dependencies.map((dependency) => {
     const named = byName.get(dependency.name) ?? [];
-    const registry = dependency.repository ? registryByUrl.get(normalRepository(dependency.repository)) : undefined;
+    const registry = dependency.repository
+      ? registryByUrl.get(normalRepository(dependency.repository))
+      : undefined;
     const inRegistry = registry ? named.find((c) => c.registry === registry) : undefined;
     if (inRegistry) return { ...dependency, chart: inRegistry, matched: 'registry' };
     if (named.length === 1) return { ...dependency, chart: named[0]!, matched: 'name' };

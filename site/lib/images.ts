@@ -38,11 +38,19 @@ export function imagesFromAnnotation(annotation: string): ChartImages {
     const image = text(item.image, 300);
     if (!image) continue;
     const platforms = Array.isArray(item.platforms)
-      ? item.platforms.slice(0, 10).map((p) => text(p, 40)).filter((p): p is string => p !== undefined)
+      ? item.platforms
+          .slice(0, 10)
+          .map((p) => text(p, 40))
+          .filter((p): p is string => p !== undefined)
       : [];
-    images.push({ image, ...(text(item.name) ? { name: text(item.name)! } : {}), ...(platforms.length ? { platforms } : {}) });
+    images.push({
+      image,
+      ...(text(item.name) ? { name: text(item.name)! } : {}),
+      ...(platforms.length ? { platforms } : {}),
+    });
   }
-  if (doc !== undefined && !Array.isArray(doc)) notes.push('artifacthub.io/images is not a list: it is left out.');
+  if (doc !== undefined && !Array.isArray(doc))
+    notes.push('artifacthub.io/images is not a list: it is left out.');
   return { images, source: 'annotation', notes };
 }
 

@@ -46,7 +46,10 @@ export function buildRelated(charts: SiteChart[]): RelatedIndex {
       for (const other of sharing) if (other !== chart) scores.set(other, (scores.get(other) ?? 0) + weight);
     }
     const top = [...scores]
-      .sort((a, b) => b[1] - a[1] || a[0].name.localeCompare(b[0].name) || a[0].registry.localeCompare(b[0].registry))
+      .sort(
+        (a, b) =>
+          b[1] - a[1] || a[0].name.localeCompare(b[0].name) || a[0].registry.localeCompare(b[0].registry),
+      )
       .slice(0, RELATED_COUNT)
       .map(([other]) => other);
     if (top.length > 0) result.set(keyOf(chart), top);
