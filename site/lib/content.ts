@@ -205,16 +205,12 @@ export function createContentCache(
     valuesImages(hash) {
       const item = contentFile(hash);
       if (!item.images) {
+        // a values.yaml too big or odd to scan for images is still shown whole: no images panel, no note
         try {
           item.images = imagesFromValues(item.text);
-        } catch (error) {
-          item.images = {
-            images: [],
-            source: 'values',
-            notes: [`images could not be read (${reason(error)})`],
-          };
+        } catch {
+          item.images = { images: [], source: 'values', notes: [] };
         }
-        if (item.images.notes.length > 0) degraded(hash, item.images.notes);
       }
       return item.images;
     },

@@ -5,20 +5,29 @@
  * index is built once per build.
  */
 import type { Dependency } from './chart-yaml.ts';
-import type { Site, SiteChart } from './data.ts';
 
-export interface LinkedDependency extends Dependency {
-  chart?: SiteChart;
+/** What dependencies are matched against (data.ts's Site and its charts have these fields). */
+interface NamedChart {
+  name: string;
+  registry: string;
+}
+interface Catalog<C extends NamedChart> {
+  charts: C[];
+  registries: Array<{ name: string; url: string }>;
+}
+
+export interface LinkedDependency<C extends NamedChart = NamedChart> extends Dependency {
+  chart?: C;
   /** how the catalog chart was found */
   matched?: 'registry' | 'name';
 }
 
 interface DependencyIndex {
-  byName: Map<string, SiteChart[]>;
+  byName: Map<string, NamedChart[]>;
   registryByUrl: Map<string, string>;
 }
 
-const built = new WeakMap<Site, DependencyIndex>();
+const built = new WeakMap<object, DependencyIndex>();
 
 /** A repository URL compared without scheme case, trailing slashes or `oci://`/`https://` difference. */
 export function normalRepository(url: string): string {
@@ -29,10 +38,10 @@ export function normalRepository(url: string): string {
     .replace(/\/+$/, '');
 }
 
-function indexOf(site: Site): DependencyIndex {
+function indexOf(site: Catalog<NamedChart>): DependencyIndex {
   let index = built.get(site);
   if (!index) {
-    const byName = new Map<string, SiteChart[]>();
+    const byName = new Map<string, NamedChart[]>();
     for (const chart of site.charts) byName.set(chart.name, [...(byName.get(chart.name) ?? []), chart]);
     const registryByUrl = new Map<string, string>();
     for (const r of site.registries) if (r.url) registryByUrl.set(normalRepository(r.url), r.name);
@@ -42,10 +51,14 @@ function indexOf(site: Site): DependencyIndex {
   return index;
 }
 
-export function linkDependencies(site: Site, dependencies: Dependency[]): LinkedDependency[] {
+export function linkDependencies<C extends NamedChart>(
+  site: Catalog<C>,
+  dependencies: Dependency[],
+): LinkedDependency<C>[] {
   const { byName, registryByUrl } = indexOf(site);
+  const charts = byName as Map<string, C[]>;
   return dependencies.map((dependency) => {
-    const named = byName.get(dependency.name) ?? [];
+    const named = charts.get(dependency.name) ?? [];
     const registry = dependency.repository
       ? registryByUrl.get(normalRepository(dependency.repository))
       : undefined;

@@ -14,7 +14,7 @@ import { relatedCharts } from './related.ts';
 
 export interface ChartPanels {
   facts: ChartYamlFacts;
-  dependencies: LinkedDependency[];
+  dependencies: LinkedDependency<SiteChart>[];
   images?: ChartImages;
   changes: Change[];
   /** the hash of the version's CHANGELOG.md */
@@ -44,7 +44,7 @@ export async function chartPanels(
       notes.push(...read.notes);
     }
   }
-  if (images) notes.push(...images.notes);
+  if (images?.source === 'annotation') notes.push(...images.notes);
   return {
     facts,
     dependencies: linkDependencies(site, facts.dependencies),

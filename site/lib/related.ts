@@ -4,29 +4,35 @@
  * MAX_SHARED, or half the catalog) says nothing and is skipped, which also bounds the work: each
  * chart looks at no more than MAX_SHARED others per keyword, never at every other chart.
  */
-import type { Site, SiteChart } from './data.ts';
+/** What related charts are computed from (a data.ts chart has these fields). */
+export interface KeywordedChart {
+  name: string;
+  registry: string;
+  keywords: string[];
+}
 
 export const RELATED_COUNT = 6;
 export const MAX_SHARED = 50;
 
-export type RelatedIndex = (chart: SiteChart) => SiteChart[];
+export type RelatedIndex<C extends KeywordedChart> = (chart: C) => C[];
 
-const built = new WeakMap<Site, RelatedIndex>();
+const built = new WeakMap<object, RelatedIndex<KeywordedChart>>();
 
-export function relatedCharts(site: Site): RelatedIndex {
+/** The index of a build's site (data.ts Site), built on its first use. */
+export function relatedCharts<C extends KeywordedChart>(site: { charts: C[] }): RelatedIndex<C> {
   let index = built.get(site);
   if (!index) {
-    index = buildRelated(site.charts);
+    index = buildRelated(site.charts) as unknown as RelatedIndex<KeywordedChart>;
     built.set(site, index);
   }
-  return index;
+  return index as unknown as RelatedIndex<C>;
 }
 
-const keyOf = (chart: SiteChart) => `${chart.registry}/${chart.name}`;
+const keyOf = (chart: KeywordedChart) => `${chart.registry}/${chart.name}`;
 const normal = (keyword: string) => keyword.trim().toLowerCase();
 
-export function buildRelated(charts: SiteChart[]): RelatedIndex {
-  const byKeyword = new Map<string, SiteChart[]>();
+export function buildRelated<C extends KeywordedChart>(charts: C[]): RelatedIndex<C> {
+  const byKeyword = new Map<string, C[]>();
   for (const chart of charts) {
     for (const k of new Set(chart.keywords.slice(0, 50).map(normal))) {
       if (!k) continue;
@@ -36,9 +42,9 @@ export function buildRelated(charts: SiteChart[]): RelatedIndex {
     }
   }
   const limit = Math.min(MAX_SHARED, Math.max(2, Math.floor(charts.length / 2)));
-  const result = new Map<string, SiteChart[]>();
+  const result = new Map<string, C[]>();
   for (const chart of charts) {
-    const scores = new Map<SiteChart, number>();
+    const scores = new Map<C, number>();
     for (const k of new Set(chart.keywords.slice(0, 50).map(normal))) {
       const sharing = byKeyword.get(k);
       if (!sharing || sharing.length < 2 || sharing.length > limit) continue;

@@ -26,7 +26,7 @@ export function schemaTree(rows: SchemaRow[]): SchemaNode[] {
 
 /** The part of a path after its parent's (a name may hold dots itself). */
 function lastPart(path: string, parent: string | undefined): string {
-  if (parent && path.startsWith(parent)) return path.slice(parent.length).replace(/^\./, '');
+  if (parent && path.startsWith(parent)) return path.slice(parent.length).replace(/^(\[\])?\./, '');
   return path;
 }
 

@@ -170,7 +170,9 @@ describe('the chart page panels', () => {
     expect(await port.locator('.schema-desc').textContent()).toBe('The listening port');
     expect(await port.locator('.badge').count()).toBe(0);
     // nested levels start closed and open on a click
-    const tls = page.locator('details', { has: page.locator('summary', { hasText: /^\s*tls/ }) }).first();
+    const tls = page
+      .locator('summary', { has: page.locator('.schema-name', { hasText: /^tls$/ }) })
+      .locator('..');
     expect(await tls.evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(false);
     await tls.locator('summary').first().click();
     expect(await tls.evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
