@@ -15,16 +15,24 @@ import type { CatalogVersion, SiteChart, VersionFileReader } from './data.ts';
 import { escapeHtml, highlightYaml } from './highlight.ts';
 import { noteHtml, reason, renderReadme } from './sanitize.ts';
 import { schemaTable, type SchemaTable } from './schema-table.ts';
+import { chartYamlFacts, type ChartYamlFacts } from './chart-yaml.ts';
+import { imagesFromValues, type ChartImages } from './images.ts';
 
-export type ContentKind = 'readme' | 'values' | 'schema';
+export type ContentKind = 'readme' | 'values' | 'schema' | 'changelog';
 /** A file as the browser fetches it, or as the HTML fragment a version page shows. */
 export type ContentForm = 'raw' | 'html';
 
-const EXTENSION: Record<ContentKind, string> = { readme: 'md', values: 'yaml', schema: 'json' };
+const EXTENSION: Record<ContentKind, string> = {
+  readme: 'md',
+  values: 'yaml',
+  schema: 'json',
+  changelog: 'md',
+};
 const FILE: Record<ContentKind, string> = {
   readme: 'README.md',
   values: 'values.yaml',
   schema: 'values.schema.json',
+  changelog: 'CHANGELOG.md',
 };
 
 export interface VersionContent {
@@ -32,6 +40,8 @@ export interface VersionContent {
   readme?: string;
   values?: string;
   schema?: string;
+  /** CHANGELOG.md at the chart's root, kept since issue 18 */
+  changelog?: string;
 }
 
 /** A file the site shows as plain text, or only in part: which, and why (the page's note). */
@@ -59,6 +69,14 @@ export interface ContentCache {
   name(hash: string, form: ContentForm): string;
   /** The body of one content file. */
   body(hash: string, form: ContentForm): string;
+  /**
+   * What a version's Chart.yaml says beyond chart.json (dependencies, licence, annotations),
+   * parsed once per distinct file. Read for a private chart under `metadata` too: it is the
+   * chart's metadata; the page leaves out what comes from its files (images, changes).
+   */
+  chartFacts(chart: SiteChart, version: CatalogVersion): Promise<ChartYamlFacts>;
+  /** The images a values.yaml names (images.ts), found once per distinct file. */
+  valuesImages(hash: string): ChartImages;
 }
 
 interface ContentFile {
@@ -66,6 +84,7 @@ interface ContentFile {
   text: string;
   rendered?: string;
   table?: SchemaTable;
+  images?: ChartImages;
 }
 
 export function createContentCache(
@@ -76,6 +95,8 @@ export function createContentCache(
   const byPath = new Map<string, Promise<string | undefined>>();
   /** the versions that keep each file, as [registry, chart, version] */
   const keptBy = new Map<string, Array<[string, string, string]>>();
+  const factsByPath = new Map<string, Promise<ChartYamlFacts>>();
+  const factsByText = new Map<string, ChartYamlFacts>();
 
   function hashOf(kind: ContentKind, chart: SiteChart, version: CatalogVersion): Promise<string | undefined> {
     const key = `${chart.registry}/${chart.name}/${version.version}/${kind}`;
@@ -135,10 +156,15 @@ export function createContentCache(
 
   return {
     async versionContent(chart, version) {
-      const [readme, values, schema] = await Promise.all(
-        (['readme', 'values', 'schema'] as const).map((kind) => hashOf(kind, chart, version)),
+      const [readme, values, schema, changelog] = await Promise.all(
+        (['readme', 'values', 'schema', 'changelog'] as const).map((kind) => hashOf(kind, chart, version)),
       );
-      return { ...(readme ? { readme } : {}), ...(values ? { values } : {}), ...(schema ? { schema } : {}) };
+      return {
+        ...(readme ? { readme } : {}),
+        ...(values ? { values } : {}),
+        ...(schema ? { schema } : {}),
+        ...(changelog ? { changelog } : {}),
+      };
     },
     kind: (hash) => contentFile(hash).kind,
     rendered,
@@ -148,13 +174,54 @@ export function createContentCache(
       return form === 'raw' ? `${hash}.${EXTENSION[kind]}` : `${hash}.${kind}.html.txt`;
     },
     body: (hash, form) => (form === 'raw' ? contentFile(hash).text : rendered(hash)),
+    chartFacts(chart, version) {
+      const key = `${chart.registry}/${chart.name}/${version.version}`;
+      let hit = factsByPath.get(key);
+      if (!hit) {
+        hit = readVersionFile({ ...chart, contentHidden: false }, version, 'Chart.yaml')
+          .catch(() => undefined)
+          .then((text) => {
+            if (text === undefined) return { dependencies: [], links: [], notes: [] };
+            const hash = createHash('sha256').update(text).digest('hex');
+            let facts = factsByText.get(hash);
+            if (!facts) {
+              facts = chartYamlFacts(text);
+              factsByText.set(hash, facts);
+            }
+            for (const note of facts.notes)
+              onDegraded({
+                registry: chart.registry,
+                chart: chart.name,
+                version: version.version,
+                file: 'Chart.yaml',
+                reason: note,
+              });
+            return facts;
+          });
+        factsByPath.set(key, hit);
+      }
+      return hit;
+    },
+    valuesImages(hash) {
+      const item = contentFile(hash);
+      if (!item.images) {
+        // a values.yaml too big or odd to scan for images is still shown whole: no images panel, no note
+        try {
+          item.images = imagesFromValues(item.text);
+        } catch {
+          item.images = { images: [], source: 'values', notes: [] };
+        }
+      }
+      return item.images;
+    },
   };
 }
 
 /** A README or values.yaml rendered, or, when its renderer throws, as plain text with a note. */
 function renderInIsolation(item: ContentFile): { html: string; notes: string[] } {
   try {
-    return item.kind === 'readme' ? renderReadme(item.text) : { html: highlightYaml(item.text), notes: [] };
+    if (item.kind === 'readme' || item.kind === 'changelog') return renderReadme(item.text, FILE[item.kind]);
+    return { html: highlightYaml(item.text), notes: [] };
   } catch (error) {
     const plain = plainText(item.text);
     const note = `${FILE[item.kind]} could not be rendered (${reason(error)}): it is shown as plain text${plain.cut ? `, its first ${PLAIN_TEXT_LIMIT / 1024} KiB` : ''}.`;

@@ -109,13 +109,13 @@ export interface RenderedReadme {
 }
 
 /** The README as sanitised HTML, with a note above it for whatever was capped or shown as text. */
-export function renderReadme(markdown: string): RenderedReadme {
+export function renderReadme(markdown: string, file = 'README.md'): RenderedReadme {
   const notes: string[] = [];
   let text = markdown.replace(/\r\n?/g, '\n');
   if (text.length > MAX_README) {
     const cut = text.lastIndexOf('\n', MAX_README);
     text = text.slice(0, cut > MAX_README / 2 ? cut : MAX_README);
-    notes.push(`README.md is ${kib(markdown.length)}: only its first ${kib(text.length)} are shown.`);
+    notes.push(`${file} is ${kib(markdown.length)}: only its first ${kib(text.length)} are shown.`);
   }
   const parts = chunksOf(text);
   const links = parts.length > 1 ? referenceLinks(parts) : undefined;
@@ -124,13 +124,24 @@ export function renderReadme(markdown: string): RenderedReadme {
     try {
       // each part is sanitised on its own: the sanitiser's time grows with the square of how
       // deeply unclosed elements nest, and a part bounds that
-      html += sanitizeHtmlFragment(renderPart(part, links));
+      html += scrollableTables(sanitizeHtmlFragment(renderPart(part, links)));
     } catch (error) {
-      notes.push(`Part of README.md could not be rendered (${reason(error)}): it is shown as plain text.`);
+      notes.push(`Part of ${file} could not be rendered (${reason(error)}): it is shown as plain text.`);
       html += `<pre>${escapeHtml(part)}</pre>`;
     }
   }
   return { html: noteHtml(notes) + html, notes };
+}
+
+/**
+ * Each table in its own focusable scroll region, so a wide table scrolls inside the README rather
+ * than squeezing its cells to a letter a line. The sanitiser allows no attribute on <table> and
+ * serialises tags exactly, so the plain string match sees every table and nothing else.
+ */
+export function scrollableTables(html: string): string {
+  return html
+    .replaceAll('<table>', '<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table>')
+    .replaceAll('</table>', '</table></div>');
 }
 
 export function renderMarkdown(markdown: string): string {

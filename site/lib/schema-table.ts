@@ -11,6 +11,8 @@ export interface SchemaRow {
   default?: string;
   description?: string;
   required: boolean;
+  /** how deep the property is nested (0: a top-level property); rows come parent first */
+  depth: number;
 }
 
 export type SchemaTable =
@@ -108,8 +110,15 @@ export function schemaTable(text: string): SchemaTable {
         ...(dflt !== undefined ? { default: preview(dflt) } : {}),
         ...(typeof description === 'string' ? { description: short(description, MAX_DESCRIPTION) } : {}),
         required: required.has(name),
+        depth,
       });
-      if (depth < MAX_DEPTH && isNode(field(property, 'properties'))) walk(raw, path, depth + 1);
+      if (depth >= MAX_DEPTH) continue;
+      if (isNode(field(property, 'properties'))) walk(raw, path, depth + 1);
+      else {
+        // an array of objects: its items' properties, under name[]
+        const items = field(property, 'items');
+        if (isNode(items) && isNode(field(resolve(items), 'properties'))) walk(items, `${path}[]`, depth + 1);
+      }
     }
   }
 

@@ -27,6 +27,8 @@ export interface StaticPaths {
     params: { registry: string; chart: string; page: string };
     props: { chart: SiteChart; page: number };
   }>;
+  /** content/changelog/[name]: each distinct CHANGELOG.md once, rendered (the chart pages fetch it) */
+  changelogs: Array<{ params: { name: string }; props: { hash: string } }>;
 }
 
 export async function computeStaticPaths(site: Site, content: ContentCache): Promise<StaticPaths> {
@@ -57,6 +59,7 @@ export async function computeStaticPaths(site: Site, content: ContentCache): Pro
         props: { chart, page: i + 2 },
       })),
     ),
+    changelogs: await changelogPaths(site, content),
   };
 }
 
@@ -78,4 +81,14 @@ async function contentPaths(site: Site, content: ContentCache): Promise<StaticPa
 /** Charts with more versions than their page shows: only they have a versions list. */
 function listedCharts(site: Site): SiteChart[] {
   return site.charts.filter((chart) => chart.versions.length > NEWEST_SHOWN);
+}
+
+async function changelogPaths(site: Site, content: ContentCache): Promise<StaticPaths['changelogs']> {
+  const hashes = new Set<string>();
+  for (const chart of site.charts)
+    for (const version of chart.kept) {
+      const { changelog } = await content.versionContent(chart, version);
+      if (changelog) hashes.add(changelog);
+    }
+  return [...hashes].map((hash) => ({ params: { name: content.name(hash, 'html') }, props: { hash } }));
 }

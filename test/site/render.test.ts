@@ -87,11 +87,18 @@ describe('the values schema table', () => {
       draft: 'draft-07',
       truncated: false,
       rows: [
-        { path: 'service', type: 'object', required: true },
-        { path: 'service.port', type: 'integer', default: '80', description: 'A port', required: false },
-        { path: 'mode', type: 'enum: "a", "b"', required: false },
-        { path: 'tags', type: 'array of string', required: false },
-        { path: 'either', type: 'string | null', required: false },
+        { path: 'service', type: 'object', required: true, depth: 0 },
+        {
+          path: 'service.port',
+          type: 'integer',
+          default: '80',
+          description: 'A port',
+          required: false,
+          depth: 1,
+        },
+        { path: 'mode', type: 'enum: "a", "b"', required: false, depth: 0 },
+        { path: 'tags', type: 'array of string', required: false, depth: 0 },
+        { path: 'either', type: 'string | null', required: false, depth: 0 },
       ],
     });
   });
