@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { main } from '../../src/cli/main.ts';
@@ -157,12 +156,9 @@ export async function axeViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.targets.slice(0, 3).join(' ')}`);
 }
 
-/** Where screenshots go: printed, so a person can look at them. */
-export async function screenshotDir(name: string): Promise<string> {
-  const dir = path.join(
-    process.env.CHARTROOM_SCREENSHOTS ?? path.join(tmpdir(), 'chartroom-screenshots'),
-    name,
-  );
+/** Where screenshots go (test-results/screenshots/, git-ignored, unless CHARTROOM_SCREENSHOTS says): printed, so a person can look at them. */
+export async function screenshotDir(name = ''): Promise<string> {
+  const dir = path.resolve(process.env.CHARTROOM_SCREENSHOTS ?? path.join('test-results', 'screenshots'), name);
   await mkdir(dir, { recursive: true });
   return dir;
 }

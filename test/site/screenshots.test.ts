@@ -4,16 +4,15 @@
  * person to look at, and at phone size no sideways page scroll and no table cell cut off
  * outside its scroll wrapper (layout-checks.ts). Real Astro build, real Chromium.
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOwnChart } from '../helpers/own-charts.ts';
-import { buildCatalogSite, launchChromium, type BuiltSite } from './browser.ts';
+import { buildCatalogSite, launchChromium, screenshotDir, type BuiltSite } from './browser.ts';
 import { phoneLayoutProblems } from './layout-checks.ts';
 import { addOlderVersions } from './many-versions.ts';
 
-const OUT = path.resolve('test-results', 'screenshots');
 
 /** Every page kind, by the route of one page of it (relative to the site's base). */
 const KINDS: Array<{ kind: string; route: string }> = [
@@ -23,9 +22,8 @@ const KINDS: Array<{ kind: string; route: string }> = [
   { kind: 'versions-list', route: 'charts/shots/web/versions/' },
   { kind: 'registry', route: 'registries/shots/' },
   { kind: 'compare', route: 'charts/shots/web/compare/' },
-  // TODO-MERGE: the browse pages exist once r18-browse is merged; add them here then:
-  // { kind: 'browse', route: 'charts/' },
-  // { kind: 'browse-registry', route: 'charts/shots/' },
+  { kind: 'browse', route: 'charts/' },
+  { kind: 'browse-registry', route: 'charts/shots/' },
 ];
 
 const SIZES = [
@@ -35,6 +33,7 @@ const SIZES = [
 
 let site: BuiltSite;
 let browser: Browser;
+let out: string;
 
 beforeAll(async () => {
   const web = await writeOwnChart('web', { schema: true });
@@ -43,7 +42,7 @@ beforeAll(async () => {
     { beforeBuild: (root) => addOlderVersions(root, 'shots', 'web', 40).then(() => undefined) },
   );
   browser = await launchChromium();
-  await mkdir(OUT, { recursive: true });
+  out = await screenshotDir();
 }, 240_000);
 
 afterAll(async () => {
@@ -59,7 +58,7 @@ describe('screenshots of each page kind', () => {
         const response = await page.goto(`${site.url}${route}`);
         expect(response?.status(), route).toBe(200);
         await page.waitForLoadState('networkidle');
-        const file = path.join(OUT, `${kind}-${size}.png`);
+        const file = path.join(out, `${kind}-${size}.png`);
         await page.screenshot({ path: file, fullPage: true });
         expect((await stat(file)).size).toBeGreaterThan(1_000);
         if (size === 'phone') expect(await phoneLayoutProblems(page)).toEqual([]);

@@ -15,13 +15,13 @@ import {
   buildCatalogSite,
   launchChromium,
   resultNames,
+  screenshotDir,
   watchPage,
   type BuiltSite,
 } from './browser.ts';
 import type { Dom, DomElement } from './dom.ts';
 import { searchFully } from './search-page.ts';
 
-const SHOTS = path.resolve('test-results/screenshots');
 const HOSTILE_DESCRIPTION = "<img src=x onerror=window.__pwned='description'> a hostile chart";
 
 async function chart(
@@ -252,7 +252,7 @@ describe('search ranking on charts named like the issue', () => {
   });
 
   it('results have no serious accessibility violation and fit a phone', async () => {
-    await mkdir(SHOTS, { recursive: true });
+    const shots = await screenshotDir();
     for (const [kind, width] of [
       ['desktop', 1280],
       ['phone', 390],
@@ -268,7 +268,7 @@ describe('search ranking on charts named like the issue', () => {
         return root.scrollWidth - root.clientWidth;
       });
       expect(overflow).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: path.join(SHOTS, `search-${kind}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(shots, `search-${kind}.png`), fullPage: true });
       await page.close();
     }
   });
