@@ -31,7 +31,10 @@ export default defineConfig({
   cacheDir,
   base,
   trailingSlash: 'ignore',
-  build: { format: 'directory', inlineStylesheets: 'never' },
+  // concurrency: pages rendered at once. Astro's default, 1, leaves the build idle while each page
+  // is written (a CPU profile: 43% idle); 4 overlaps the writes with rendering: 15-18 s against
+  // 23-29 s to render 500 charts' 6,051 pages on this 2-core VM, runs interleaved.
+  build: { format: 'directory', inlineStylesheets: 'never', concurrency: 4 },
   devToolbar: { enabled: false },
   integrations: [pagefind()],
   vite: {

@@ -2,7 +2,9 @@
  * Typo tolerance for the search: whether two short strings are within `max` edits (insert,
  * delete, substitute, or swap two neighbours: the optimal string alignment distance). The
  * strings are bounded by the caller; the work is O(length x length) and stops as soon as a whole
- * row exceeds `max`.
+ * row exceeds `max`. Not a library: fastest-levenshtein (the common choice) counts a swap of two
+ * neighbours (`promethues`) as two edits and has no early exit, and this runs in the browser on
+ * every keystroke over every name.
  */
 export function withinEdits(a: string, b: string, max: number): boolean {
   if (Math.abs(a.length - b.length) > max) return false;
