@@ -158,7 +158,10 @@ export async function axeViolations(page: Page): Promise<string[]> {
 
 /** Where screenshots go (test-results/screenshots/, git-ignored, unless CHARTROOM_SCREENSHOTS says): printed, so a person can look at them. */
 export async function screenshotDir(name = ''): Promise<string> {
-  const dir = path.resolve(process.env.CHARTROOM_SCREENSHOTS ?? path.join('test-results', 'screenshots'), name);
+  const dir = path.resolve(
+    process.env.CHARTROOM_SCREENSHOTS ?? path.join('test-results', 'screenshots'),
+    name,
+  );
   await mkdir(dir, { recursive: true });
   return dir;
 }

@@ -13,7 +13,6 @@ import { buildCatalogSite, launchChromium, screenshotDir, type BuiltSite } from 
 import { phoneLayoutProblems } from './layout-checks.ts';
 import { addOlderVersions } from './many-versions.ts';
 
-
 /** Every page kind, by the route of one page of it (relative to the site's base). */
 const KINDS: Array<{ kind: string; route: string }> = [
   { kind: 'home', route: '' },
