@@ -3,6 +3,8 @@
  * them, and fail the build (by throwing) when indexing fails. Only chart pages carry
  * `data-pagefind-body`, so only they are searchable.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { close, createIndex } from 'pagefind';
@@ -28,7 +30,10 @@ export function pagefind(): AstroIntegration {
           });
           if (addErrors.length > 0)
             throw new Error(`Pagefind could not index ${outDir}: ${addErrors.join('; ')}`);
-          if (page_count === 0) throw new Error(`Pagefind found no pages to index in ${outDir}`);
+          // a catalog with no chart yet (`chartroom init`, before the first sync) has no chart page
+          // and an empty index; a folder without even the home page is no built site
+          if (page_count === 0 && !existsSync(path.join(outDir, 'index.html')))
+            throw new Error(`Pagefind found no built site to index in ${outDir}`);
           const { errors: writeErrors } = await index.writeFiles({ outputPath: `${outDir}/pagefind` });
           if (writeErrors.length > 0)
             throw new Error(`Pagefind could not write its index: ${writeErrors.join('; ')}`);
