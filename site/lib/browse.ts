@@ -6,6 +6,7 @@
  * update and the filters run in the browser over the Pagefind index (scripts/browse.ts).
  */
 import type { CatalogRegistry, CatalogVersion } from '../../src/catalog/types.ts';
+import { filterKeyword, keywordCounts } from './keywords.ts';
 import { signatureBadge } from './signatures.ts';
 
 /**
@@ -111,16 +112,8 @@ export function laterPagePaths(
 
 /** The keyword filter's options for a list: its charts' keywords, most used first. */
 export function keywordOptions(site: ListedSite<ListedChart>, registry: string | undefined): string[] {
-  const counts = registry === undefined ? site.keywords : countKeywords(site.chartsOf(registry));
-  // chart pages index a keyword with commas as spaces (a filter value cannot hold a comma)
-  return counts.slice(0, KEYWORD_OPTIONS).map(([k]) => k.replace(/,/g, ' '));
-}
-
-function countKeywords(charts: ListedChart[]): Array<[string, number]> {
-  const counts = new Map<string, number>();
-  for (const chart of charts)
-    for (const k of new Set(chart.keywords)) counts.set(k, (counts.get(k) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const counts = registry === undefined ? site.keywords : keywordCounts(site.chartsOf(registry));
+  return counts.slice(0, KEYWORD_OPTIONS).map(([k]) => filterKeyword(k));
 }
 
 /** Whether any chart's latest version has its signatures recorded: then the signature filter is offered. */

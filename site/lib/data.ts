@@ -13,6 +13,7 @@ import { listDirectories, readCatalogFile } from '../../src/catalog/read.ts';
 import type { CatalogChart, CatalogRegistry, CatalogVersion } from '../../src/catalog/types.ts';
 import { ChartroomError } from '../../src/errors.ts';
 import { withoutBom } from './bom.ts';
+import { keywordCounts } from './keywords.ts';
 import type { PrivateRegistries } from './settings.ts';
 
 export type { CatalogChart, CatalogRegistry, CatalogVersion };
@@ -198,13 +199,6 @@ function siteChart(
   const latestEntry = doc.versions.find((v) => v.version === doc.latest) ?? doc.versions[0];
   const shown = latestEntry && latestEntry.files.length > 0 ? latestEntry : kept[0];
   return { ...doc, registry, registryDoc, latestEntry, kept, shown, contentHidden };
-}
-
-function keywordCounts(charts: SiteChart[]): Array<[string, number]> {
-  const counts = new Map<string, number>();
-  for (const chart of charts)
-    for (const k of new Set(chart.keywords)) counts.set(k, (counts.get(k) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
 /**

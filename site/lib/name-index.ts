@@ -9,6 +9,7 @@
  * here (description, keywords per chart) so the file grows with the number of charts only.
  */
 import type { CatalogRegistry, CatalogVersion } from '../../src/catalog/types.ts';
+import { filterKeyword } from './keywords.ts';
 import { signatureBadge, type SignatureState } from './signatures.ts';
 
 /** what the index reads of a SiteChart (data.ts), named here so plain Node tests can build one */
@@ -59,11 +60,6 @@ export function nameIndex(site: { charts: IndexedChart[] }): NameIndex {
     ];
   });
   return { v: 1, registries: registries.values, keywords: keywords.values, badges: badges.values, charts };
-}
-
-/** The keywords as the search's keyword filter names them (a comma would split a Pagefind filter). */
-export function filterKeyword(keyword: string): string {
-  return keyword.replace(/,/g, ' ');
 }
 
 function chartKeywords(chart: Pick<IndexedChart, 'keywords'>): string[] {

@@ -16,7 +16,7 @@ import {
   type BuiltSite,
 } from '../site/browser.ts';
 import type { DomElement } from '../site/dom.ts';
-import { fixtureCharts } from '../../testkit/fixtures.ts';
+import { fixtureRegistries } from './fixture-registries.ts';
 
 let site: BuiltSite;
 let browser: Browser;
@@ -24,17 +24,7 @@ let shots: string;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  const byOrg = new Map<string, ReturnType<typeof fixtureCharts>>();
-  for (const chart of fixtureCharts()) {
-    const org = path.basename(path.dirname(chart.dir));
-    byOrg.set(org, [...(byOrg.get(org) ?? []), chart]);
-  }
-  site = await buildCatalogSite(
-    [...byOrg].map(([org, charts]) => ({
-      name: org,
-      charts: charts.map((c) => ({ dir: c.dir, name: c.name, versions: [c.version] })),
-    })),
-  );
+  site = await buildCatalogSite(fixtureRegistries((c) => [c.version]));
   shots = await screenshotDir('real-panels');
 }, 240_000);
 

@@ -14,6 +14,7 @@ import {
   type BuiltSite,
 } from '../site/browser.ts';
 import { fixtureCharts } from '../../testkit/fixtures.ts';
+import { fixtureRegistries } from './fixture-registries.ts';
 import type { DomElement } from '../site/dom.ts';
 import { pagefindAlone, searchFully } from '../site/search-page.ts';
 
@@ -24,18 +25,8 @@ let names: string[];
 
 beforeAll(async () => {
   browser = await launchChromium();
-  const byOrg = new Map<string, ReturnType<typeof fixtureCharts>>();
-  for (const chart of fixtureCharts()) {
-    const org = path.basename(path.dirname(chart.dir));
-    byOrg.set(org, [...(byOrg.get(org) ?? []), chart]);
-  }
   names = fixtureCharts().map((c) => c.name);
-  site = await buildCatalogSite(
-    [...byOrg].map(([org, charts]) => ({
-      name: org,
-      charts: charts.map((c) => ({ dir: c.dir, name: c.name, versions: [c.version] })),
-    })),
-  );
+  site = await buildCatalogSite(fixtureRegistries((c) => [c.version]));
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(site.url);
 }, 180_000);

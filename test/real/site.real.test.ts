@@ -16,7 +16,7 @@ import {
   watchPage,
   type BuiltSite,
 } from '../site/browser.ts';
-import { fixtureCharts } from '../../testkit/fixtures.ts';
+import { fixtureRegistries } from './fixture-registries.ts';
 import type { Dom, DomElement } from '../site/dom.ts';
 
 let site: BuiltSite;
@@ -25,17 +25,7 @@ let shots: string;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  const byOrg = new Map<string, ReturnType<typeof fixtureCharts>>();
-  for (const chart of fixtureCharts()) {
-    const org = path.basename(path.dirname(chart.dir));
-    byOrg.set(org, [...(byOrg.get(org) ?? []), chart]);
-  }
-  site = await buildCatalogSite(
-    [...byOrg].map(([org, charts]) => ({
-      name: org,
-      charts: charts.map((c) => ({ dir: c.dir, name: c.name, versions: ['0.0.1', '0.0.2', c.version] })),
-    })),
-  );
+  site = await buildCatalogSite(fixtureRegistries((c) => ['0.0.1', '0.0.2', c.version]));
   shots = await screenshotDir('real');
   console.log(`site built in ${site.buildMs} ms; screenshots in ${shots}`);
 }, 180_000);

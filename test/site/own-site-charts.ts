@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChartSource } from '../../src/demo/repository.ts';
 
-async function chartDir(name: string, files: Record<string, string>): Promise<string> {
+/** A chart's source folder in a temp dir: a template beside the given files. */
+export async function chartDir(name: string, files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), `site-chart-${name}-`));
   for (const [file, content] of Object.entries({
     'templates/deployment.yaml': 'kind: Deployment\n',

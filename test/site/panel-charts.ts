@@ -1,21 +1,7 @@
 /** Charts the chart-panels tests write: every panel filled, one hostile, one in a private registry. */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { ChartSource } from '../../src/demo/repository.ts';
 import { laughs } from '../../testkit/alias-bomb.ts';
-
-async function chartDir(name: string, files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), `panel-chart-${name}-`));
-  for (const [file, content] of Object.entries({
-    'templates/deployment.yaml': 'kind: Deployment\n',
-    ...files,
-  })) {
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), content);
-  }
-  return dir;
-}
+import { chartDir } from './own-site-charts.ts';
 
 /** YAML text as a block scalar under an annotation key, indented for Chart.yaml. */
 const block = (key: string, yaml: string) =>
